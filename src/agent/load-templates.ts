@@ -1,0 +1,20 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export interface Templates {
+  textBack: string;
+  acknowledgement: string;
+  help: string;
+  voicemailGreeting: string;
+}
+
+/** Reads prompts/templates/*.txt once at start-up. */
+export function loadTemplates(dir = resolve("prompts/templates")): Templates {
+  const read = (f: string) => readFileSync(join(dir, f), "utf8").trim();
+  return {
+    textBack: read("text-back.txt"),
+    acknowledgement: read("acknowledgement.txt"),
+    help: read("help.txt"),
+    voicemailGreeting: read("voicemail-greeting.txt"),
+  };
+}

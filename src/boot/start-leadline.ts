@@ -1,0 +1,119 @@
+// Boot by role: web (HTTP), worker (queues), or all. Returns a handle that closes in order:
+// HTTP → workers → queues → database.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TEnv } from "../config/env.ts";
+import type { Ctx } from "../context.ts";
+import { createBusinessDirectory } from "../business/business-directory.ts";
+import { loadTemplates } from "../agent/load-templates.ts";
+import { openDatabase, type Database } from "../db/open-database.ts";
+import { createApp } from "../http/create-app.ts";
+import { createQueues } from "../jobs/queues.ts";
+import { startWorkers, type Workers } from "../jobs/start-workers.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
+import { createMetrics } from "../metrics/create-metrics.ts";
+import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
+import { createConsoleProvider } from "../messaging/providers/console-provider.ts";
+import type { SmsProvider } from "../messaging/providers/sms-provider.ts";
+import { createTwilioProvider } from "../messaging/providers/twilio-provider.ts";
+
+/** Signs and checks Twilio webhooks when no TWILIO_AUTH_TOKEN is set (local trials only). */
+export const DEV_TWILIO_TOKEN = "leadline-dev-token";
+
+export interface Leadline {
+  ctx: Ctx;
+  db: Database;
+  /** http://127.0.0.1:port when the web role runs */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  now?: () => Date;
+  provider?: SmsProvider;
+  sweepEveryMs?: number;
+  directoryTtlMs?: number;
+}
+
+export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise<Leadline> {
+  const log = opts.log ?? createLogger(env.LOG_LEVEL);
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, serve: true });
+  if (db.kind === "pglite") log.info({ dataDir: env.DATA_DIR }, "no DATABASE_URL: using embedded PGlite (the CLI reaches it through a loopback port while this runs)");
+  if (env.MIGRATE_ON_START && db.kind !== "pglite-remote") {
+    const applied = await db.migrate();
+    if (applied.length) log.info({ applied }, "migrations applied");
+  }
+  const queues = createQueues(env.REDIS_URL, env.QUEUE_PREFIX);
+  const provider =
+    opts.provider ??
+    (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
+      ? createTwilioProvider({ accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, baseUrl: env.TWILIO_API_BASE_URL })
+      : createConsoleProvider(log));
+  if (provider.name === "console") log.info("no Twilio credentials: texts go to the console provider (logged here, marked sent)");
+  if (!env.TWILIO_AUTH_TOKEN) log.warn(`no TWILIO_AUTH_TOKEN: webhooks are checked against the development token "${DEV_TWILIO_TOKEN}"; set the real one before pointing Twilio here`);
+
+  const ctx: Ctx = {
+    env,
+    prisma: db.prisma,
+    queues,
+    directory: createBusinessDirectory(db.prisma, opts.directoryTtlMs),
+    provider,
+    templates: loadTemplates(),
+    metrics: createMetrics(),
+    log,
+    twilioToken: env.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_TOKEN,
+    limiter: createPerNumberLimiter(queues.redis, env.QUEUE_PREFIX),
+    now: opts.now ?? (() => new Date()),
+  };
+  ctx.onProviderCall = (msg) => {
+    if (msg.purpose === "textback") observeTextBackLatency(ctx, msg.id);
+  };
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (env.ROLE !== "worker") {
+    const app = createApp(ctx, () => db.ping());
+    server = await new Promise<Server>((ok) => {
+      const s = app.listen(env.PORT, () => ok(s));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    log.info({ port: (server.address() as AddressInfo).port, publicBaseUrl: env.PUBLIC_BASE_URL }, "web listening");
+  }
+  let workers: Workers | undefined;
+  if (env.ROLE !== "web") {
+    workers = await startWorkers(ctx, { sweepEveryMs: opts.sweepEveryMs });
+    log.info("workers running");
+  }
+
+  return {
+    ctx,
+    db,
+    url,
+    async close() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((ok) => server!.close(() => ok()));
+      }
+      await workers?.close();
+      await queues.close();
+      await db.close();
+    },
+  };
+}
+
+/** Missed call (dial-status webhook received) → provider call, for the histogram. */
+function observeTextBackLatency(ctx: Ctx, messageId: string): void {
+  const at = Date.now();
+  void (async () => {
+    const m = await ctx.prisma.message.findUnique({ where: { id: messageId }, select: { dedupeKey: true } });
+    const callSid = m?.dedupeKey?.replace(/^textback-/, "");
+    if (!callSid) return;
+    const ev = await ctx.prisma.inboundEvent.findFirst({
+      where: { provider: "twilio", externalId: { in: [`dial-${callSid}`, `voice-${callSid}`] } },
+      orderBy: { receivedAt: "desc" },
+      select: { receivedAt: true },
+    });
+    if (ev) ctx.metrics.textBackLatency.observe((at - ev.receivedAt.getTime()) / 1000);
+  })().catch(() => {});
+}

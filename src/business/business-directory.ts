@@ -1,0 +1,78 @@
+// Which business owns a number, from memory. Inbound webhooks are routed on every request, and the
+// voice route must still ring through when Postgres is down, so the last good copy is kept.
+import type { Prisma } from "../db/open-database.ts";
+import { ZProfile, type TProfile } from "../config/profile-schema.ts";
+
+export interface BusinessRef {
+  id: string;
+  slug: string;
+  profile: TProfile;
+  /** lead source of the number (call tracking) */
+  source: string | undefined;
+}
+
+export interface BusinessDirectory {
+  /** the business a number routes to; undefined when none owns it */
+  byNumber(e164: string): Promise<BusinessRef | undefined>;
+  byId(id: string): Promise<BusinessRef | undefined>;
+  /** drop the cache (after `business apply`) */
+  invalidate(): void;
+}
+
+export function createBusinessDirectory(prisma: Prisma, ttlMs = 10_000, now: () => number = Date.now): BusinessDirectory {
+  let byNum = new Map<string, BusinessRef>();
+  let byId = new Map<string, BusinessRef>();
+  let loadedAt = -Infinity;
+  let loading: Promise<void> | undefined;
+
+  async function load(): Promise<void> {
+    const rows = await prisma.phoneNumber.findMany({ include: { business: true } });
+    const businesses = await prisma.business.findMany();
+    const nextId = new Map<string, BusinessRef>();
+    for (const b of businesses) {
+      const parsed = ZProfile.safeParse(b.profile);
+      if (parsed.success) nextId.set(b.id, { id: b.id, slug: b.slug, profile: parsed.data, source: undefined });
+    }
+    const nextNum = new Map<string, BusinessRef>();
+    for (const r of rows) {
+      const ref = nextId.get(r.businessId);
+      if (ref) nextNum.set(r.e164, { ...ref, source: r.source ?? undefined });
+    }
+    byNum = nextNum;
+    byId = nextId;
+    loadedAt = now();
+  }
+
+  async function fresh(): Promise<void> {
+    if (now() - loadedAt < ttlMs) return;
+    loading ??= load().finally(() => (loading = undefined));
+    try {
+      await loading;
+    } catch (e) {
+      // Database down: keep serving the last good copy if there is one.
+      if (loadedAt === -Infinity) throw e;
+    }
+  }
+
+  /** a number applied a moment ago should route at once; misses reload at most once a second */
+  async function reloadOnMiss(get: () => BusinessRef | undefined): Promise<BusinessRef | undefined> {
+    if (now() - loadedAt < 1000) return undefined;
+    loadedAt = -Infinity;
+    await fresh();
+    return get();
+  }
+
+  return {
+    async byNumber(e164) {
+      await fresh();
+      return byNum.get(e164) ?? (await reloadOnMiss(() => byNum.get(e164)));
+    },
+    async byId(id) {
+      await fresh();
+      return byId.get(id) ?? (await reloadOnMiss(() => byId.get(id)));
+    },
+    invalidate() {
+      loadedAt = -Infinity;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// TwiML the voice routes answer with. URLs are absolute (PUBLIC_BASE_URL) so the signature Twilio
+// computes for the callback matches the one we check.
+import twilio from "twilio";
+import type { BusinessRef } from "../../business/business-directory.ts";
+
+export function dialTwiml(base: string, business: BusinessRef, callSid: string): string {
+  const r = new twilio.twiml.VoiceResponse();
+  const dial = r.dial({ action: `${base}/webhooks/twilio/voice/dial-status`, method: "POST", timeout: business.profile.ringSeconds, answerOnBridge: true });
+  for (const n of business.profile.forwardTo) {
+    // Screening: a person must press a key, so a personal voicemail that picks up still counts as missed.
+    dial.number({ url: `${base}/webhooks/twilio/voice/screen?parent=${callSid}`, method: "POST" }, n);
+  }
+  return r.toString();
+}
+
+export function voicemailTwiml(base: string, greeting: string): string {
+  const r = new twilio.twiml.VoiceResponse();
+  r.say(greeting);
+  r.record({
+    action: `${base}/webhooks/twilio/voice/recording`,
+    method: "POST",
+    maxLength: 120,
+    timeout: 5,
+    playBeep: true,
+    transcribe: true,
+    transcribeCallback: `${base}/webhooks/twilio/voice/recording`,
+  });
+  r.say("We did not get a message. We will text you shortly. Goodbye.");
+  return r.toString();
+}
+
+export function screenTwiml(base: string, parentCallSid: string, businessName: string): string {
+  const r = new twilio.twiml.VoiceResponse();
+  const g = r.gather({ numDigits: 1, timeout: 6, action: `${base}/webhooks/twilio/voice/screen/accept?parent=${parentCallSid}`, method: "POST" });
+  g.say(`Call for ${businessName}. Press any key to answer.`);
+  r.hangup();
+  return r.toString();
+}
+
+export function sayTwiml(text: string | undefined, hangup = true): string {
+  const r = new twilio.twiml.VoiceResponse();
+  if (text) r.say(text);
+  if (hangup) r.hangup();
+  return r.toString();
+}
+
+export const EMPTY_MESSAGING_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';

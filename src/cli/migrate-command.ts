@@ -1,0 +1,26 @@
+// `npm run db:migrate`: applies pending migrations to DATABASE_URL (or the embedded database).
+import { ConfigError, parseEnv } from "../config/env.ts";
+import { openDatabase } from "../db/open-database.ts";
+
+try {
+  process.loadEnvFile();
+} catch {
+  // no .env: fine
+}
+try {
+  const env = parseEnv(process.env);
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: 1 });
+  try {
+    if (db.kind === "pglite-remote") {
+      console.log("the embedded database is served by a running `npm start`, which applies migrations itself");
+    } else {
+      const applied = await db.migrate();
+      console.log(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
+    }
+  } finally {
+    await db.close();
+  }
+} catch (e) {
+  console.error(e instanceof ConfigError ? e.message : `migration failed: ${(e as Error).message}`);
+  process.exit(1);
+}

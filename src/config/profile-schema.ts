@@ -1,0 +1,102 @@
+// The business profile (YAML, `business apply`). CONTRACT.md names the fields; keep them.
+import { IANAZone } from "luxon";
+import { z } from "zod";
+import { toE164 } from "../lib/phone.ts";
+
+const ZE164 = z.string().transform((raw, ctx) => {
+  const e164 = toE164(raw);
+  if (!e164) {
+    ctx.addIssue({ code: "custom", message: `"${raw}" is not a valid phone number` });
+    return z.NEVER;
+  }
+  return e164;
+});
+
+const ZClock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)");
+const ZRange = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be "HH:MM-HH:MM"')
+  .refine((r) => r.slice(0, 5) < r.slice(6), "must end after it starts");
+const ZDay = z.array(ZRange).default([]);
+
+export const ZProfile = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes only"),
+  name: z.string().min(1).max(120),
+  timezone: z.string().refine((tz) => IANAZone.isValidZone(tz), "must be an IANA time zone such as America/New_York"),
+  phoneNumbers: z.array(ZE164).default([]),
+  numberSources: z
+    .record(z.string(), z.string().min(1))
+    .default({})
+    .transform((rec, ctx) => {
+      const out: Record<string, string> = {};
+      for (const [num, source] of Object.entries(rec)) {
+        const e164 = toE164(num);
+        if (!e164) ctx.addIssue({ code: "custom", message: `"${num}" is not a valid phone number` });
+        else out[e164] = source;
+      }
+      return out;
+    }),
+  forwardTo: z.array(ZE164).default([]),
+  ringSeconds: z.number().int().min(5).max(60).default(20),
+  hours: z
+    .object({ mon: ZDay, tue: ZDay, wed: ZDay, thu: ZDay, fri: ZDay, sat: ZDay, sun: ZDay })
+    .partial()
+    .default({}),
+  voice: z
+    .object({
+      /** ring forwardTo phones outside business hours too (default: straight to voicemail + text-back) */
+      ringAfterHours: z.boolean().default(false),
+      voicemailGreeting: z.string().max(500).optional(),
+    })
+    .default({ ringAfterHours: false }),
+  booking: z
+    .object({
+      crews: z.number().int().min(1).default(1),
+      bufferMinutes: z.number().int().min(0).default(0),
+      minNoticeHours: z.number().min(0).default(2),
+      horizonDays: z.number().int().min(1).max(90).default(14),
+    })
+    .optional(),
+  services: z
+    .array(
+      z.object({
+        key: z.string().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and dashes only"),
+        name: z.string().min(1),
+        durationMinutes: z.number().int().min(15).max(24 * 60),
+        price: z.object({ from: z.number().min(0), to: z.number().min(0).optional() }).optional(),
+      }),
+    )
+    .default([]),
+  serviceArea: z.object({ zips: z.array(z.string().regex(/^\d{5}$/, "must be a 5-digit ZIP")) }).optional(),
+  reviewUrl: z.url().optional(),
+  slack: z.object({ channel: z.string().min(1) }).optional(),
+  ai: z.object({ enabled: z.boolean().default(true), persona: z.string().optional(), model: z.string().optional() }).optional(),
+  forms: z.object({ token: z.string().min(8).optional(), googleKey: z.string().optional() }).optional(),
+  meta: z
+    .object({ pageId: z.string(), pageAccessToken: z.string(), appSecret: z.string(), verifyToken: z.string() })
+    .optional(),
+  webchat: z
+    .object({ allowedOrigins: z.array(z.url()).default([]), greeting: z.string().max(300).optional() })
+    .optional(),
+  compliance: z
+    .object({
+      quietHours: z.object({ start: ZClock, end: ZClock }).default({ start: "08:00", end: "21:00" }),
+      maxProactivePerDay: z.number().int().min(0).default(3),
+    })
+    .default({ quietHours: { start: "08:00", end: "21:00" }, maxProactivePerDay: 3 }),
+  messaging: z.object({ mps: z.number().min(0.1).max(500).default(1) }).default({ mps: 1 }),
+  textBack: z
+    .object({
+      enabled: z.boolean().default(true),
+      template: z.string().min(1).max(640).optional(),
+      windowMinutes: z.number().int().min(0).max(24 * 60).default(30),
+    })
+    .default({ enabled: true, windowMinutes: 30 }),
+  /** overrides for prompts/templates/*.txt */
+  templates: z
+    .object({ acknowledgement: z.string().min(1).max(640).optional(), help: z.string().min(1).max(640).optional() })
+    .default({}),
+});
+
+export type TProfile = z.infer<typeof ZProfile>;
+export type TProfileInput = z.input<typeof ZProfile>;

@@ -1,0 +1,103 @@
+// Prisma's native schema engine cannot be downloaded here, so migrations run through the wasm build
+// of the same engine with a driver adapter: same SQL as `prisma migrate diff`, same
+// `_prisma_migrations` table as `prisma migrate deploy`, on Postgres and PGlite alike.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+
+let wasmReady: Promise<void> | undefined;
+
+function loadWasm(): Promise<void> {
+  // wasm-bindgen "bundler" target: instantiate the .wasm by hand for plain Node.
+  wasmReady ??= (async () => {
+    const wasmPath = createRequire(import.meta.url)
+      .resolve("@prisma/schema-engine-wasm/schema_engine_bg")
+      .replace(/\.js$/, ".wasm");
+    const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), {
+      "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
+    });
+    const b = bg as unknown as { __wbg_set_wasm(e: unknown): void };
+    b.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+  })();
+  return wasmReady;
+}
+
+const filters = { externalTables: [], externalEnums: [] };
+
+function loadMigrations(baseDir: string) {
+  const dirs = existsSync(baseDir)
+    ? readdirSync(baseDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
+  const lock = join(baseDir, "migration_lock.toml");
+  return {
+    baseDir,
+    lockfile: { path: "migration_lock.toml", content: existsSync(lock) ? readFileSync(lock, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: dirs.map((name) => ({
+      path: name,
+      migrationFile: {
+        path: "migration.sql",
+        content: { tag: "ok" as const, value: readFileSync(join(baseDir, name, "migration.sql"), "utf8") },
+      },
+    })),
+  };
+}
+
+async function openEngine(schemaPath: string, factory: SqlMigrationAwareDriverAdapterFactory, log: (m: string) => void) {
+  await loadWasm();
+  const content = readFileSync(schemaPath, "utf8");
+  const { SchemaEngine } = bg as unknown as {
+    SchemaEngine: { new: (...a: unknown[]) => Promise<SchemaEngineHandle> };
+  };
+  const engine = await SchemaEngine.new(
+    { datamodels: [[schemaPath, content]] },
+    log,
+    bindMigrationAwareSqlAdapterFactory(factory),
+  );
+  return { engine, content };
+}
+
+interface SchemaEngineHandle {
+  applyMigrations(p: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  diff(p: unknown): Promise<{ stdout?: string }>;
+  free(): void;
+}
+
+/** Applies pending migrations from `migrationsDir`; returns the names applied now. */
+export async function applyMigrations(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  paths: { schema: string; migrations: string },
+  log: (m: string) => void = () => {},
+): Promise<string[]> {
+  const { engine } = await openEngine(paths.schema, factory, log);
+  try {
+    const r = await engine.applyMigrations({ migrationsList: loadMigrations(paths.migrations), filters });
+    return r.appliedMigrationNames;
+  } finally {
+    engine.free();
+  }
+}
+
+/** SQL that takes an empty database to the schema (used to write a new migration). */
+export async function diffFromEmpty(factory: SqlMigrationAwareDriverAdapterFactory, schemaPath: string): Promise<string> {
+  const { engine, content } = await openEngine(schemaPath, factory, () => {});
+  try {
+    const r = await engine.diff({
+      from: { tag: "empty" },
+      to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content }] },
+      script: true,
+      exitCode: null,
+      filters,
+    });
+    return r.stdout ?? "";
+  } finally {
+    engine.free();
+  }
+}

@@ -1,0 +1,19 @@
+import { Router } from "express";
+import type { Ctx } from "../context.ts";
+import { withTimeout } from "../lib/with-timeout.ts";
+
+export function healthRoutes(ctx: Ctx, pingDatabase: () => Promise<void>): Router {
+  const r = Router();
+  r.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  r.get("/readyz", async (_req, res) => {
+    const [db, redis] = await Promise.allSettled([withTimeout(pingDatabase(), 2000, "postgres"), withTimeout(ctx.queues.ping(), 2000, "redis")]);
+    const body = { postgres: db.status === "fulfilled" ? "ok" : "down", redis: redis.status === "fulfilled" ? "ok" : "down" };
+    res.status(db.status === "fulfilled" && redis.status === "fulfilled" ? 200 : 503).json(body);
+  });
+  r.get("/metrics", async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+  return r;
+}

@@ -1,0 +1,23 @@
+import type { Prisma } from "../db/open-database.ts";
+import { isUniqueViolation } from "../db/is-unique-violation.ts";
+
+/** The contact's open conversation, opened if there is none (one open per contact, enforced in SQL). */
+export async function findOrOpenConversation(prisma: Prisma, c: { businessId: string; contactId: string; businessNumber?: string | undefined }) {
+  const where = { businessId: c.businessId, contactId: c.contactId, status: "open" };
+  const existing = await prisma.conversation.findFirst({ where });
+  if (existing) {
+    if (c.businessNumber && existing.businessNumber !== c.businessNumber) {
+      return { conversation: await prisma.conversation.update({ where: { id: existing.id }, data: { businessNumber: c.businessNumber } }), opened: false };
+    }
+    return { conversation: existing, opened: false };
+  }
+  try {
+    const conversation = await prisma.conversation.create({
+      data: { businessId: c.businessId, contactId: c.contactId, businessNumber: c.businessNumber ?? null },
+    });
+    return { conversation, opened: true };
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    return { conversation: await prisma.conversation.findFirstOrThrow({ where }), opened: false };
+  }
+}

@@ -1,0 +1,60 @@
+import type { Ctx } from "../context.ts";
+import type { BusinessRef } from "../business/business-directory.ts";
+import { ZDialStatus, ZTwilioCall } from "../channels/twilio/twilio-schemas.ts";
+import { isUniqueViolation } from "../db/is-unique-violation.ts";
+import { toE164 } from "../lib/phone.ts";
+import { sendMissedCallTextBack } from "../messaging/send-missed-call-text-back.ts";
+import { findOrCreateContact } from "./find-or-create-contact.ts";
+import { findOrOpenConversation } from "./find-or-open-conversation.ts";
+import { ensureLead } from "./ensure-lead.ts";
+import type { StoredEvent } from "./process-inbound-event.ts";
+import { recordTimelineEntry } from "./record-timeline-entry.ts";
+
+/** voice (a call arrived) and dial-status (how the ring-through ended). */
+export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
+  const p = ZTwilioCall.parse(event.payload);
+  const phone = toE164(p.From) ?? p.From;
+  const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
+  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
+  await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source: business.source ?? "phone", channel: "call" });
+  const call = await ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
+
+  let missedReason: string | undefined;
+  if (event.kind === "voice") {
+    missedReason = typeof event.payload.missedReason === "string" ? event.payload.missedReason : undefined;
+  } else {
+    const d = ZDialStatus.parse(event.payload);
+    if (event.payload.missed === true) missedReason = d.DialCallStatus;
+    else {
+      await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "answered", dialStatus: d.DialCallStatus } });
+      return;
+    }
+    await ctx.prisma.call.update({ where: { id: call.id }, data: { dialStatus: d.DialCallStatus } });
+  }
+  if (!missedReason) return;
+  await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason } });
+  await recordTimelineEntry(ctx, {
+    businessId: business.id, conversationId: conversation.id, contactId: contact.id,
+    providerId: `missed-${p.CallSid}`, body: "Missed call", from: phone, to: p.To, at: event.receivedAt,
+  });
+  await sendMissedCallTextBack(ctx, { business, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, to: phone, from: p.To });
+}
+
+async function ensureCall(ctx: Ctx, c: { businessId: string; contactId: string; conversationId: string; callSid: string; from: string; to: string }) {
+  const existing = await ctx.prisma.call.findUnique({ where: { callSid: c.callSid } });
+  if (existing) return existing;
+  try {
+    return await ctx.prisma.call.create({
+      data: { businessId: c.businessId, contactId: c.contactId, conversationId: c.conversationId, callSid: c.callSid, fromNumber: c.from, toNumber: c.to },
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    return ctx.prisma.call.findUniqueOrThrow({ where: { callSid: c.callSid } });
+  }
+}
+
+/** Caller ID names like "WIRELESS CALLER" or a bare number are not names. */
+function cleanCallerName(n: string | undefined): string | undefined {
+  if (!n || /^(wireless caller|unknown|unavailable|anonymous|private|\+?[\d\s()-]+)$/i.test(n.trim())) return undefined;
+  return n.trim();
+}

@@ -1,0 +1,40 @@
+import type { Ctx } from "../context.ts";
+import type { BusinessRef } from "../business/business-directory.ts";
+import { ZRecording } from "../channels/twilio/twilio-schemas.ts";
+import { recordTimelineEntry } from "./record-timeline-entry.ts";
+import type { StoredEvent } from "./process-inbound-event.ts";
+
+/** A voicemail (recording, then its transcription) joins the caller's conversation as one message. */
+export async function handleRecordingEvent(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
+  const p = ZRecording.parse(event.payload);
+  const call = await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } });
+  // The call's own event may still be in the queue (e.g. after a Redis flush): retry later.
+  if (!call) throw new Error(`call ${p.CallSid} not recorded yet`);
+  const conversationId = call.conversationId;
+  if (!conversationId) return;
+  const text = p.TranscriptionText?.trim();
+  const body = text ? `Voicemail: "${text}"` : `Voicemail${p.RecordingDuration ? ` (${p.RecordingDuration}s)` : ""}`;
+  const audio = `${p.RecordingUrl}.mp3`;
+  await ctx.prisma.call.update({
+    where: { id: call.id },
+    data: event.kind === "transcription" ? { transcription: text ?? null, recordingUrl: call.recordingUrl ?? audio } : { recordingUrl: audio },
+  });
+  const providerId = `vm-${p.RecordingSid}`;
+  const existing = await ctx.prisma.message.findUnique({ where: { providerId } });
+  if (existing) {
+    // the transcription arrives after the recording: put the words on the same message
+    if (text) await ctx.prisma.message.update({ where: { id: existing.id }, data: { body } });
+    return;
+  }
+  await recordTimelineEntry(ctx, {
+    businessId: business.id,
+    conversationId,
+    contactId: call.contactId,
+    providerId,
+    body,
+    from: call.fromNumber,
+    to: call.toNumber,
+    at: event.receivedAt,
+    media: [{ url: audio, contentType: "audio/mpeg" }],
+  });
+}

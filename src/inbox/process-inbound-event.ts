@@ -1,0 +1,53 @@
+// The `process-inbound` job: turn one stored webhook into inbox rows and replies. Every step is
+// idempotent (unique provider ids, dedupe keys, atomic claims), so a re-run after a crash is safe.
+import type { Ctx } from "../context.ts";
+import type { BusinessRef } from "../business/business-directory.ts";
+import { handleSmsEvent } from "./handle-sms-event.ts";
+import { handleCallEvent } from "./handle-call-event.ts";
+import { handleRecordingEvent } from "./handle-recording-event.ts";
+import { handleStatusEvent } from "./handle-status-event.ts";
+
+export interface StoredEvent {
+  id: string;
+  kind: string;
+  businessId: string | null;
+  payload: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+export async function processInboundEvent(ctx: Ctx, eventId: string): Promise<"processed" | "skipped"> {
+  const row = await ctx.prisma.inboundEvent.findUnique({ where: { id: eventId } });
+  if (!row || row.status !== "pending") return "skipped";
+  const event: StoredEvent = { ...row, payload: row.payload as Record<string, unknown> };
+  try {
+    await dispatch(ctx, event);
+  } catch (e) {
+    await ctx.prisma.inboundEvent.update({
+      where: { id: eventId },
+      data: { attempts: { increment: 1 }, error: String((e as Error).message).slice(0, 1000) },
+    });
+    throw e;
+  }
+  await ctx.prisma.inboundEvent.updateMany({ where: { id: eventId, status: "pending" }, data: { status: "processed", processedAt: ctx.now(), error: null } });
+  return "processed";
+}
+
+async function dispatch(ctx: Ctx, event: StoredEvent): Promise<void> {
+  if (event.kind === "status") return handleStatusEvent(ctx, event);
+  const business = event.businessId ? await ctx.directory.byId(event.businessId) : undefined;
+  if (!business) throw new Error(`event ${event.id}: business ${event.businessId} not found`);
+  switch (event.kind) {
+    case "sms":
+      return handleSmsEvent(ctx, event, business);
+    case "voice":
+    case "dial-status":
+      return handleCallEvent(ctx, event, business);
+    case "recording":
+    case "transcription":
+      return handleRecordingEvent(ctx, event, business);
+    default:
+      throw new Error(`event ${event.id}: unknown kind ${event.kind}`);
+  }
+}
+
+export type { BusinessRef };

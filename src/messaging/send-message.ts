@@ -1,0 +1,98 @@
+// The one door out. Every outbound text — template, AI, human, sequence — is written here as a row
+// before any provider call, then delivered by the `deliver-message` job (jobId = row id).
+import type { Ctx } from "../context.ts";
+import type { Prisma } from "../db/open-database.ts";
+import { isUniqueViolation } from "../db/is-unique-violation.ts";
+import { normalizeGsm7 } from "./normalize-gsm7.ts";
+
+type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
+type Db = Prisma | Tx;
+
+export interface SendInput {
+  businessId: string;
+  conversationId: string;
+  contactId: string;
+  to: string;
+  from: string;
+  body: string;
+  author: "template" | "ai" | "human" | "system";
+  /** why: textback | ack | help | reply | … */
+  purpose: string;
+  /** one message per logical send, whatever retries happen (e.g. textback-<CallSid>) */
+  dedupeKey?: string;
+  mediaUrls?: string[];
+}
+
+export interface QueuedMessage {
+  id: string;
+  status: string;
+  /** false when the dedupe key had already produced this message */
+  created: boolean;
+}
+
+/**
+ * Writes the outbound row (`queued`, or `blocked` for an opted-out contact). Pass a transaction to
+ * make the row part of a larger claim; then call `enqueueDelivery` after it commits.
+ */
+export async function recordOutbound(db: Db, input: SendInput): Promise<QueuedMessage> {
+  if (input.dedupeKey) {
+    const prior = await db.message.findUnique({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
+    if (prior) return { ...prior, created: false };
+  }
+  const contact = await db.contact.findFirst({
+    where: { id: input.contactId, businessId: input.businessId },
+    select: { optedOutAt: true },
+  });
+  if (!contact) throw new Error(`contact ${input.contactId} not in business ${input.businessId}`);
+  const sms = normalizeGsm7(input.body);
+  const blocked = contact.optedOutAt !== null;
+  const data = {
+    businessId: input.businessId,
+    conversationId: input.conversationId,
+    contactId: input.contactId,
+    direction: "outbound",
+    channel: input.mediaUrls?.length ? "mms" : "sms",
+    author: input.author,
+    body: sms.body,
+    media: input.mediaUrls?.length ? input.mediaUrls.map((url) => ({ url })) : undefined,
+    status: blocked ? "blocked" : "queued",
+    errorCode: blocked ? "opted-out" : null,
+    segments: sms.segments,
+    encoding: sms.encoding,
+    fromNumber: input.from,
+    toNumber: input.to,
+    purpose: input.purpose,
+    dedupeKey: input.dedupeKey ?? null,
+  };
+  const row = await db.message.create({ data, select: { id: true, status: true } });
+  await db.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: new Date() } });
+  return { ...row, created: true };
+}
+
+/** Records and queues one outbound text; a duplicate dedupe key returns the first message. */
+export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMessage> {
+  let msg: QueuedMessage;
+  try {
+    msg = await recordOutbound(ctx.prisma, input);
+  } catch (e) {
+    if (!isUniqueViolation(e) || !input.dedupeKey) throw e;
+    // lost a race on the dedupe key: the other writer's row is the message
+    const prior = await ctx.prisma.message.findUniqueOrThrow({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
+    msg = { ...prior, created: false };
+  }
+  if (msg.status === "blocked") {
+    if (msg.created) ctx.metrics.sends.inc({ status: "blocked" });
+  } else if (msg.status === "queued") {
+    await queueDelivery(ctx, msg.id);
+  }
+  return msg;
+}
+
+/** Triggers delivery; if Redis is down the row stays `queued` and the sweeper re-queues it. */
+export async function queueDelivery(ctx: Ctx, messageId: string): Promise<void> {
+  try {
+    await ctx.queues.enqueueDelivery(messageId);
+  } catch (e) {
+    ctx.log.warn({ messageId, err: (e as Error).message }, "delivery not queued now; the sweeper will");
+  }
+}

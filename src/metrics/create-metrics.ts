@@ -1,0 +1,41 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export interface Metrics {
+  registry: Registry;
+  webhooks: Counter<"route" | "outcome">;
+  sends: Counter<"status">;
+  textBackLatency: Histogram;
+  jobs: Counter<"queue" | "outcome">;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    webhooks: new Counter({
+      name: "leadline_webhooks_total",
+      help: "Inbound webhooks by route and outcome (stored, duplicate, rejected, invalid, unrouted, error)",
+      labelNames: ["route", "outcome"],
+      registers: [registry],
+    }),
+    sends: new Counter({
+      name: "leadline_outbound_messages_total",
+      help: "Outbound message outcomes (accepted, sent, failed, blocked, retried, unknown)",
+      labelNames: ["status"],
+      registers: [registry],
+    }),
+    textBackLatency: new Histogram({
+      name: "leadline_textback_latency_seconds",
+      help: "Missed call (webhook received) to the provider call for its text-back",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    jobs: new Counter({
+      name: "leadline_jobs_total",
+      help: "Jobs processed by queue and outcome",
+      labelNames: ["queue", "outcome"],
+      registers: [registry],
+    }),
+  };
+}
