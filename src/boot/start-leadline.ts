@@ -34,6 +34,9 @@ export interface StartOptions {
   provider?: SmsProvider;
   sweepEveryMs?: number;
   directoryTtlMs?: number;
+  retryBaseMs?: number;
+  /** BullMQ lock/stall settings (tests recover stalled jobs quickly) */
+  lockDurationMs?: number;
 }
 
 export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise<Leadline> {
@@ -44,7 +47,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     const applied = await db.migrate();
     if (applied.length) log.info({ applied }, "migrations applied");
   }
-  const queues = createQueues(env.REDIS_URL, env.QUEUE_PREFIX);
+  const queues = createQueues(env.REDIS_URL, env.QUEUE_PREFIX, { retryBaseMs: opts.retryBaseMs });
   const provider =
     opts.provider ??
     (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
@@ -82,7 +85,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   }
   let workers: Workers | undefined;
   if (env.ROLE !== "web") {
-    workers = await startWorkers(ctx, { sweepEveryMs: opts.sweepEveryMs });
+    workers = await startWorkers(ctx, { sweepEveryMs: opts.sweepEveryMs, lockDurationMs: opts.lockDurationMs });
     log.info("workers running");
   }
 

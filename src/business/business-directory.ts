@@ -7,8 +7,6 @@ export interface BusinessRef {
   id: string;
   slug: string;
   profile: TProfile;
-  /** lead source of the number (call tracking) */
-  source: string | undefined;
 }
 
 export interface BusinessDirectory {
@@ -31,12 +29,12 @@ export function createBusinessDirectory(prisma: Prisma, ttlMs = 10_000, now: () 
     const nextId = new Map<string, BusinessRef>();
     for (const b of businesses) {
       const parsed = ZProfile.safeParse(b.profile);
-      if (parsed.success) nextId.set(b.id, { id: b.id, slug: b.slug, profile: parsed.data, source: undefined });
+      if (parsed.success) nextId.set(b.id, { id: b.id, slug: b.slug, profile: parsed.data });
     }
     const nextNum = new Map<string, BusinessRef>();
     for (const r of rows) {
       const ref = nextId.get(r.businessId);
-      if (ref) nextNum.set(r.e164, { ...ref, source: r.source ?? undefined });
+      if (ref) nextNum.set(r.e164, ref);
     }
     byNum = nextNum;
     byId = nextId;

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { applyMigrations } from "./schema-engine.ts";
@@ -54,12 +55,22 @@ function openPostgres(url: string, kind: Database["kind"], poolSize = 10): Datab
   return {
     prisma,
     kind,
-    migrate: () => applyMigrations(factory(), { schema: SCHEMA, migrations: MIGRATIONS }),
+    migrate: () => migratePostgres(url),
     ping: async () => {
       await prisma.$queryRawUnsafe("SELECT 1");
     },
     close: () => prisma.$disconnect(),
   };
+}
+
+/** Runs migrations over a pool of its own, ended afterwards (the engine does not close it). */
+export async function migratePostgres(url: string): Promise<string[]> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await applyMigrations(new PrismaPg(pool), { schema: SCHEMA, migrations: MIGRATIONS });
+  } finally {
+    await pool.end();
+  }
 }
 
 function readServerInfo(infoPath: string): ServerInfo | undefined {

@@ -16,7 +16,7 @@ export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: Bu
   const phone = toE164(p.From) ?? p.From;
   const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
   const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
-  await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source: business.source ?? "phone", channel: "call" });
+  await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source: business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone", channel: "call" });
   const call = await ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
 
   let missedReason: string | undefined;

@@ -21,7 +21,13 @@ export interface Queues {
 
 const KEEP = { removeOnComplete: { age: 3600, count: 5000 }, removeOnFail: { age: 7 * 86400, count: 5000 } };
 
-export function createQueues(redisUrl: string, prefix: string): Queues {
+export interface QueueOptions {
+  /** first retry delay; doubles each attempt (tests shorten it) */
+  retryBaseMs?: number;
+}
+
+export function createQueues(redisUrl: string, prefix: string, opts: QueueOptions = {}): Queues {
+  const base = opts.retryBaseMs ?? 1000;
   // Producers fail fast while Redis is down (the row is already in Postgres; the sweeper re-queues).
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: false, lazyConnect: false });
   redis.on("error", () => {}); // reported through /readyz and failed adds, not as an unhandled event
@@ -41,7 +47,7 @@ export function createQueues(redisUrl: string, prefix: string): Queues {
       await inbound.add("process-inbound", { eventId }, {
         jobId: eventId,
         attempts: 8,
-        backoff: { type: "exponential", delay: 1000 },
+        backoff: { type: "exponential", delay: base },
         ...KEEP,
       });
     },
@@ -49,7 +55,7 @@ export function createQueues(redisUrl: string, prefix: string): Queues {
       await outbound.add("deliver-message", { messageId }, {
         jobId: messageId,
         attempts: 12, // exponential from 2 s: about two hours of provider trouble before "failed"
-        backoff: { type: "exponential", delay: 2000 },
+        backoff: { type: "exponential", delay: base * 2 },
         ...(delayMs ? { delay: delayMs } : {}),
         ...KEEP,
       });

@@ -12,6 +12,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** how often the sweeper runs (ms); 0 = not scheduled (tests call the sweep directly) */
   sweepEveryMs?: number;
+  /** how long a job is locked before it counts as stalled (a crashed worker's job is re-run after it) */
+  lockDurationMs?: number;
 }
 
 export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<Workers> {
@@ -29,7 +31,12 @@ export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<
         const data = def.schema.parse(job.data);
         return (def.handler as (c: Ctx, d: unknown, j: Job, t?: string) => Promise<unknown>)(ctx, data, job, token);
       },
-      { connection, prefix: ctx.queues.prefix, concurrency: queue === QUEUE_NAMES.maintenance ? 1 : (opts.concurrency ?? 16) },
+      {
+        connection,
+        prefix: ctx.queues.prefix,
+        concurrency: queue === QUEUE_NAMES.maintenance ? 1 : (opts.concurrency ?? 16),
+        ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: Math.max(500, opts.lockDurationMs / 2) } : {}),
+      },
     );
     w.on("completed", () => ctx.metrics.jobs.inc({ queue, outcome: "completed" }));
     w.on("failed", (job, err) => {

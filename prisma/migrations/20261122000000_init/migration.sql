@@ -288,5 +288,5 @@ ALTER TABLE "OptOutEvent" ADD CONSTRAINT "OptOutEvent_businessId_fkey" FOREIGN K
 ALTER TABLE "OptOutEvent" ADD CONSTRAINT "OptOutEvent_contactId_fkey" FOREIGN KEY ("contactId") REFERENCES "Contact"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Raw SQL Prisma cannot express (hand-written, appended to the init migration)
--- At most one open conversation per contact: concurrent inbound events race to open one; the loser re-reads.
+-- At most one open conversation per contact: concurrent inbound events race to open one, the loser re-reads.
 CREATE UNIQUE INDEX "Conversation_one_open_per_contact" ON "Conversation"("contactId") WHERE "status" = 'open';

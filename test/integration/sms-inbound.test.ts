@@ -1,0 +1,209 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTwilioFake } from "../fakes/twilio-api.ts";
+import { smsParams } from "../fakes/twilio-webhooks.ts";
+import { useMsw } from "../helpers/use-msw.ts";
+import { ACME_NUMBER, CALLER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { settle, waitFor } from "../helpers/wait-for.ts";
+
+const twilio = createTwilioFake();
+useMsw(twilio.handler);
+
+let t: TestLeadline;
+beforeAll(async () => {
+  t = await startTestLeadline();
+  await t.apply(acmeProfile());
+});
+afterAll(() => t.close());
+afterEach(() => twilio.reset());
+
+let n = 0;
+/** a fresh caller per test, so tests don't share conversations */
+const nextCaller = () => `+1212555${String(1000 + ++n).padStart(4, "0")}`;
+const sms = (from: string, body: string, extra: Partial<Parameters<typeof smsParams>[0]> = {}) => smsParams({ from, to: ACME_NUMBER, body, ...extra });
+
+describe("POST /webhooks/twilio/sms", () => {
+  it("stores the message, replies with empty TwiML, and acknowledges a new conversation once", async () => {
+    const from = nextCaller();
+    const res = await t.post("/webhooks/twilio/sms", sms(from, "My kitchen sink is leaking"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/xml/);
+    expect(await res.text()).toContain("<Response></Response>");
+    await waitFor(() => twilio.sent.find((m) => m.To === from), "acknowledgement");
+    const ack = twilio.sent.filter((m) => m.To === from);
+    expect(ack).toHaveLength(1);
+    expect(ack[0]!.From).toBe(ACME_NUMBER);
+    expect(ack[0]!.Body).toContain("Acme Plumbing");
+    expect(ack[0]!.StatusCallback).toMatch(/^https:\/\/leadline\.test\/webhooks\/twilio\/status\?m=[a-z0-9]+$/);
+
+    await t.post("/webhooks/twilio/sms", sms(from, "Can you come today?"));
+    await waitFor(async () => (await t.ctx.prisma.message.count({ where: { fromNumber: from, direction: "inbound" } })) === 2, "second inbound");
+    await settle();
+    expect(twilio.sent.filter((m) => m.To === from)).toHaveLength(1);
+    const lead = await t.ctx.prisma.lead.findFirstOrThrow({ where: { contact: { phone: from } } });
+    expect(lead.source).toBe("google-lsa");
+    expect(lead.firstResponseAt).not.toBeNull();
+  });
+
+  it("records the same delivery three times as one row and one text", async () => {
+    const from = nextCaller();
+    const p = sms(from, "hello?");
+    const results = await Promise.all([t.post("/webhooks/twilio/sms", p), t.post("/webhooks/twilio/sms", p), t.post("/webhooks/twilio/sms", p)]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    await waitFor(() => twilio.sent.some((m) => m.To === from), "ack");
+    await settle();
+    expect(await t.ctx.prisma.inboundEvent.count({ where: { externalId: p.MessageSid } })).toBe(1);
+    expect(await t.ctx.prisma.message.count({ where: { providerId: p.MessageSid } })).toBe(1);
+    expect(twilio.sent.filter((m) => m.To === from)).toHaveLength(1);
+  });
+
+  it.each([
+    ["a wrong signature", "bm90IGEgc2lnbmF0dXJl"],
+    ["no signature", null],
+  ])("rejects %s with 403 and stores nothing", async (_, signature) => {
+    const p = sms(nextCaller(), "forged");
+    const res = await t.post("/webhooks/twilio/sms", p, { signature });
+    expect(res.status).toBe(403);
+    expect(await t.ctx.prisma.inboundEvent.count({ where: { externalId: p.MessageSid } })).toBe(0);
+  });
+
+  it("rejects a body signed for another URL (signature checked against PUBLIC_BASE_URL)", async () => {
+    const p = sms(nextCaller(), "replayed");
+    const { default: tw } = await import("twilio");
+    const sig = tw.getExpectedTwilioSignature("test-auth-token-0000", `${t.url}/webhooks/twilio/sms`, p);
+    const res = await t.post("/webhooks/twilio/sms", p, { signature: sig });
+    expect(res.status).toBe(403);
+  });
+
+  it.each([
+    ["no MessageSid", (p: Record<string, string>) => delete p.MessageSid, /MessageSid/],
+    ["a bogus MessageSid", (p: Record<string, string>) => (p.MessageSid = "nope"), /MessageSid/],
+    ["no From", (p: Record<string, string>) => delete p.From, /From/],
+  ])("answers 400 for %s, never 500, and stores nothing", async (_, mutate, reason) => {
+    const p = sms(nextCaller(), "x");
+    mutate(p);
+    const res = await t.post("/webhooks/twilio/sms", p);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string };
+    expect(body.error).toMatch(reason);
+    expect(body.error).not.toMatch(/\n|at \w+ \(/);
+    expect(await t.ctx.prisma.inboundEvent.count({ where: { payload: { path: ["From"], equals: p.From ?? "none" } } })).toBe(0);
+  });
+
+  it("answers 400 for a body that is not form-encoded at all", async () => {
+    const res = await fetch(`${t.url}/webhooks/twilio/sms`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect([400, 403]).toContain(res.status);
+    expect(res.status).not.toBe(500);
+  });
+
+  it("keeps MMS media on the message", async () => {
+    const from = nextCaller();
+    const p = sms(from, "here is the leak", { media: [{ url: "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME1", type: "image/jpeg" }] });
+    await t.post("/webhooks/twilio/sms", p);
+    const msg = await waitFor(() => t.ctx.prisma.message.findUnique({ where: { providerId: p.MessageSid } }), "mms row");
+    expect(msg.channel).toBe("mms");
+    expect(msg.media).toEqual([{ url: p.MediaUrl0, contentType: "image/jpeg" }]);
+  });
+
+  it("does nothing for a number no business owns", async () => {
+    const p = smsParams({ from: nextCaller(), to: "+15555550777", body: "hi" });
+    const res = await t.post("/webhooks/twilio/sms", p);
+    expect(res.status).toBe(200);
+    await settle();
+    const ev = await t.ctx.prisma.inboundEvent.findFirstOrThrow({ where: { externalId: p.MessageSid } });
+    expect(ev.status).toBe("ignored");
+    expect(await t.ctx.prisma.message.count({ where: { providerId: p.MessageSid } })).toBe(0);
+    expect(twilio.attempts.filter((m) => m.To === p.From)).toHaveLength(0);
+  });
+});
+
+describe("keywords and opt-out", () => {
+  async function textAndWait(from: string, body: string) {
+    const p = sms(from, body);
+    await t.post("/webhooks/twilio/sms", p);
+    await waitFor(async () => (await t.ctx.prisma.inboundEvent.findFirst({ where: { externalId: p.MessageSid } }))?.status === "processed", `"${body}" processed`);
+  }
+  const contact = (phone: string) => t.ctx.prisma.contact.findFirstOrThrow({ where: { phone } });
+
+  it.each(["STOP", "stop", "Stop.", " UNSUBSCRIBE ", "quit!", "OptOut", "revoke", "CANCEL", "end", "STOPALL"])(
+    "%j opts the contact out; nothing is sent again by any path",
+    async (word) => {
+      const from = nextCaller();
+      await textAndWait(from, word);
+      expect((await contact(from)).optedOutAt).not.toBeNull();
+      const events = await t.ctx.prisma.optOutEvent.findMany({ where: { contact: { phone: from } } });
+      expect(events.map((e) => [e.action, e.reason])).toEqual([["opt-out", "keyword"]]);
+      await textAndWait(from, "are you there?");
+      await textAndWait(from, "HELP");
+      await settle();
+      expect(twilio.attempts.filter((m) => m.To === from)).toHaveLength(0);
+    },
+  );
+
+  it.each(["Please stop texting me", "don't text me again", "Remove me from your list", "no more texts please"])(
+    "natural-language opt-out %j counts",
+    async (text) => {
+      const from = nextCaller();
+      await textAndWait(from, text);
+      const c = await contact(from);
+      expect(c.optedOutAt).not.toBeNull();
+      const ev = await t.ctx.prisma.optOutEvent.findFirstOrThrow({ where: { contactId: c.id } });
+      expect(ev.reason).toBe("natural-language");
+      expect(twilio.attempts.filter((m) => m.To === from)).toHaveLength(0);
+    },
+  );
+
+  it("START opts back in and consent is recorded; texts flow again", async () => {
+    const from = nextCaller();
+    await textAndWait(from, "STOP");
+    await textAndWait(from, "START");
+    const c = await contact(from);
+    expect(c.optedOutAt).toBeNull();
+    expect(await t.ctx.prisma.consent.count({ where: { contactId: c.id, basis: "keyword", revokedAt: null } })).toBe(1);
+    await textAndWait(from, "I need a plumber");
+    await waitFor(() => twilio.sent.some((m) => m.To === from), "ack after opt-in");
+  });
+
+  it("HELP gets one reply naming the business and how to opt out", async () => {
+    const from = nextCaller();
+    await textAndWait(from, "help");
+    await waitFor(() => twilio.sent.some((m) => m.To === from), "help reply");
+    await settle();
+    const replies = twilio.sent.filter((m) => m.To === from);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.Body).toMatch(/Acme Plumbing/);
+    expect(replies[0]!.Body).toMatch(/STOP/);
+  });
+
+  it("an ordinary sentence containing a keyword is not an opt-out", async () => {
+    const from = nextCaller();
+    await textAndWait(from, "The water won't stop running, can you come?");
+    expect((await contact(from)).optedOutAt).toBeNull();
+    await waitFor(() => twilio.sent.some((m) => m.To === from), "ack");
+  });
+});
+
+describe("tenants", () => {
+  it("the same homeowner texting two businesses is two contacts that never see each other", async () => {
+    await t.apply(acmeProfile({ slug: "bravo-hvac", name: "Bravo HVAC", phoneNumbers: ["+15555550200"], numberSources: {} }));
+    const from = nextCaller();
+    await t.post("/webhooks/twilio/sms", sms(from, "acme please"));
+    await t.post("/webhooks/twilio/sms", smsParams({ from, to: "+15555550200", body: "bravo please" }));
+    await waitFor(() => twilio.sent.filter((m) => m.To === from).length === 2, "two acks");
+    expect(twilio.sent.filter((m) => m.To === from).map((m) => m.From).sort()).toEqual([ACME_NUMBER, "+15555550200"]);
+    const contacts = await t.ctx.prisma.contact.findMany({ where: { phone: from }, include: { business: true, messages: true } });
+    expect(contacts).toHaveLength(2);
+    for (const c of contacts) expect(c.messages.every((m) => m.businessId === c.businessId)).toBe(true);
+
+    const a = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as { conversations: { id: string; contact: { phone: string }; lastMessage: { body: string } }[] };
+    const b = (await (await t.admin("/api/admin/businesses/bravo-hvac/conversations")).json()) as typeof a;
+    const aConv = a.conversations.filter((c) => c.contact.phone === from);
+    const bConv = b.conversations.filter((c) => c.contact.phone === from);
+    expect(aConv).toHaveLength(1);
+    expect(bConv).toHaveLength(1);
+    expect(aConv[0]!.id).not.toBe(bConv[0]!.id);
+    const detail = (await (await t.admin(`/api/admin/conversations/${bConv[0]!.id}`)).json()) as { messages: { body: string }[] };
+    expect(detail.messages.map((m) => m.body).join(" ")).not.toMatch(/acme please/);
+  });
+});
+
+beforeEach(() => undefined);
