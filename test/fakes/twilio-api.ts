@@ -12,7 +12,7 @@ export interface SentSms {
   sid: string;
 }
 
-export type FakeFailure = { status: number; code: number; message: string } | "hang" | "network";
+export type FakeFailure = { status: number; code: number; message: string } | "hang" | "slow" | "network";
 
 export const TWILIO_ERRORS = {
   unsubscribed: { status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" },
@@ -41,6 +41,7 @@ export function createTwilioFake(base = "https://api.twilio.com") {
     attempts.push(msg);
     const failure = failures.shift();
     if (failure === "hang") await delay("infinite");
+    if (failure === "slow") await delay(1000); // then answers normally
     if (failure === "network") return HttpResponse.error();
     if (failure && typeof failure === "object") {
       return HttpResponse.json(

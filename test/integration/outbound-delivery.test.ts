@@ -1,0 +1,251 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTwilioFake, TWILIO_ERRORS } from "../fakes/twilio-api.ts";
+import { smsParams, statusParams } from "../fakes/twilio-webhooks.ts";
+import { useMsw } from "../helpers/use-msw.ts";
+import { ACME_NUMBER, acmeProfile, deleteRedisPrefix, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { settle, waitFor } from "../helpers/wait-for.ts";
+import { sendMessage } from "../../src/messaging/send-message.ts";
+import { deliverMessage } from "../../src/messaging/deliver-message.ts";
+import { sweepInbound } from "../../src/inbox/sweep-inbound.ts";
+import { sweepOutbound } from "../../src/messaging/sweep-outbound.ts";
+
+const twilio = createTwilioFake();
+useMsw(twilio.handler);
+
+let t: TestLeadline;
+let businessId: string;
+beforeAll(async () => {
+  t = await startTestLeadline();
+  businessId = await t.apply(acmeProfile({ templates: { acknowledgement: "Thanks — we’ll text you back… shortly!" } }));
+});
+afterAll(() => t.close());
+afterEach(() => twilio.reset());
+
+let n = 0;
+const nextPhone = () => `+1718555${String(1000 + ++n).padStart(4, "0")}`;
+
+/** a contact with an open conversation, ready to be texted */
+async function contactWithConversation() {
+  const phone = nextPhone();
+  const contact = await t.ctx.prisma.contact.create({ data: { businessId, phone } });
+  const conversation = await t.ctx.prisma.conversation.create({ data: { businessId, contactId: contact.id, businessNumber: ACME_NUMBER } });
+  return { phone, contact, conversation };
+}
+
+async function send(body = "Your plumber is on the way", dedupeKey?: string) {
+  const { phone, contact, conversation } = await contactWithConversation();
+  const msg = await sendMessage(t.ctx, {
+    businessId,
+    conversationId: conversation.id,
+    contactId: contact.id,
+    to: phone,
+    from: ACME_NUMBER,
+    body,
+    author: "human",
+    purpose: "reply",
+    ...(dedupeKey ? { dedupeKey } : {}),
+  });
+  return { phone, contact, conversation, msg };
+}
+const row = (id: string) => t.ctx.prisma.message.findUniqueOrThrow({ where: { id } });
+const statusIs = (id: string, s: string) => waitFor(async () => ((await row(id)).status === s ? true : undefined), `status ${s}`);
+
+describe("the one door out", () => {
+  it("writes the row queued before the provider call, then marks it accepted with Twilio's sid", async () => {
+    const { msg, phone } = await send();
+    expect(msg.status).toBe("queued");
+    await statusIs(msg.id, "accepted");
+    const r = await row(msg.id);
+    const sent = twilio.sent.find((m) => m.To === phone)!;
+    expect(r.providerId).toBe(sent.sid);
+    expect(sent.StatusCallback).toBe(`https://leadline.test/webhooks/twilio/status?m=${msg.id}`);
+    expect(r.segments).toBe(1);
+    expect(r.encoding).toBe("GSM-7");
+  });
+
+  it("normalises smart punctuation to GSM-7 and stores the segment count", async () => {
+    const { msg, phone } = await send("We’re on our way — see you soon… “Sam”");
+    await statusIs(msg.id, "accepted");
+    expect(twilio.sent.find((m) => m.To === phone)!.Body).toBe(`We're on our way - see you soon... "Sam"`);
+    const r = await row(msg.id);
+    expect(r.encoding).toBe("GSM-7");
+    expect(r.segments).toBe(1);
+  });
+
+  it("a dedupe key makes the same logical send one message", async () => {
+    const a = await send("once", "dedupe-test-1");
+    const again = await sendMessage(t.ctx, {
+      businessId, conversationId: a.conversation.id, contactId: a.contact.id, to: a.phone, from: ACME_NUMBER, body: "once", author: "human", purpose: "reply", dedupeKey: "dedupe-test-1",
+    });
+    expect(again).toEqual({ id: a.msg.id, status: expect.any(String), created: false });
+    await statusIs(a.msg.id, "accepted");
+    await settle();
+    expect(twilio.attempts.filter((m) => m.To === a.phone)).toHaveLength(1);
+  });
+
+  it.each([
+    ["429", TWILIO_ERRORS.tooMany],
+    ["500", TWILIO_ERRORS.serverError],
+    ["a network failure", "network" as const],
+  ])("%s is retried with backoff until it goes through, and is sent once", async (_, failure) => {
+    twilio.failNext(failure, failure);
+    const { msg, phone } = await send();
+    await statusIs(msg.id, "accepted");
+    expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(3);
+    expect(twilio.sent.filter((m) => m.To === phone)).toHaveLength(1);
+    expect((await row(msg.id)).attempts).toBe(3);
+  });
+
+  it("another 4xx fails the message with Twilio's code and is not retried", async () => {
+    twilio.failNext(TWILIO_ERRORS.invalidTo);
+    const { msg, phone } = await send();
+    await statusIs(msg.id, "failed");
+    expect((await row(msg.id)).errorCode).toBe("21211");
+    await settle();
+    expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(1);
+  });
+
+  it("21610 on send opts the contact out; a later send makes no API call", async () => {
+    twilio.failNext(TWILIO_ERRORS.unsubscribed);
+    const { msg, phone, contact, conversation } = await send();
+    await statusIs(msg.id, "failed");
+    expect((await row(msg.id)).errorCode).toBe("21610");
+    const c = await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } });
+    expect(c.optedOutAt).not.toBeNull();
+    expect(await t.ctx.prisma.optOutEvent.count({ where: { contactId: contact.id, reason: "carrier-21610" } })).toBe(1);
+    const later = await sendMessage(t.ctx, { businessId, conversationId: conversation.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hello?", author: "human", purpose: "reply" });
+    expect(later.status).toBe("blocked");
+    await settle();
+    expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(1);
+  });
+
+  it("a crash between claiming and hearing back leaves it unknown, never resent", async () => {
+    const { contact, conversation, phone } = await contactWithConversation();
+    const m = await t.ctx.prisma.message.create({
+      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone },
+    });
+    const outcome = await deliverMessage(t.ctx, m.id, { lastAttempt: false });
+    expect(outcome).toEqual({ kind: "done", status: "unknown" });
+    expect((await row(m.id)).status).toBe("unknown");
+    expect(twilio.attempts.filter((x) => x.To === phone)).toHaveLength(0);
+  });
+
+  it("the sweeper marks sends stuck in 'sending' as unknown", async () => {
+    const { contact, conversation, phone } = await contactWithConversation();
+    const m = await t.ctx.prisma.message.create({
+      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone },
+    });
+    t.clock.set(new Date(Date.now() + 5 * 60_000).toISOString());
+    try {
+      await sweepOutbound(t.ctx);
+    } finally {
+      t.clock.set(new Date().toISOString());
+    }
+    expect((await row(m.id)).status).toBe("unknown");
+  });
+});
+
+describe("status callbacks", () => {
+  async function callback(id: string, phone: string, sid: string, status: string, errorCode?: string) {
+    const res = await t.post(`/webhooks/twilio/status?m=${id}`, statusParams({ messageSid: sid, status, from: ACME_NUMBER, to: phone, ...(errorCode ? { errorCode } : {}) }));
+    expect(res.status).toBe(204);
+    await waitFor(async () => (await t.ctx.prisma.inboundEvent.findFirst({ where: { externalId: `status-${sid}-${status}` } }))?.status === "processed", `${status} processed`);
+  }
+
+  it("statuses only move forward: a late 'sent' never undoes 'delivered'", async () => {
+    const { msg, phone } = await send();
+    await statusIs(msg.id, "accepted");
+    const sid = (await row(msg.id)).providerId!;
+    await callback(msg.id, phone, sid, "delivered");
+    await callback(msg.id, phone, sid, "sent");
+    await callback(msg.id, phone, sid, "queued");
+    expect((await row(msg.id)).status).toBe("delivered");
+  });
+
+  it("a callback that beats the API response still matches by the id in its URL", async () => {
+    twilio.failNext("slow");
+    const { msg, phone } = await send();
+    await waitFor(() => twilio.attempts.some((m) => m.To === phone), "request in flight");
+    await callback(msg.id, phone, "SM" + "c".repeat(32), "sent");
+    const r = await row(msg.id);
+    expect(r.status).toBe("sent");
+    expect(r.providerId).toBe("SM" + "c".repeat(32));
+    // the API answer arriving afterwards does not move it back
+    await waitFor(() => twilio.sent.some((m) => m.To === phone), "API answered");
+    await settle(200);
+    expect((await row(msg.id)).status).toBe("sent");
+  });
+
+  it("an undelivered callback with 21610 opts the contact out", async () => {
+    const { msg, phone, contact } = await send();
+    await statusIs(msg.id, "accepted");
+    const sid = (await row(msg.id)).providerId!;
+    await callback(msg.id, phone, sid, "undelivered", "21610");
+    const r = await row(msg.id);
+    expect([r.status, r.errorCode]).toEqual(["undelivered", "21610"]);
+    expect((await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } })).optedOutAt).not.toBeNull();
+  });
+
+  it("a malformed status callback is a 400", async () => {
+    const res = await t.post("/webhooks/twilio/status?m=abc", statusParams({ messageSid: "SM" + "d".repeat(32), status: "delivered", from: ACME_NUMBER, to: "+12125550000" }));
+    expect(res.status).toBe(400);
+    const bad = await t.post("/webhooks/twilio/status", { ...statusParams({ messageSid: "SM" + "d".repeat(32), status: "teleported", from: ACME_NUMBER, to: "+12125550000" }) });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("Redis is the trigger, Postgres the truth", () => {
+  it("an SMS acknowledged before Redis was flushed is still processed, once", async () => {
+    // the web half runs alone: the event is stored and queued, then Redis loses everything
+    const web = await startTestLeadline({ env: { ROLE: "web" } });
+    try {
+      await web.apply(acmeProfile());
+      const from = nextPhone();
+      const p = smsParams({ from, to: ACME_NUMBER, body: "is anyone there?" });
+      expect((await web.post("/webhooks/twilio/sms", p)).status).toBe(200);
+      await deleteRedisPrefix(web.prefix);
+      const worker = await startTestLeadline({ env: { ROLE: "worker" }, database: web.database, prefix: web.prefix });
+      try {
+        await settle(200);
+        expect(twilio.attempts.filter((m) => m.To === from)).toHaveLength(0);
+        worker.clock.set(new Date(Date.now() + 60_000).toISOString());
+        const swept = await sweepInbound(worker.ctx);
+        expect(swept.requeued).toBeGreaterThanOrEqual(1);
+        await waitFor(() => twilio.sent.some((m) => m.To === from), "ack after the sweep");
+        await sweepInbound(worker.ctx);
+        await settle();
+        expect(twilio.sent.filter((m) => m.To === from)).toHaveLength(1);
+      } finally {
+        await worker.close({ keepData: true });
+      }
+    } finally {
+      await web.close();
+    }
+  });
+
+  it("an outbound row whose job was lost is re-queued by the sweeper and sent once", async () => {
+    const web = await startTestLeadline({ env: { ROLE: "web" } });
+    try {
+      const bid = await web.apply(acmeProfile());
+      const phone = nextPhone();
+      const contact = await web.ctx.prisma.contact.create({ data: { businessId: bid, phone } });
+      const conv = await web.ctx.prisma.conversation.create({ data: { businessId: bid, contactId: contact.id } });
+      const msg = await sendMessage(web.ctx, { businessId: bid, conversationId: conv.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hi", author: "human", purpose: "reply" });
+      await deleteRedisPrefix(web.prefix);
+      const worker = await startTestLeadline({ env: { ROLE: "worker" }, database: web.database, prefix: web.prefix });
+      try {
+        worker.clock.set(new Date(Date.now() + 60_000).toISOString());
+        expect((await sweepOutbound(worker.ctx)).requeued).toBe(1);
+        await waitFor(() => twilio.sent.some((m) => m.To === phone), "sent after the sweep");
+        await sweepOutbound(worker.ctx);
+        await settle();
+        expect(twilio.sent.filter((m) => m.To === phone)).toHaveLength(1);
+        expect((await worker.ctx.prisma.message.findUniqueOrThrow({ where: { id: msg.id } })).status).toBe("accepted");
+      } finally {
+        await worker.close({ keepData: true });
+      }
+    } finally {
+      await web.close();
+    }
+  });
+});
