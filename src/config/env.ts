@@ -45,7 +45,9 @@ export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError whose message is one line naming the variable. */
 export function parseEnv(source: Record<string, string | undefined>): TEnv {
-  const r = ZEnv.safeParse(source);
+  // `PORT=` in a .env file means "not set", not "port 0"
+  const set = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const r = ZEnv.safeParse(set);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   throw new ConfigError(`Invalid environment: ${issue.path.join(".") || "env"} ${issue.message}`);

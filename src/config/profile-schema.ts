@@ -15,7 +15,7 @@ const ZE164 = z.string().transform((raw, ctx) => {
 const ZClock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour)");
 const ZRange = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be "HH:MM-HH:MM"')
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be "HH:MM-HH:MM"')
   .refine((r) => r.slice(0, 5) < r.slice(6), "must end after it starts");
 const ZDay = z.array(ZRange).default([]);
 

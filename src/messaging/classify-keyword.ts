@@ -12,7 +12,8 @@ const OPT_IN = new Set(["START", "UNSTOP", "YES"]);
 const HELP = new Set(["HELP", "INFO"]);
 
 const NATURAL_OPT_OUT: RegExp[] = [
-  /\b(stop|quit|cease) (texting|messaging|contacting|calling|sending|txting|texing)\b/,
+  /\b(stop|quit|cease) (texting|messaging|contacting|calling|sending|spamming|txting|texing)\b/,
+  /\b(don'?t|do not) (want|need) (any )?(more )?(texts|messages|txts)\b/,
   /\b(don'?t|do not|never) (text|message|txt|contact|sms) (me|us|this number)\b/,
   /\b(take|remove|delete) (me|my number|this number) (off|from)\b/,
   /\bunsubscribe me\b/,
@@ -23,9 +24,14 @@ const NATURAL_OPT_OUT: RegExp[] = [
 
 /** The action a message asks for, or undefined for an ordinary message. */
 export function classifyKeyword(body: string): KeywordMatch | undefined {
-  // "Stop." / "stop!" / " STOP " / "opt-out" all count; a word inside a sentence does not.
-  const word = body.trim().replace(/[^\p{L}\p{N}]/gu, "").toUpperCase();
-  if (word.length > 0 && body.trim().split(/\s+/).length <= 1) {
+  // "Stop." / "stop !" / " STOP 🛑" / "opt-out" all count; a word inside a sentence does not.
+  const words = body
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ""))
+    .filter(Boolean);
+  if (words.length === 1) {
+    const word = words[0]!.toUpperCase();
     if (OPT_OUT.has(word)) return { action: "opt-out", kind: "keyword" };
     if (OPT_IN.has(word)) return { action: "opt-in", kind: "keyword" };
     if (HELP.has(word)) return { action: "help", kind: "keyword" };
@@ -36,7 +42,7 @@ export function classifyKeyword(body: string): KeywordMatch | undefined {
     .replace(/[^\p{L}\p{N}' ]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
-  if (text.split(" ").length <= 16 && NATURAL_OPT_OUT.some((re) => re.test(text))) {
+  if (text.split(" ").length <= 40 && NATURAL_OPT_OUT.some((re) => re.test(text))) {
     return { action: "opt-out", kind: "natural-language" };
   }
   return undefined;

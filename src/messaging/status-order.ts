@@ -24,7 +24,8 @@ export function canAdvanceStatus(from: string, to: string): boolean {
   const a = RANK[from];
   const b = RANK[to];
   if (a === undefined || b === undefined) return false;
-  if (from === "blocked") return false;
+  // failures are final: a later "read" or "sent" cannot revive them
+  if (from === "blocked" || from === "failed" || from === "undelivered" || from === "canceled") return false;
   return b > a;
 }
 

@@ -121,3 +121,13 @@ describe("classifyKeyword: ordinary messages", () => {
     expect(classifyKeyword(body)).toBeUndefined();
   });
 });
+
+describe("natural-language opt-outs beyond the basics", () => {
+  it.each([
+    "stop spamming me",
+    "I don't want any more texts",
+    "Thanks for fixing the sink last week, it works great now and my wife is happy, but please stop texting me",
+  ])("%j is an opt-out", (text) => {
+    expect(classifyKeyword(text)).toEqual({ action: "opt-out", kind: "natural-language" });
+  });
+});

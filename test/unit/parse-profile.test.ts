@@ -90,3 +90,12 @@ describe("parseProfile: errors name the field", () => {
     expect(() => parseProfile(yaml)).toThrow(/^not valid YAML: [^\n]*$/);
   });
 });
+
+describe("hour ranges end no later than 24:00", () => {
+  it.each(["08:00-24:30", "08:00-25:00"])("%s is refused", (range) => {
+    expect(() => parseProfile(`slug: acme\nname: Acme\ntimezone: America/New_York\nhours: { mon: ["${range}"] }\n`)).toThrow(/^hours\.mon\.0:/);
+  });
+  it("00:00-24:00 is a whole day", () => {
+    expect(parseProfile(`slug: acme\nname: Acme\ntimezone: America/New_York\nhours: { sat: ["00:00-24:00"] }\n`).hours.sat).toEqual(["00:00-24:00"]);
+  });
+});

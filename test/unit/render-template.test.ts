@@ -26,3 +26,9 @@ describe("renderTemplate", () => {
     expect(renderTemplate(template, vars)).toBe(expected);
   });
 });
+
+describe("placeholders with dashes", () => {
+  it("are removed rather than reaching a customer", () => {
+    expect(renderTemplate("Hi {{bad-key}} there", {})).toBe("Hi there");
+  });
+});

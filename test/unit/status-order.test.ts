@@ -75,3 +75,18 @@ describe("statusesBefore", () => {
     for (const from of OUTBOUND_STATUSES) expect(before.includes(from)).toBe(canAdvanceStatus(from, to));
   });
 });
+
+describe("failures are final", () => {
+  it.each([
+    ["failed", "read"],
+    ["undelivered", "read"],
+    ["canceled", "sent"],
+    ["failed", "delivered"],
+  ])("%s → %s is refused", (from, to) => {
+    expect(canAdvanceStatus(from, to)).toBe(false);
+  });
+  it("statusesBefore('read') holds no failure status", () => {
+    expect(statusesBefore("read")).not.toEqual(expect.arrayContaining(["failed"]));
+    expect(statusesBefore("read")).toEqual(expect.arrayContaining(["delivered", "sent"]));
+  });
+});
