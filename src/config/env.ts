@@ -8,7 +8,7 @@ const ZOptionalString = z
 
 export const ZEnv = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ error: "must be a port number (0-65535)" }).int("must be a port number (0-65535)").min(0, "must be a port number (0-65535)").max(65535, "must be a port number (0-65535)").default(3000),
     PUBLIC_BASE_URL: ZOptionalString.pipe(z.url({ message: "must be a URL like https://leads.example.com" }).optional()),
     DATABASE_URL: ZOptionalString.pipe(
       z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(),

@@ -1,0 +1,20 @@
+# Minimal, standard image for Fly. ROLE (web | worker) is set per process group.
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY prisma ./prisma
+COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
+RUN npm install --no-audit --no-fund
+COPY src ./src
+RUN npm run build
+
+FROM node:24-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY prisma ./prisma
+COPY prompts ./prompts
+EXPOSE 8080
+CMD ["node", "dist/main.js"]
