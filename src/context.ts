@@ -1,7 +1,7 @@
 // Everything a service needs, handed in (tests build one with real databases and fakes at the edges).
 import type { BusinessDirectory } from "./business/business-directory.ts";
 import type { TEnv } from "./config/env.ts";
-import type { Prisma } from "./db/open-database.ts";
+import type { Prisma, SqlRunner } from "./db/open-database.ts";
 import type { Queues } from "./jobs/queues.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Metrics } from "./metrics/create-metrics.ts";
@@ -12,6 +12,8 @@ import type { PerNumberLimiter } from "./messaging/per-number-limiter.ts";
 export interface Ctx {
   env: TEnv;
   prisma: Prisma;
+  /** raw SQL for the hottest paths only (see Database.sql) */
+  sql: SqlRunner;
   queues: Queues;
   directory: BusinessDirectory;
   provider: SmsProvider;

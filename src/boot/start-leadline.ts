@@ -59,6 +59,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   const ctx: Ctx = {
     env,
     prisma: db.prisma,
+    sql: db.sql,
     queues,
     directory: createBusinessDirectory(db.prisma, opts.directoryTtlMs),
     provider,

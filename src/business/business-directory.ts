@@ -2,6 +2,7 @@
 // voice route must still ring through when Postgres is down, so the last good copy is kept.
 import type { Prisma } from "../db/open-database.ts";
 import { ZProfile, type TProfile } from "../config/profile-schema.ts";
+import { toE164 } from "../lib/phone.ts";
 
 export interface BusinessRef {
   id: string;
@@ -10,8 +11,8 @@ export interface BusinessRef {
 }
 
 export interface BusinessDirectory {
-  /** the business a number routes to; undefined when none owns it */
-  byNumber(e164: string): Promise<BusinessRef | undefined>;
+  /** the business a number routes to (E.164, or any form libphonenumber can read); undefined when none owns it */
+  byNumber(number: string): Promise<BusinessRef | undefined>;
   byId(id: string): Promise<BusinessRef | undefined>;
   /** drop the cache (after `business apply`) */
   invalidate(): void;
@@ -61,9 +62,11 @@ export function createBusinessDirectory(prisma: Prisma, ttlMs = 10_000, now: () 
   }
 
   return {
-    async byNumber(e164) {
+    async byNumber(number) {
       await fresh();
-      return byNum.get(e164) ?? (await reloadOnMiss(() => byNum.get(e164)));
+      // Twilio sends E.164 already: try it as given before parsing
+      const get = () => byNum.get(number) ?? byNum.get(toE164(number) ?? number);
+      return get() ?? (await reloadOnMiss(get));
     },
     async byId(id) {
       await fresh();

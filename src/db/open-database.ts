@@ -17,10 +17,14 @@ export interface Database {
   prisma: Prisma;
   /** postgres: DATABASE_URL; pglite: this process owns ./data; pglite-remote: served by a running `npm start` */
   kind: "postgres" | "pglite" | "pglite-remote";
+  /** plain SQL with $1… parameters, bypassing Prisma: only for the hottest paths (webhook ingest) */
+  sql: SqlRunner;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>;
 
 export interface OpenDatabaseOptions {
   url?: string;
@@ -49,17 +53,23 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   return openPglite(dataDir, infoPath, opts.serve ?? false);
 }
 
-function openPostgres(url: string, kind: Database["kind"], poolSize = 10): Database {
-  const factory = () => new PrismaPg({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
-  const prisma = new PrismaClient({ adapter: factory() });
+function openPostgres(url: string, kind: Database["kind"], poolSize = 20): Database {
+  // One pool shared by Prisma and the raw hot path.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  pool.on("error", () => {}); // a dropped idle connection is replaced on next use
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     kind,
+    sql: async (text, values) => (await pool.query(text, values)).rows,
     migrate: () => migratePostgres(url),
     ping: async () => {
-      await prisma.$queryRawUnsafe("SELECT 1");
+      await pool.query("SELECT 1");
     },
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 
@@ -88,14 +98,14 @@ async function openPglite(dataDir: string, infoPath: string, serve: boolean): Pr
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(join(dataDir, "pglite"));
-  const adapter = new PrismaPGlite(pg) as unknown as SqlMigrationAwareDriverAdapterFactory;
+  const lite = await PGlite.create(join(dataDir, "pglite"));
+  const adapter = new PrismaPGlite(lite) as unknown as SqlMigrationAwareDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
   let server: { stop(): Promise<void> } | undefined;
   if (serve) {
     const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
     const port = await freePort();
-    const s = new PGLiteSocketServer({ db: pg, host: "127.0.0.1", port, maxConnections: 4 });
+    const s = new PGLiteSocketServer({ db: lite, host: "127.0.0.1", port, maxConnections: 4 });
     await s.start();
     server = s;
     writeFileSync(infoPath, JSON.stringify({ pid: process.pid, port } satisfies ServerInfo));
@@ -103,9 +113,10 @@ async function openPglite(dataDir: string, infoPath: string, serve: boolean): Pr
   return {
     prisma,
     kind: "pglite",
+    sql: async <R,>(text: string, values: unknown[]) => (await lite.query<R>(text, values as never[])).rows,
     migrate: () => applyMigrations(adapter, { schema: SCHEMA, migrations: MIGRATIONS }),
     ping: async () => {
-      await pg.query("SELECT 1");
+      await lite.query("SELECT 1");
     },
     close: async () => {
       await prisma.$disconnect();
@@ -113,7 +124,7 @@ async function openPglite(dataDir: string, infoPath: string, serve: boolean): Pr
         await server.stop();
         rmSync(infoPath, { force: true });
       }
-      await pg.close(); // an unclosed on-disk PGlite makes the next open hang
+      await lite.close(); // an unclosed on-disk PGlite makes the next open hang
     },
   };
 }

@@ -18,7 +18,7 @@ export function handleErrors(log: Logger) {
       res.status(status).json({ error: reason });
       return;
     }
-    log.error({ err, url: req.originalUrl }, "unhandled error");
+    log.error({ err, reqId: req.id, url: req.originalUrl }, "unhandled error");
     if (!res.headersSent) res.status(500).json({ error: "internal error" });
   };
 }

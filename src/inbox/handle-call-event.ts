@@ -1,6 +1,6 @@
 import type { Ctx } from "../context.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
-import { ZDialStatus, ZTwilioCall } from "../channels/twilio/twilio-schemas.ts";
+import { ZDialStatus, ZTwilioCall, type TTwilioCall } from "../channels/twilio/twilio-schemas.ts";
 import { isUniqueViolation } from "../db/is-unique-violation.ts";
 import { toE164 } from "../lib/phone.ts";
 import { sendMissedCallTextBack } from "../messaging/send-missed-call-text-back.ts";
@@ -14,30 +14,44 @@ import { recordTimelineEntry } from "./record-timeline-entry.ts";
 export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
   const p = ZTwilioCall.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
-  const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
-  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
-  await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source: business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone", channel: "call" });
-  const call = await ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
+  // The voice event has normally recorded the call already: one lookup instead of four.
+  const call = (await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } })) ?? (await recordCall(ctx, business, p, phone));
 
   let missedReason: string | undefined;
+  let dialStatus: string | undefined;
   if (event.kind === "voice") {
     missedReason = typeof event.payload.missedReason === "string" ? event.payload.missedReason : undefined;
   } else {
-    const d = ZDialStatus.parse(event.payload);
-    if (event.payload.missed === true) missedReason = d.DialCallStatus;
+    dialStatus = ZDialStatus.parse(event.payload).DialCallStatus;
+    if (event.payload.missed === true) missedReason = dialStatus;
     else {
-      await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "answered", dialStatus: d.DialCallStatus } });
+      await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "answered", dialStatus } });
       return;
     }
-    await ctx.prisma.call.update({ where: { id: call.id }, data: { dialStatus: d.DialCallStatus } });
   }
-  if (!missedReason) return;
-  await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason } });
+  if (!missedReason || !call.conversationId) return;
+  // Speed to lead: the text goes out first, the bookkeeping after.
+  await sendMissedCallTextBack(ctx, { business, contactId: call.contactId, conversationId: call.conversationId, callSid: p.CallSid, to: phone, from: p.To });
+  await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
   await recordTimelineEntry(ctx, {
-    businessId: business.id, conversationId: conversation.id, contactId: contact.id,
-    providerId: `missed-${p.CallSid}`, body: "Missed call", from: phone, to: p.To, at: event.receivedAt,
+    businessId: business.id,
+    conversationId: call.conversationId,
+    contactId: call.contactId,
+    providerId: `missed-${p.CallSid}`,
+    body: "Missed call",
+    from: phone,
+    to: p.To,
+    at: event.receivedAt,
   });
-  await sendMissedCallTextBack(ctx, { business, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, to: phone, from: p.To });
+}
+
+/** First sight of a call: its contact, open conversation, lead (source = the number called) and row. */
+async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone: string) {
+  const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
+  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
+  const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone";
+  await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source, channel: "call" });
+  return ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
 }
 
 async function ensureCall(ctx: Ctx, c: { businessId: string; contactId: string; conversationId: string; callSid: string; from: string; to: string }) {

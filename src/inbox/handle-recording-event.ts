@@ -19,22 +19,18 @@ export async function handleRecordingEvent(ctx: Ctx, event: StoredEvent, busines
     where: { id: call.id },
     data: event.kind === "transcription" ? { transcription: text ?? null, recordingUrl: call.recordingUrl ?? audio } : { recordingUrl: audio },
   });
-  const providerId = `vm-${p.RecordingSid}`;
-  const existing = await ctx.prisma.message.findUnique({ where: { providerId } });
-  if (existing) {
-    // the transcription arrives after the recording: put the words on the same message
-    if (text) await ctx.prisma.message.update({ where: { id: existing.id }, data: { body } });
-    return;
-  }
-  await recordTimelineEntry(ctx, {
+  // Recording and transcription callbacks can be processed at the same moment: whichever creates
+  // the message, the words end up on it.
+  const created = await recordTimelineEntry(ctx, {
     businessId: business.id,
     conversationId,
     contactId: call.contactId,
-    providerId,
+    providerId: `vm-${p.RecordingSid}`,
     body,
     from: call.fromNumber,
     to: call.toNumber,
     at: event.receivedAt,
     media: [{ url: audio, contentType: "audio/mpeg" }],
   });
+  if (!created && text) await ctx.prisma.message.updateMany({ where: { providerId: `vm-${p.RecordingSid}`, businessId: business.id }, data: { body } });
 }

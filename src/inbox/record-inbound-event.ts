@@ -1,6 +1,6 @@
 // Record once, by the provider's id, before the webhook is answered; then trigger processing.
 import type { Ctx } from "../context.ts";
-import { isUniqueViolation } from "../db/is-unique-violation.ts";
+import { newId } from "../lib/new-id.ts";
 
 export interface InboundEventInput {
   provider: string;
@@ -13,24 +13,16 @@ export interface InboundEventInput {
 }
 
 export async function recordInboundEvent(ctx: Ctx, e: InboundEventInput): Promise<{ id: string | undefined; duplicate: boolean }> {
-  let id: string;
-  try {
-    const row = await ctx.prisma.inboundEvent.create({
-      data: {
-        provider: e.provider,
-        kind: e.kind,
-        externalId: e.externalId,
-        businessId: e.businessId,
-        payload: e.payload as object,
-        status: e.finalStatus ?? "pending",
-      },
-      select: { id: true },
-    });
-    id = row.id;
-  } catch (err) {
-    if (isUniqueViolation(err)) return { id: undefined, duplicate: true };
-    throw err;
-  }
+  // Hot path (every webhook): one round trip, and a duplicate is "no row returned", not an exception.
+  const id = newId();
+  const rows = await ctx.sql<{ id: string }>(
+    `INSERT INTO "InboundEvent" ("id", "businessId", "provider", "kind", "externalId", "payload", "status")
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+     ON CONFLICT ("provider", "externalId") DO NOTHING
+     RETURNING "id"`,
+    [id, e.businessId, e.provider, e.kind, e.externalId, JSON.stringify(e.payload), e.finalStatus ?? "pending"],
+  );
+  if (rows.length === 0) return { id: undefined, duplicate: true };
   if (!e.finalStatus) {
     // Not awaited: the row is the promise. If Redis is down the sweeper queues it later.
     ctx.queues.enqueueInbound(id).catch((err: Error) => ctx.log.warn({ eventId: id, err: err.message }, "event not queued now; the sweeper will"));

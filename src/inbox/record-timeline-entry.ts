@@ -1,11 +1,11 @@
 import type { Ctx } from "../context.ts";
 import { isUniqueViolation } from "../db/is-unique-violation.ts";
 
-/** A voice event (missed call, voicemail) as an inbound message in the conversation, once per id. */
+/** A voice event (missed call, voicemail) as an inbound message in the conversation, once per id; false if it was already there. */
 export async function recordTimelineEntry(
   ctx: Ctx,
   e: { businessId: string; conversationId: string; contactId: string; providerId: string; body: string; from: string; to: string; at: Date; media?: object[] },
-): Promise<void> {
+): Promise<boolean> {
   try {
     await ctx.prisma.message.create({
       data: {
@@ -25,7 +25,9 @@ export async function recordTimelineEntry(
       },
     });
     await ctx.prisma.conversation.update({ where: { id: e.conversationId }, data: { lastMessageAt: e.at } });
+    return true;
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
+    return false;
   }
 }

@@ -36,6 +36,16 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
   const outbound = mk(QUEUE_NAMES.outbound);
   const maintenance = mk(QUEUE_NAMES.maintenance);
   for (const q of [inbound, outbound, maintenance]) q.on("error", () => {});
+  const inboundOpts = { attempts: 8, backoff: { type: "exponential", delay: base }, ...KEEP };
+  // Webhooks arrive in bursts: adds made in the same tick go to Redis as one pipelined addBulk.
+  let batch: { eventId: string; done: (e?: Error) => void }[] = [];
+  const flushInbound = () => {
+    const jobs = batch;
+    batch = [];
+    inbound
+      .addBulk(jobs.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: { jobId: j.eventId, ...inboundOpts } })))
+      .then(() => jobs.forEach((j) => j.done()), (e: Error) => jobs.forEach((j) => j.done(e)));
+  };
   return {
     prefix,
     redisUrl,
@@ -43,12 +53,10 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
     inbound,
     outbound,
     maintenance,
-    async enqueueInbound(eventId) {
-      await inbound.add("process-inbound", { eventId }, {
-        jobId: eventId,
-        attempts: 8,
-        backoff: { type: "exponential", delay: base },
-        ...KEEP,
+    enqueueInbound(eventId) {
+      return new Promise<void>((ok, fail) => {
+        if (batch.length === 0) setImmediate(flushInbound);
+        batch.push({ eventId, done: (e) => (e ? fail(e) : ok()) });
       });
     },
     async enqueueDelivery(messageId, delayMs) {

@@ -18,7 +18,7 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   const { prisma } = ctx;
   const msg = await prisma.message.findUnique({
     where: { id: messageId },
-    include: { contact: { select: { optedOutAt: true } }, business: { select: { profile: true } } },
+    include: { contact: { select: { optedOutAt: true } } },
   });
   if (!msg || msg.direction !== "outbound") return { kind: "skip", reason: "no such outbound message" };
 
@@ -38,7 +38,7 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     return { kind: "done", status: "blocked" };
   }
 
-  const mps = Number((msg.business.profile as { messaging?: { mps?: number } }).messaging?.mps ?? 1);
+  const mps = (await ctx.directory.byId(msg.businessId))?.profile.messaging.mps ?? 1;
   const wait = await ctx.limiter.take(msg.fromNumber ?? "", mps);
   if (wait > 0) return { kind: "wait", ms: wait };
 
@@ -71,8 +71,9 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   } catch (e) {
     const err = e instanceof ProviderError ? e : undefined;
     if (err?.code === "21610") {
+      // opted out first, so nothing queued meanwhile slips through
+      await recordOptOut(prisma, { businessId: msg.businessId, contactId: msg.contactId, reason: "carrier-21610" }, ctx.now());
       await prisma.message.update({ where: { id: msg.id }, data: { status: "failed", errorCode: "21610", errorMessage: err.message } });
-      await recordOptOut(prisma, { businessId: msg.businessId, contactId: msg.contactId, reason: "carrier-21610" });
       ctx.metrics.sends.inc({ status: "failed" });
       return { kind: "done", status: "failed" };
     }

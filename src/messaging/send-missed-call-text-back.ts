@@ -3,7 +3,9 @@
 import type { Ctx } from "../context.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
 import { renderTemplate } from "../agent/render-template.ts";
-import { queueDelivery, recordOutbound } from "./send-message.ts";
+import { newId } from "../lib/new-id.ts";
+import { normalizeGsm7 } from "./normalize-gsm7.ts";
+import { queueDelivery } from "./send-message.ts";
 
 export interface TextBackInput {
   business: BusinessRef;
@@ -23,39 +25,42 @@ export async function sendMissedCallTextBack(ctx: Ctx, t: TextBackInput): Promis
   if (!cfg.enabled) return "disabled";
   const dedupeKey = `textback-${t.callSid}`;
   const now = ctx.now();
-  const result = await ctx.prisma.$transaction(async (tx) => {
-    const prior = await tx.message.findUnique({ where: { dedupeKey }, select: { id: true, status: true } });
-    if (prior) return { outcome: "already-sent" as const, prior };
-    // Claim the window atomically: the UPDATE's WHERE repeats every condition, so of two
-    // concurrent missed calls from one caller exactly one gets count === 1.
-    const claimed = await tx.contact.updateMany({
-      where: {
-        id: t.contactId,
-        businessId: t.business.id,
-        optedOutAt: null,
-        OR: [{ lastTextBackAt: null }, { lastTextBackAt: { lte: new Date(now.getTime() - cfg.windowMinutes * 60_000) } }],
-      },
-      data: { lastTextBackAt: now },
-    });
-    if (claimed.count === 0) {
-      const c = await tx.contact.findUnique({ where: { id: t.contactId }, select: { optedOutAt: true } });
-      return { outcome: c?.optedOutAt ? ("opted-out" as const) : ("within-window" as const) };
+  const cutoff = new Date(now.getTime() - cfg.windowMinutes * 60_000);
+  const sms = normalizeGsm7(renderTemplate(cfg.template ?? ctx.templates.textBack, { business: t.business.profile.name }));
+  // One statement, one round trip (this is the speed-to-lead path): claim the caller's window and
+  // write the queued message together. The UPDATE's WHERE repeats every condition, so of two
+  // concurrent missed calls from one caller exactly one inserts; the dedupe key makes a re-run of
+  // the same call insert nothing.
+  const inserted = await ctx.prisma.$queryRaw<{ id: string }[]>`
+    WITH claim AS (
+      UPDATE "Contact" SET "lastTextBackAt" = ${now}
+      WHERE "id" = ${t.contactId} AND "businessId" = ${t.business.id} AND "optedOutAt" IS NULL
+        AND ("lastTextBackAt" IS NULL OR "lastTextBackAt" <= ${cutoff})
+        AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "dedupeKey" = ${dedupeKey})
+      RETURNING "id"
+    )
+    INSERT INTO "Message" ("id", "businessId", "conversationId", "contactId", "direction", "channel", "author", "body",
+      "status", "segments", "encoding", "fromNumber", "toNumber", "purpose", "dedupeKey", "updatedAt")
+    SELECT ${newId()}, ${t.business.id}, ${t.conversationId}, claim."id", 'outbound', 'sms', 'template', ${sms.body},
+      'queued', ${sms.segments}, ${sms.encoding}, ${t.from}, ${t.to}, 'textback', ${dedupeKey}, now()
+    FROM claim
+    ON CONFLICT ("dedupeKey") DO NOTHING
+    RETURNING "id"`;
+  let outcome: TextBackResult;
+  if (inserted[0]) {
+    await queueDelivery(ctx, inserted[0].id);
+    outcome = "queued";
+  } else {
+    const prior = await ctx.prisma.message.findUnique({ where: { dedupeKey }, select: { id: true, status: true } });
+    if (prior) {
+      // a re-run after a crash between commit and queueing: same row, same jobId
+      if (prior.status === "queued") await queueDelivery(ctx, prior.id);
+      outcome = "already-sent";
+    } else {
+      const c = await ctx.prisma.contact.findUnique({ where: { id: t.contactId }, select: { optedOutAt: true } });
+      outcome = c?.optedOutAt ? "opted-out" : "within-window";
     }
-    const msg = await recordOutbound(tx, {
-      businessId: t.business.id,
-      conversationId: t.conversationId,
-      contactId: t.contactId,
-      to: t.to,
-      from: t.from,
-      body: renderTemplate(cfg.template ?? ctx.templates.textBack, { business: t.business.profile.name }),
-      author: "template",
-      purpose: "textback",
-      dedupeKey,
-    });
-    return { outcome: "queued" as const, prior: msg };
-  });
-  // A re-run after a crash between commit and queueing re-queues the same row (jobId = row id).
-  if (result.prior?.status === "queued") await queueDelivery(ctx, result.prior.id);
-  ctx.log.info({ callSid: t.callSid, outcome: result.outcome }, "missed-call text-back");
-  return result.outcome;
+  }
+  ctx.log.info({ callSid: t.callSid, outcome }, "missed-call text-back");
+  return outcome;
 }

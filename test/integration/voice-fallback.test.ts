@@ -25,7 +25,7 @@ beforeAll(async () => {
   expect(await warm.text()).toContain("<Dial");
 });
 afterAll(async () => {
-  await t.close({ keepData: true }).catch(() => {});
+  await t.close().catch(() => {});
   await pgProxy.close();
   await redisProxy.close();
 });

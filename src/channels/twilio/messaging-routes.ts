@@ -5,7 +5,6 @@ import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../http/parse-body.ts";
-import { toE164 } from "../../lib/phone.ts";
 import { EMPTY_MESSAGING_TWIML } from "./build-twiml.ts";
 import { ZMessageStatus, ZTwilioSms } from "./twilio-schemas.ts";
 import { verifyTwilioSignature } from "./verify-twilio-signature.ts";
@@ -18,7 +17,7 @@ export function messagingRoutes(ctx: Ctx): Router {
 
   r.post("/webhooks/twilio/sms", form, verifyTwilioSignature(ctx, "sms"), async (req: Request, res: Response) => {
     const p = parseBody(ZTwilioSms, req.body);
-    const business = await ctx.directory.byNumber(toE164(p.To) ?? p.To);
+    const business = await ctx.directory.byNumber(p.To);
     const { duplicate } = await recordInboundEvent(ctx, {
       provider: "twilio",
       kind: "sms",

@@ -7,7 +7,6 @@ import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { recordInboundEvent, type InboundEventInput } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../http/parse-body.ts";
-import { toE164 } from "../../lib/phone.ts";
 import { withTimeout } from "../../lib/with-timeout.ts";
 import { isWithinHours } from "../../scheduling/is-within-hours.ts";
 import { dialTwiml, sayTwiml, screenTwiml, voicemailTwiml } from "./build-twiml.ts";
@@ -25,7 +24,7 @@ export function voiceRoutes(ctx: Ctx): Router {
 
   async function lookup(to: string): Promise<BusinessRef | undefined> {
     try {
-      return await ctx.directory.byNumber(toE164(to) ?? to);
+      return await ctx.directory.byNumber(to);
     } catch (e) {
       ctx.log.error({ err: (e as Error).message }, "business directory unavailable");
       return undefined;

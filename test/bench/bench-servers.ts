@@ -1,0 +1,36 @@
+// Processes the bench measures: Leadline itself (a child process, so the load generator does not
+// share its event loop) and a bare express handler doing the least a webhook can do.
+import { spawn, type ChildProcess } from "node:child_process";
+
+export interface Child {
+  proc: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx FILE` and waits for it to print `listening <port>` or the Leadline log line. */
+export async function startChild(file: string, env: Record<string, string>, readyPattern: RegExp): Promise<Child> {
+  const proc = spawn(process.execPath, ["--import", "tsx", file], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const url = await new Promise<string>((ok, fail) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = readyPattern.exec(out);
+      if (m) ok(`http://127.0.0.1:${m[1]}`);
+    };
+    proc.stdout!.on("data", onData);
+    proc.stderr!.on("data", onData);
+    proc.on("exit", (code) => fail(new Error(`${file} exited (${code}): ${out.slice(-2000)}`)));
+  });
+  return {
+    proc,
+    url,
+    stop: () =>
+      new Promise<void>((ok) => {
+        if (proc.exitCode !== null) return ok();
+        proc.once("exit", () => ok());
+        proc.kill("SIGTERM");
+        setTimeout(() => proc.kill("SIGKILL"), 10_000).unref();
+      }),
+  };
+}
