@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import twilio from "twilio";
-import { Redis } from "ioredis";
+import { deleteRedisPrefix } from "../helpers/redis-keys.ts";
 import pg from "pg";
 import { migratePostgres } from "../../src/db/open-database.ts";
 import { startLoopbackTwilio } from "../fakes/loopback-twilio.ts";
@@ -127,9 +127,7 @@ async function main() {
     await c.connect();
     await c.query(`UPDATE "InboundEvent" SET "status" = 'ignored' WHERE "status" = 'pending'`);
     await c.end();
-    const redis = new Redis(REDIS_URL);
-    for (const k of await redis.keys(`${prefix}*`)) await redis.del(k);
-    redis.disconnect();
+    await deleteRedisPrefix(REDIS_URL, prefix);
     const all = await startChild("src/main.ts", { ...baseEnv, ROLE: "all", LOG_LEVEL: "info" }, ready);
     const post = (path: string, params: Record<string, string>) =>
       fetch(all.url + path, {
@@ -164,14 +162,7 @@ async function main() {
     emit("missed_call.textback_p99_ms", pct(latencies, 99), "ms", { target: "< 500", calls: latencies.length });
   } finally {
     await fake.close();
-    const redis = new Redis(REDIS_URL);
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== "0");
-    redis.disconnect();
+    await deleteRedisPrefix(REDIS_URL, prefix);
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
 }

@@ -1,7 +1,6 @@
 // A real Leadline for a test file: its own Postgres database (cloned from the run's migrated
 // template), its own Redis key prefix, real HTTP on a loopback port, Twilio faked with msw.
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { parseEnv } from "../../src/config/env.ts";
 import { ZProfile, type TProfileInput } from "../../src/config/profile-schema.ts";
@@ -9,6 +8,7 @@ import { applyBusinessProfile } from "../../src/business/apply-business-profile.
 import { startLeadline, type Leadline, type StartOptions } from "../../src/boot/start-leadline.ts";
 import { ACCOUNT_SID, postTwilio } from "../fakes/twilio-webhooks.ts";
 import { dbUrl, pgAdmin } from "./pg-admin.ts";
+import { deleteRedisPrefix as deleteRedisKeys } from "./redis-keys.ts";
 import { createClock, type TestClock } from "./test-clock.ts";
 
 export const TWILIO_TOKEN = "test-auth-token-0000";
@@ -41,18 +41,8 @@ export async function createTestDatabase(): Promise<{ name: string; url: string 
   return { name, url: dbUrl(name) };
 }
 
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const r = new Redis(REDIS_URL);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await r.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    r.disconnect();
-  }
+export function deleteRedisPrefix(prefix: string): Promise<void> {
+  return deleteRedisKeys(REDIS_URL, prefix);
 }
 
 export interface TestLeadline {
