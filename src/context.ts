@@ -8,6 +8,7 @@ import type { Metrics } from "./metrics/create-metrics.ts";
 import type { SmsProvider } from "./messaging/providers/sms-provider.ts";
 import type { Templates } from "./agent/load-templates.ts";
 import type { PerNumberLimiter } from "./messaging/per-number-limiter.ts";
+import type { ChatHub } from "./channels/webchat/chat-hub.ts";
 
 export interface Ctx {
   env: TEnv;
@@ -23,6 +24,7 @@ export interface Ctx {
   /** the webhook signing token in force (TWILIO_AUTH_TOKEN or the documented dev token) */
   twilioToken: string;
   limiter: PerNumberLimiter;
+  chat: ChatHub;
   now: () => Date;
   /** observability hook: called just before each provider call (bench, metrics) */
   onProviderCall?: (msg: { id: string; purpose: string | null; createdAt: Date }) => void;

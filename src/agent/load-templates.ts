@@ -6,6 +6,8 @@ export interface Templates {
   acknowledgement: string;
   help: string;
   voicemailGreeting: string;
+  chatToSms: string;
+  formFirstText: string;
 }
 
 /** Reads prompts/templates/*.txt once at start-up. */
@@ -16,5 +18,7 @@ export function loadTemplates(dir = resolve("prompts/templates")): Templates {
     acknowledgement: read("acknowledgement.txt"),
     help: read("help.txt"),
     voicemailGreeting: read("voicemail-greeting.txt"),
+    chatToSms: read("chat-to-sms.txt"),
+    formFirstText: read("form-first-text.txt"),
   };
 }

@@ -18,9 +18,11 @@ export async function respondToConversation(ctx: Ctx, input: RespondInput): Prom
     where: { id: input.conversationId, businessId: input.business.id },
     include: { contact: true },
   });
-  if (!conv || conv.handledBy === "human" || !conv.contact.phone) return;
+  if (!conv || conv.handledBy === "human") return;
+  const webchat = conv.channel === "webchat";
+  if (!webchat && !conv.contact.phone) return;
   const from = conv.businessNumber ?? input.business.profile.phoneNumbers[0];
-  if (!from) {
+  if (!webchat && !from) {
     ctx.log.warn({ businessId: input.business.id, conversationId: conv.id }, "no business number to reply from");
     return;
   }
@@ -30,8 +32,9 @@ export async function respondToConversation(ctx: Ctx, input: RespondInput): Prom
     businessId: input.business.id,
     conversationId: conv.id,
     contactId: conv.contactId,
-    to: conv.contact.phone,
-    from,
+    channel: webchat ? "webchat" : "sms",
+    to: conv.contact.phone ?? "",
+    from: from ?? "",
     body: renderTemplate(profile.templates.acknowledgement ?? ctx.templates.acknowledgement, { business: profile.name }),
     author: "template",
     purpose: "ack",

@@ -13,6 +13,7 @@ import { startWorkers, type Workers } from "../jobs/start-workers.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import { createMetrics } from "../metrics/create-metrics.ts";
 import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
+import { createChatHub } from "../channels/webchat/chat-hub.ts";
 import { createConsoleProvider } from "../messaging/providers/console-provider.ts";
 import type { SmsProvider } from "../messaging/providers/sms-provider.ts";
 import { createTwilioProvider } from "../messaging/providers/twilio-provider.ts";
@@ -68,6 +69,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     log,
     twilioToken: env.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_TOKEN,
     limiter: createPerNumberLimiter(queues.redis, env.QUEUE_PREFIX),
+    chat: createChatHub(queues.redis, env.REDIS_URL, env.QUEUE_PREFIX),
     now: opts.now ?? (() => new Date()),
   };
   ctx.onProviderCall = (msg) => {
@@ -100,6 +102,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
         await new Promise<void>((ok) => server!.close(() => ok()));
       }
       await workers?.close();
+      await ctx.chat.close();
       await queues.close();
       await db.close();
     },

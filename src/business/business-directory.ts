@@ -14,6 +14,7 @@ export interface BusinessDirectory {
   /** the business a number routes to (E.164, or any form libphonenumber can read); undefined when none owns it */
   byNumber(number: string): Promise<BusinessRef | undefined>;
   byId(id: string): Promise<BusinessRef | undefined>;
+  bySlug(slug: string): Promise<BusinessRef | undefined>;
   /** drop the cache (after `business apply`) */
   invalidate(): void;
 }
@@ -67,6 +68,11 @@ export function createBusinessDirectory(prisma: Prisma, ttlMs = 10_000, now: () 
       // Twilio sends E.164 already: try it as given before parsing
       const get = () => byNum.get(number) ?? byNum.get(toE164(number) ?? number);
       return get() ?? (await reloadOnMiss(get));
+    },
+    async bySlug(slug) {
+      await fresh();
+      const find = () => [...byId.values()].find((b) => b.slug === slug);
+      return find() ?? (await reloadOnMiss(find));
     },
     async byId(id) {
       await fresh();

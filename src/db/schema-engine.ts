@@ -3,7 +3,7 @@
 // `_prisma_migrations` table as `prisma migrate deploy`, on Postgres and PGlite alike.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as bg from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -85,12 +85,15 @@ export async function applyMigrations(
   }
 }
 
-/** SQL that takes an empty database to the schema (used to write a new migration). */
-export async function diffFromEmpty(factory: SqlMigrationAwareDriverAdapterFactory, schemaPath: string): Promise<string> {
+/**
+ * SQL that takes a database to the schema (used to write a new migration): from empty, or from
+ * the database behind `factory` as it is ("current", e.g. after applying the existing migrations).
+ */
+export async function diffFromEmpty(factory: SqlMigrationAwareDriverAdapterFactory, schemaPath: string, from: "empty" | "current" = "empty"): Promise<string> {
   const { engine, content } = await openEngine(schemaPath, factory, () => {});
   try {
     const r = await engine.diff({
-      from: { tag: "empty" },
+      from: from === "empty" ? { tag: "empty" } : { tag: "schemaDatasource", files: [{ path: schemaPath, content }], configDir: dirname(schemaPath) },
       to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content }] },
       script: true,
       exitCode: null,

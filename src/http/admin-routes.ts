@@ -23,7 +23,8 @@ export function adminRoutes(ctx: Ctx): Router {
     const business = await ctx.prisma.business.findUnique({ where: { slug }, select: { id: true } });
     if (!business) throw new AppError("not_found", `no business "${slug}"`);
     const rows = await ctx.prisma.conversation.findMany({
-      where: { businessId: business.id, ...(q.before ? { lastMessageAt: { lt: new Date(q.before) } } : {}) },
+      // a chat opened and left without a word is not a conversation yet
+      where: { businessId: business.id, status: { not: "merged" }, lastMessageAt: q.before ? { lt: new Date(q.before) } : { not: null } },
       orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
       take: q.limit,
       include: {

@@ -6,6 +6,8 @@ import { ExpressAdapter } from "@bull-board/express";
 import type { Ctx } from "../context.ts";
 import { messagingRoutes } from "../channels/twilio/messaging-routes.ts";
 import { voiceRoutes } from "../channels/twilio/voice-routes.ts";
+import { chatRoutes } from "../channels/webchat/chat-routes.ts";
+import { widgetRoute } from "../channels/webchat/widget-route.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { handleErrors } from "./handle-errors.ts";
 import { logRequests } from "./log-requests.ts";
@@ -21,6 +23,8 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>): Express 
   // Provider webhooks first: machines read them, so browser security headers would only cost time.
   app.use(voiceRoutes(ctx));
   app.use(messagingRoutes(ctx));
+  app.use(chatRoutes(ctx));
+  app.use(widgetRoute());
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(healthRoutes(ctx, pingDatabase));
   app.use(adminRoutes(ctx));

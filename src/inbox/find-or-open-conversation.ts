@@ -2,18 +2,24 @@ import type { Prisma } from "../db/open-database.ts";
 import { isUniqueViolation } from "../db/is-unique-violation.ts";
 
 /** The contact's open conversation, opened if there is none (one open per contact, enforced in SQL). */
-export async function findOrOpenConversation(prisma: Prisma, c: { businessId: string; contactId: string; businessNumber?: string | undefined }) {
+export async function findOrOpenConversation(
+  prisma: Prisma,
+  c: { businessId: string; contactId: string; businessNumber?: string | undefined; channel?: "sms" | "webchat" | undefined },
+) {
   const where = { businessId: c.businessId, contactId: c.contactId, status: "open" };
   const existing = await prisma.conversation.findFirst({ where });
   if (existing) {
-    if (c.businessNumber && existing.businessNumber !== c.businessNumber) {
-      return { conversation: await prisma.conversation.update({ where: { id: existing.id }, data: { businessNumber: c.businessNumber } }), opened: false };
-    }
+    // replies go where the homeowner last reached us, from the number they used
+    const change = {
+      ...(c.businessNumber && existing.businessNumber !== c.businessNumber ? { businessNumber: c.businessNumber } : {}),
+      ...(c.channel && existing.channel !== c.channel ? { channel: c.channel } : {}),
+    };
+    if (Object.keys(change).length) return { conversation: await prisma.conversation.update({ where: { id: existing.id }, data: change }), opened: false };
     return { conversation: existing, opened: false };
   }
   try {
     const conversation = await prisma.conversation.create({
-      data: { businessId: c.businessId, contactId: c.contactId, businessNumber: c.businessNumber ?? null },
+      data: { businessId: c.businessId, contactId: c.contactId, businessNumber: c.businessNumber ?? null, channel: c.channel ?? "sms" },
     });
     return { conversation, opened: true };
   } catch (e) {

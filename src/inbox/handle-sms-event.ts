@@ -18,7 +18,7 @@ export async function handleSmsEvent(ctx: Ctx, event: StoredEvent, business: Bus
   const p = ZTwilioSms.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip });
-  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
+  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To, channel: "sms" });
   await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source: business.profile.numberSources[toE164(p.To) ?? p.To] ?? "sms", channel: "sms" });
 
   const media = mediaOf(p, p.NumMedia);

@@ -6,6 +6,7 @@ import { handleSmsEvent } from "./handle-sms-event.ts";
 import { handleCallEvent } from "./handle-call-event.ts";
 import { handleRecordingEvent } from "./handle-recording-event.ts";
 import { handleStatusEvent } from "./handle-status-event.ts";
+import { handleChatEvent } from "./handle-chat-event.ts";
 
 export interface StoredEvent {
   id: string;
@@ -42,6 +43,8 @@ async function dispatch(ctx: Ctx, event: StoredEvent): Promise<void> {
     case "voice":
     case "dial-status":
       return handleCallEvent(ctx, event, business);
+    case "chat":
+      return handleChatEvent(ctx, event, business);
     case "recording":
     case "transcription":
       return handleRecordingEvent(ctx, event, business);

@@ -2,6 +2,7 @@
 import type { Ctx } from "../context.ts";
 import { ProviderError } from "./providers/sms-provider.ts";
 import { recordOptOut } from "./record-opt-out.ts";
+import { chatEventOf } from "../channels/webchat/chat-hub.ts";
 
 export type DeliverOutcome =
   | { kind: "done"; status: string }
@@ -12,6 +13,17 @@ export type DeliverOutcome =
 export interface DeliverOptions {
   /** true on the job's last allowed attempt: a retryable failure becomes `failed` */
   lastAttempt: boolean;
+}
+
+/** A web chat reply: the row is the delivery; the visitor's open stream gets it now, a reconnect replays it. */
+async function deliverToChat(ctx: Ctx, msg: { id: string; conversationId: string; contactId: string; author: string; body: string; createdAt: Date }): Promise<DeliverOutcome> {
+  const now = ctx.now();
+  const moved = await ctx.prisma.message.updateMany({ where: { id: msg.id, status: "queued" }, data: { status: "delivered", sentAt: now } });
+  if (moved.count === 0) return { kind: "skip", reason: "claimed by another worker" };
+  await ctx.prisma.lead.updateMany({ where: { contactId: msg.contactId, firstResponseAt: null }, data: { firstResponseAt: now } });
+  ctx.metrics.sends.inc({ status: "delivered" });
+  await ctx.chat.publish(msg.conversationId, chatEventOf(msg)).catch((e: Error) => ctx.log.warn({ err: e.message }, "chat publish failed; the visitor sees it on reconnect"));
+  return { kind: "done", status: "delivered" };
 }
 
 export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverOptions): Promise<DeliverOutcome> {
@@ -31,6 +43,8 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     return { kind: "done", status: "unknown" };
   }
   if (msg.status !== "queued") return { kind: "skip", reason: `already ${msg.status}` };
+
+  if (msg.channel === "webchat") return deliverToChat(ctx, msg);
 
   if (msg.contact.optedOutAt) {
     await prisma.message.updateMany({ where: { id: msg.id, status: "queued" }, data: { status: "blocked", errorCode: "opted-out" } });
@@ -67,6 +81,7 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     if (moved.count === 0) await prisma.message.update({ where: { id: msg.id }, data: { providerId: r.providerId, sentAt: now } });
     await prisma.lead.updateMany({ where: { contactId: msg.contactId, firstResponseAt: null }, data: { firstResponseAt: now } });
     ctx.metrics.sends.inc({ status: next });
+    await ctx.chat.publish(msg.conversationId, chatEventOf(msg)).catch(() => {}); // a chat open beside the SMS thread sees it too
     return { kind: "done", status: next };
   } catch (e) {
     const err = e instanceof ProviderError ? e : undefined;

@@ -12,6 +12,9 @@ export interface SendInput {
   businessId: string;
   conversationId: string;
   contactId: string;
+  /** sms (default) or webchat (shown on the visitor's chat stream; no phone involved) */
+  channel?: "sms" | "webchat";
+  /** phone numbers; unused for webchat */
   to: string;
   from: string;
   body: string;
@@ -44,23 +47,25 @@ export async function recordOutbound(db: Db, input: SendInput): Promise<QueuedMe
     select: { optedOutAt: true },
   });
   if (!contact) throw new Error(`contact ${input.contactId} not in business ${input.businessId}`);
+  const webchat = input.channel === "webchat";
   const sms = normalizeGsm7(input.body);
-  const blocked = contact.optedOutAt !== null;
+  // opt-out is a phone-number matter: a visitor who texted STOP can still chat on the website
+  const blocked = !webchat && contact.optedOutAt !== null;
   const data = {
     businessId: input.businessId,
     conversationId: input.conversationId,
     contactId: input.contactId,
     direction: "outbound",
-    channel: input.mediaUrls?.length ? "mms" : "sms",
+    channel: webchat ? "webchat" : input.mediaUrls?.length ? "mms" : "sms",
     author: input.author,
-    body: sms.body,
+    body: webchat ? input.body.trim() : sms.body,
     media: input.mediaUrls?.length ? input.mediaUrls.map((url) => ({ url })) : undefined,
     status: blocked ? "blocked" : "queued",
     errorCode: blocked ? "opted-out" : null,
-    segments: sms.segments,
-    encoding: sms.encoding,
-    fromNumber: input.from,
-    toNumber: input.to,
+    segments: webchat ? null : sms.segments,
+    encoding: webchat ? null : sms.encoding,
+    fromNumber: webchat ? null : input.from,
+    toNumber: webchat ? null : input.to,
     purpose: input.purpose,
     dedupeKey: input.dedupeKey ?? null,
   };

@@ -1,0 +1,106 @@
+// The web chat API the widget talks to (CONTRACT.md): sessions, messages, server-sent events,
+// and the optional "text me instead" hand-off to SMS.
+import express, { Router, type Request, type Response } from "express";
+import { z } from "zod";
+import type { Ctx } from "../../context.ts";
+import type { BusinessRef } from "../../business/business-directory.ts";
+import { ZAttribution, attributionFromUrl } from "../../attribution/attribution-schema.ts";
+import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";
+import { parseBody } from "../../http/parse-body.ts";
+import { AppError } from "../../lib/errors.ts";
+import { allowOrigin, createChatLimits, newSessionToken, preflight, tokenMatches } from "./chat-guards.ts";
+import { streamChatEvents } from "./stream-chat-events.ts";
+import { handOffChatToSms, ZSmsHandoff } from "./hand-off-chat-to-sms.ts";
+
+export const MAX_CHAT_TEXT = 1000;
+const ZSlug = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,63}$/, "must be a business slug") });
+const ZSessionId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a session id") });
+const ZMessage = z.object({
+  text: z.string().trim().min(1, "must not be empty").max(MAX_CHAT_TEXT, `must be at most ${MAX_CHAT_TEXT} characters`),
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only (max 64)").optional(),
+});
+
+export function chatRoutes(ctx: Ctx): Router {
+  const r = Router();
+  const json = express.json({ limit: "8kb" });
+  const limits = createChatLimits(ctx.queues.redis, ctx.env.QUEUE_PREFIX);
+
+  async function business(slug: string): Promise<BusinessRef> {
+    const b = await ctx.directory.bySlug(slug);
+    if (!b || !b.profile.webchat) throw new AppError("not_found", `no web chat for "${slug}"`);
+    return b;
+  }
+
+  /** the session behind a request, its token checked, with its business's origin rules applied */
+  async function session(req: Request, res: Response, token: string | undefined) {
+    const { id } = parseBody(ZSessionId, req.params);
+    const s = await ctx.prisma.chatSession.findUnique({ where: { id } });
+    if (!s || !tokenMatches(token, s.tokenHash)) throw new AppError("unauthorized", "unknown session or wrong token");
+    const b = await ctx.directory.byId(s.businessId);
+    if (!b) throw new AppError("not_found", "business gone");
+    allowOrigin(req, res, b);
+    return { s, b };
+  }
+  const bearer = (req: Request) => /^Bearer (.+)$/.exec(req.header("authorization") ?? "")?.[1];
+
+  r.options("/api/chat/:slug/sessions", async (req, res) => {
+    allowOrigin(req, res, await business(parseBody(ZSlug, req.params).slug));
+    preflight(res);
+  });
+  r.options("/api/chat/sessions/:id/{*rest}", async (req, res) => {
+    // preflights carry no token: accept the origin if the session's business allows it
+    const { id } = parseBody(ZSessionId, req.params);
+    const s = await ctx.prisma.chatSession.findUnique({ where: { id }, select: { businessId: true } });
+    const b = s && (await ctx.directory.byId(s.businessId));
+    if (!b) throw new AppError("not_found", "unknown session");
+    allowOrigin(req, res, b);
+    preflight(res);
+  });
+
+  r.post("/api/chat/:slug/sessions", json, async (req, res) => {
+    const b = await business(parseBody(ZSlug, req.params).slug);
+    allowOrigin(req, res, b);
+    await limits.take(res, "session-create", req.ip ?? "?");
+    const attribution = attributionFromUrl(parseBody(ZAttribution, req.body ?? {}));
+    const { token, hash } = newSessionToken();
+    const created = await ctx.prisma.$transaction(async (tx) => {
+      const contact = await tx.contact.create({ data: { businessId: b.id } });
+      const conversation = await tx.conversation.create({ data: { businessId: b.id, contactId: contact.id, channel: "webchat" } });
+      return tx.chatSession.create({
+        data: { businessId: b.id, contactId: contact.id, conversationId: conversation.id, tokenHash: hash, origin: req.header("origin") ?? null, attribution },
+      });
+    });
+    res.status(201).json({ sessionId: created.id, token, greeting: b.profile.webchat?.greeting ?? `Hi! How can ${b.profile.name} help today?`, businessName: b.profile.name });
+  });
+
+  r.post("/api/chat/sessions/:id/messages", json, async (req, res) => {
+    const { s, b } = await session(req, res, bearer(req));
+    const m = parseBody(ZMessage, req.body);
+    await limits.take(res, "message-session", s.id);
+    await limits.take(res, "message-ip", req.ip ?? "?");
+    const clientId = m.clientId ?? `srv${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    const { id } = await recordInboundEvent(ctx, {
+      provider: "webchat",
+      kind: "chat",
+      externalId: `${s.id}:${clientId}`,
+      businessId: b.id,
+      payload: { sessionId: s.id, clientId, text: m.text },
+    });
+    ctx.metrics.webhooks.inc({ route: "chat", outcome: id ? "stored" : "duplicate" });
+    res.status(202).json({ id: id ?? null, clientId });
+  });
+
+  r.get("/api/chat/sessions/:id/events", async (req, res) => {
+    const { s } = await session(req, res, typeof req.query.token === "string" ? req.query.token : undefined);
+    await streamChatEvents(ctx, req, res, s.conversationId);
+  });
+
+  r.post("/api/chat/sessions/:id/sms", json, async (req, res) => {
+    const { s, b } = await session(req, res, bearer(req));
+    const input = parseBody(ZSmsHandoff, req.body);
+    await handOffChatToSms(ctx, b, s, input);
+    res.json({ ok: true });
+  });
+
+  return r;
+}

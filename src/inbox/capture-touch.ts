@@ -1,0 +1,67 @@
+// Attribution: the contact's first lead keeps its first touch; every touch (later forms, ads,
+// chats) is also kept as a Touch row, so "which source" questions have a full answer.
+import type { Prisma } from "../db/open-database.ts";
+import type { TAttribution } from "../attribution/attribution-schema.ts";
+
+export interface TouchInput {
+  businessId: string;
+  contactId: string;
+  conversationId: string;
+  channel: string;
+  source: string;
+  attribution: TAttribution;
+  /** use this id for a new lead (forms answer with it before the lead row exists) */
+  leadId?: string | undefined;
+  externalId?: string | undefined;
+  isTest?: boolean | undefined;
+  needsAttention?: boolean | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+export async function captureTouch(prisma: Prisma, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
+  const a = t.attribution;
+  const fields = {
+    utmSource: a.utm?.source ?? null,
+    utmMedium: a.utm?.medium ?? null,
+    utmCampaign: a.utm?.campaign ?? null,
+    utmTerm: a.utm?.term ?? null,
+    utmContent: a.utm?.content ?? null,
+    gclid: a.gclid ?? null,
+    fbclid: a.fbclid ?? null,
+    msclkid: a.msclkid ?? null,
+    landingPage: a.landingPage ?? null,
+    referrer: a.referrer ?? null,
+    formId: a.formId ?? null,
+    adId: a.adId ?? null,
+  };
+  const existing = await prisma.lead.findFirst({ where: { businessId: t.businessId, contactId: t.contactId }, orderBy: { createdAt: "asc" } });
+  const lead =
+    existing ??
+    (await prisma.lead.create({
+      data: {
+        ...(t.leadId ? { id: t.leadId } : {}),
+        businessId: t.businessId,
+        contactId: t.contactId,
+        conversationId: t.conversationId,
+        source: t.source,
+        channel: t.channel,
+        ...fields,
+        campaignId: a.campaignId ?? null,
+        externalId: t.externalId ?? null,
+        isTest: t.isTest ?? false,
+        needsAttention: t.needsAttention ?? false,
+        details: (t.details ?? undefined) as object | undefined,
+      },
+    }));
+  if (existing && (t.needsAttention || t.details)) {
+    await prisma.lead.update({
+      where: { id: existing.id },
+      data: {
+        ...(t.needsAttention ? { needsAttention: true } : {}),
+        ...(t.details ? { details: { ...((existing.details as object | null) ?? {}), ...t.details } as object } : {}),
+      },
+    });
+  }
+  await prisma.touch.create({ data: { businessId: t.businessId, contactId: t.contactId, leadId: lead.id, channel: t.channel, source: t.source, ...fields } });
+  return { leadId: lead.id, newLead: !existing };
+}

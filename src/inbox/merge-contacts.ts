@@ -1,0 +1,47 @@
+// Two contact rows turned out to be one homeowner (a chat, then a form with the same phone):
+// everything moves to `intoId` and the two timelines become one conversation.
+import type { Prisma } from "../db/open-database.ts";
+
+export type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
+
+/** Call inside a transaction that has locked both identities (see resolveContact). */
+export async function mergeContacts(tx: Tx, businessId: string, fromId: string, intoId: string): Promise<void> {
+  if (fromId === intoId) return;
+  const [from, into] = await Promise.all([
+    tx.contact.findFirstOrThrow({ where: { id: fromId, businessId } }),
+    tx.contact.findFirstOrThrow({ where: { id: intoId, businessId } }),
+  ]);
+  const fromOpen = await tx.conversation.findFirst({ where: { contactId: fromId, status: "open" } });
+  const intoOpen = await tx.conversation.findFirst({ where: { contactId: intoId, status: "open" } });
+  if (fromOpen && intoOpen) {
+    const move = { where: { conversationId: fromOpen.id }, data: { conversationId: intoOpen.id } };
+    await tx.message.updateMany(move);
+    await tx.call.updateMany(move);
+    await tx.lead.updateMany(move);
+    await tx.chatSession.updateMany(move);
+    await tx.conversation.update({ where: { id: fromOpen.id }, data: { status: "merged" } });
+    const last = [fromOpen.lastMessageAt, intoOpen.lastMessageAt].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
+    await tx.conversation.update({ where: { id: intoOpen.id }, data: { lastMessageAt: last ?? null, acknowledgedAt: intoOpen.acknowledgedAt ?? fromOpen.acknowledgedAt } });
+  }
+  const byContact = { where: { contactId: fromId }, data: { contactId: intoId } };
+  await tx.conversation.updateMany(byContact);
+  await tx.message.updateMany(byContact);
+  await tx.call.updateMany(byContact);
+  await tx.lead.updateMany(byContact);
+  await tx.consent.updateMany(byContact);
+  await tx.optOutEvent.updateMany(byContact);
+  await tx.touch.updateMany(byContact);
+  await tx.chatSession.updateMany(byContact);
+  await tx.contact.delete({ where: { id: fromId } });
+  await tx.contact.update({
+    where: { id: intoId },
+    data: {
+      name: into.name ?? from.name,
+      email: into.email ?? from.email,
+      zip: into.zip ?? from.zip,
+      phone: into.phone ?? from.phone,
+      // an opt-out on either row stands
+      optedOutAt: into.optedOutAt ?? from.optedOutAt,
+    },
+  });
+}
