@@ -13,6 +13,7 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY src/channels/webchat/widget ./dist/channels/webchat/widget
 COPY package.json ./
 COPY prisma ./prisma
 COPY prompts ./prompts

@@ -15,6 +15,8 @@ export interface BusinessDirectory {
   byNumber(number: string): Promise<BusinessRef | undefined>;
   byId(id: string): Promise<BusinessRef | undefined>;
   bySlug(slug: string): Promise<BusinessRef | undefined>;
+  /** the first business matching a profile predicate (e.g. a Meta page id) */
+  find(pred: (b: BusinessRef) => boolean): Promise<BusinessRef | undefined>;
   /** drop the cache (after `business apply`) */
   invalidate(): void;
 }
@@ -72,6 +74,11 @@ export function createBusinessDirectory(prisma: Prisma, ttlMs = 10_000, now: () 
     async bySlug(slug) {
       await fresh();
       const find = () => [...byId.values()].find((b) => b.slug === slug);
+      return find() ?? (await reloadOnMiss(find));
+    },
+    async find(pred) {
+      await fresh();
+      const find = () => [...byId.values()].find(pred);
       return find() ?? (await reloadOnMiss(find));
     },
     async byId(id) {

@@ -27,6 +27,7 @@ export const ZEnv = z
     SLACK_BOT_TOKEN: ZOptionalString,
     SLACK_SIGNING_SECRET: ZOptionalString,
     SLACK_API_URL: ZOptionalString.pipe(z.url().optional()),
+    FACEBOOK_GRAPH_URL: z.url({ message: "must be a URL" }).default("https://graph.facebook.com/v21.0"),
     ADMIN_TOKEN: ZOptionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ROLE: z.enum(["all", "web", "worker"]).default("all"),

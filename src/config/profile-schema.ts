@@ -71,7 +71,7 @@ export const ZProfile = z.object({
   reviewUrl: z.url().optional(),
   slack: z.object({ channel: z.string().min(1) }).optional(),
   ai: z.object({ enabled: z.boolean().default(true), persona: z.string().optional(), model: z.string().optional() }).optional(),
-  forms: z.object({ token: z.string().min(8).optional(), googleKey: z.string().optional() }).optional(),
+  forms: z.object({ token: z.string().min(8, "must be at least 8 characters").optional(), googleKey: z.string().min(1).optional() }).optional(),
   meta: z
     .object({ pageId: z.string(), pageAccessToken: z.string(), appSecret: z.string(), verifyToken: z.string() })
     .optional(),
@@ -94,7 +94,11 @@ export const ZProfile = z.object({
     .default({ enabled: true, windowMinutes: 30 }),
   /** overrides for prompts/templates/*.txt */
   templates: z
-    .object({ acknowledgement: z.string().min(1).max(640).optional(), help: z.string().min(1).max(640).optional() })
+    .object({
+      acknowledgement: z.string().min(1).max(640).optional(),
+      help: z.string().min(1).max(640).optional(),
+      formFirstText: z.string().min(1).max(640).optional(),
+    })
     .default({}),
 });
 

@@ -5,6 +5,7 @@ import type { Ctx } from "../context.ts";
 import { AppError } from "../lib/errors.ts";
 import { parseBody } from "./parse-body.ts";
 import { requireAdmin } from "./require-admin.ts";
+import { reportRoutes } from "./report-routes.ts";
 
 const ZSlug = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,63}$/, "must be a business slug") });
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
@@ -112,5 +113,6 @@ export function adminRoutes(ctx: Ctx): Router {
     });
   });
 
+  r.use(reportRoutes(ctx));
   return r;
 }

@@ -7,6 +7,8 @@ import type { Ctx } from "../context.ts";
 import { messagingRoutes } from "../channels/twilio/messaging-routes.ts";
 import { voiceRoutes } from "../channels/twilio/voice-routes.ts";
 import { chatRoutes } from "../channels/webchat/chat-routes.ts";
+import { formRoutes } from "../channels/forms/form-routes.ts";
+import { metaRoutes } from "../channels/meta/meta-routes.ts";
 import { widgetRoute } from "../channels/webchat/widget-route.ts";
 import { adminRoutes } from "./admin-routes.ts";
 import { handleErrors } from "./handle-errors.ts";
@@ -23,6 +25,8 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>): Express 
   // Provider webhooks first: machines read them, so browser security headers would only cost time.
   app.use(voiceRoutes(ctx));
   app.use(messagingRoutes(ctx));
+  app.use(formRoutes(ctx));
+  app.use(metaRoutes(ctx));
   app.use(chatRoutes(ctx));
   app.use(widgetRoute());
   app.use(helmet({ contentSecurityPolicy: false }));

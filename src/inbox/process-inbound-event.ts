@@ -7,6 +7,7 @@ import { handleCallEvent } from "./handle-call-event.ts";
 import { handleRecordingEvent } from "./handle-recording-event.ts";
 import { handleStatusEvent } from "./handle-status-event.ts";
 import { handleChatEvent } from "./handle-chat-event.ts";
+import { handleLeadEvent } from "./handle-lead-event.ts";
 
 export interface StoredEvent {
   id: string;
@@ -43,6 +44,8 @@ async function dispatch(ctx: Ctx, event: StoredEvent): Promise<void> {
     case "voice":
     case "dial-status":
       return handleCallEvent(ctx, event, business);
+    case "lead":
+      return handleLeadEvent(ctx, event, business);
     case "chat":
       return handleChatEvent(ctx, event, business);
     case "recording":

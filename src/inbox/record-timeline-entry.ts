@@ -1,10 +1,10 @@
 import type { Ctx } from "../context.ts";
 import { isUniqueViolation } from "../db/is-unique-violation.ts";
 
-/** A voice event (missed call, voicemail) as an inbound message in the conversation, once per id; false if it was already there. */
+/** A voice event (missed call, voicemail) or a form lead as an inbound message in the conversation, once per id; false if it was already there. */
 export async function recordTimelineEntry(
   ctx: Ctx,
-  e: { businessId: string; conversationId: string; contactId: string; providerId: string; body: string; from: string; to: string; at: Date; media?: object[] },
+  e: { businessId: string; conversationId: string; contactId: string; providerId: string; body: string; from: string; to: string; at: Date; media?: object[]; channel?: string },
 ): Promise<boolean> {
   try {
     await ctx.prisma.message.create({
@@ -13,7 +13,7 @@ export async function recordTimelineEntry(
         conversationId: e.conversationId,
         contactId: e.contactId,
         direction: "inbound",
-        channel: "voice",
+        channel: e.channel ?? "voice",
         author: "contact",
         body: e.body,
         media: e.media,

@@ -1,0 +1,108 @@
+// A lead from a form or an ad: one contact (matched by phone, then email), one conversation, the
+// lead with its first touch, consent on record, and — speed to lead — the first text at once.
+import type { Ctx } from "../context.ts";
+import type { BusinessRef } from "../business/business-directory.ts";
+import { attributionFromUrl } from "../attribution/attribution-schema.ts";
+import { deriveSource } from "../attribution/derive-source.ts";
+import type { FormLead } from "../channels/forms/normalize-form-fields.ts";
+import { renderTemplate } from "../agent/render-template.ts";
+import { sendMessage } from "../messaging/send-message.ts";
+import { captureTouch } from "./capture-touch.ts";
+import { findOrOpenConversation } from "./find-or-open-conversation.ts";
+import { recordTimelineEntry } from "./record-timeline-entry.ts";
+import { resolveContact } from "./resolve-contact.ts";
+
+export interface CaptureLeadInput {
+  /** the id the webhook already answered with */
+  leadId: string;
+  eventId: string;
+  /** form | google-ads | meta */
+  channel: string;
+  lead: FormLead;
+  /** e.g. google-ads, facebook-ads (an ad platform is the source, whatever the UTM says) */
+  explicitSource?: string | undefined;
+  externalId?: string | undefined;
+  isTest?: boolean | undefined;
+  receivedAt: Date;
+}
+
+export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLeadInput): Promise<void> {
+  const { lead } = i;
+  const contact = await resolveContact(ctx.prisma, { businessId: business.id, phone: lead.phone, email: lead.email, name: lead.name, zip: lead.zip });
+  const from = business.profile.phoneNumbers[0];
+  const { conversation } = await findOrOpenConversation(ctx.prisma, {
+    businessId: business.id,
+    contactId: contact.id,
+    businessNumber: from,
+    ...(lead.phone ? { channel: "sms" as const } : {}),
+  });
+  const attribution = attributionFromUrl(lead.attribution);
+  const details = {
+    ...(lead.service ? { service: lead.service } : {}),
+    ...(lead.message ? { message: lead.message } : {}),
+    ...(lead.rawPhone ? { phoneAsTyped: lead.rawPhone } : {}),
+    ...(Object.keys(lead.extra).length ? { fields: lead.extra } : {}),
+  };
+  const canText = Boolean(lead.phone && from);
+  await captureTouch(ctx.prisma, {
+    businessId: business.id,
+    contactId: contact.id,
+    conversationId: conversation.id,
+    channel: i.channel,
+    source: deriveSource({ explicit: i.explicitSource ?? lead.source, attribution, fallback: "website-form" }),
+    attribution,
+    leadId: i.leadId,
+    externalId: i.externalId ?? lead.id,
+    isTest: i.isTest,
+    needsAttention: !canText,
+    details,
+  });
+  await recordTimelineEntry(ctx, {
+    businessId: business.id,
+    conversationId: conversation.id,
+    contactId: contact.id,
+    providerId: `lead:${i.eventId}`,
+    channel: i.channel,
+    body: summarize(i.channel, lead),
+    from: lead.phone ?? lead.email ?? "",
+    to: from ?? "",
+    at: i.receivedAt,
+  });
+  if (lead.phone) {
+    // They asked to be contacted: that request is the consent basis for replying by text.
+    await ctx.prisma.consent.create({
+      data: {
+        businessId: business.id,
+        contactId: contact.id,
+        scope: lead.consent ? "marketing" : "transactional",
+        basis: i.channel,
+        wording: lead.consentText ?? (lead.consent ? "ticked the form's consent box" : "submitted a request to be contacted"),
+        grantedAt: i.receivedAt,
+      },
+    });
+  }
+  if (!canText || i.isTest) {
+    ctx.log.info({ leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) }, canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office");
+    return;
+  }
+  await sendMessage(ctx, {
+    businessId: business.id,
+    conversationId: conversation.id,
+    contactId: contact.id,
+    to: lead.phone!,
+    from: from!,
+    body: renderTemplate(business.profile.templates.formFirstText ?? ctx.templates.formFirstText, {
+      business: business.profile.name,
+      first_name: lead.name?.split(/\s+/)[0] ?? "there",
+    }),
+    author: "template",
+    purpose: "speed-to-lead",
+    dedupeKey: `lead-${i.eventId}`,
+  });
+}
+
+function summarize(channel: string, lead: FormLead): string {
+  const label = channel === "google-ads" ? "Google Ads lead form" : channel === "meta" ? "Facebook lead form" : "Web form";
+  const parts = [lead.service, lead.message].filter(Boolean).join(" - ");
+  return `${label}: ${parts || "(no message)"}`.slice(0, 2000);
+}
