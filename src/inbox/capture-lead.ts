@@ -57,6 +57,25 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     needsAttention: !canText,
     details,
   });
+  if (canText && !i.isTest) {
+    // speed to lead: the text goes out first, the timeline and consent records after
+    await sendMessage(ctx, {
+      businessId: business.id,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      to: lead.phone!,
+      from: from!,
+      body: renderTemplate(business.profile.templates.formFirstText ?? ctx.templates.formFirstText, {
+        business: business.profile.name,
+        first_name: lead.name?.split(/\s+/)[0] ?? "there",
+      }),
+      author: "template",
+      purpose: "speed-to-lead",
+      dedupeKey: `lead-${i.eventId}`,
+    });
+  } else {
+    ctx.log.info({ leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) }, canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office");
+  }
   await recordTimelineEntry(ctx, {
     businessId: business.id,
     conversationId: conversation.id,
@@ -68,8 +87,10 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     to: from ?? "",
     at: i.receivedAt,
   });
-  if (lead.phone) {
-    // They asked to be contacted: that request is the consent basis for replying by text.
+  const recorded = await ctx.prisma.consent.findFirst({ where: { contactId: contact.id, basis: i.channel, grantedAt: i.receivedAt }, select: { id: true } });
+  if (lead.phone && !recorded) {
+    // They asked to be contacted: that request is the consent basis for replying by text
+    // (grantedAt = when they asked, before our text; the lookup above keeps a re-run from doubling it).
     await ctx.prisma.consent.create({
       data: {
         businessId: business.id,
@@ -81,24 +102,6 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
       },
     });
   }
-  if (!canText || i.isTest) {
-    ctx.log.info({ leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) }, canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office");
-    return;
-  }
-  await sendMessage(ctx, {
-    businessId: business.id,
-    conversationId: conversation.id,
-    contactId: contact.id,
-    to: lead.phone!,
-    from: from!,
-    body: renderTemplate(business.profile.templates.formFirstText ?? ctx.templates.formFirstText, {
-      business: business.profile.name,
-      first_name: lead.name?.split(/\s+/)[0] ?? "there",
-    }),
-    author: "template",
-    purpose: "speed-to-lead",
-    dedupeKey: `lead-${i.eventId}`,
-  });
 }
 
 function summarize(channel: string, lead: FormLead): string {

@@ -2,6 +2,7 @@
 // phone or email are serialised with transaction-scoped advisory locks, so two channels racing
 // for one new homeowner produce one contact.
 import type { Prisma } from "../db/open-database.ts";
+import { isUniqueViolation } from "../db/is-unique-violation.ts";
 import { mergeContacts, type Tx } from "./merge-contacts.ts";
 
 export interface ContactFacts {
@@ -12,9 +13,37 @@ export interface ContactFacts {
   zip?: string | undefined;
 }
 
-export async function resolveContact(prisma: Prisma, f: ContactFacts) {
-  const email = f.email?.trim().toLowerCase() || undefined;
-  return prisma.$transaction((tx) => resolveContactTx(tx, { ...f, email }));
+export async function resolveContact(prisma: Prisma, facts: ContactFacts) {
+  const f = { ...facts, email: facts.email?.trim().toLowerCase() || undefined };
+  // Fast path (no transaction: this runs before every speed-to-lead text). With a phone, the
+  // unique (businessId, phone) index settles races; only an email-only twin needs the locked path.
+  if (f.phone) {
+    const byPhone = await prisma.contact.findUnique({ where: { businessId_phone: { businessId: f.businessId, phone: f.phone } } });
+    const emailTwin = f.email && !byPhone?.email ? await prisma.contact.findFirst({ where: { businessId: f.businessId, email: f.email, phone: null }, select: { id: true } }) : null;
+    if (byPhone && !emailTwin) return fillMissing(prisma, byPhone, f);
+    if (!byPhone && !emailTwin) {
+      try {
+        return await prisma.contact.create({ data: { businessId: f.businessId, phone: f.phone, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null } });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        const winner = await prisma.contact.findUniqueOrThrow({ where: { businessId_phone: { businessId: f.businessId, phone: f.phone } } });
+        return fillMissing(prisma, winner, f);
+      }
+    }
+  }
+  return prisma.$transaction((tx) => resolveContactTx(tx, f));
+}
+
+type ContactRow = Awaited<ReturnType<Prisma["contact"]["create"]>>;
+
+async function fillMissing(db: Prisma | Tx, contact: ContactRow, f: ContactFacts): Promise<ContactRow> {
+  const fill = {
+    ...(f.phone && !contact.phone ? { phone: f.phone } : {}),
+    ...(f.email && !contact.email ? { email: f.email } : {}),
+    ...(f.name && !contact.name ? { name: f.name } : {}),
+    ...(f.zip && !contact.zip ? { zip: f.zip } : {}),
+  };
+  return Object.keys(fill).length ? db.contact.update({ where: { id: contact.id }, data: fill }) : contact;
 }
 
 export async function resolveContactTx(tx: Tx, f: ContactFacts & { email?: string | undefined }) {
@@ -24,7 +53,7 @@ export async function resolveContactTx(tx: Tx, f: ContactFacts & { email?: strin
   const byPhone = f.phone ? await tx.contact.findUnique({ where: { businessId_phone: { businessId: f.businessId, phone: f.phone } } }) : null;
   const byEmail = f.email ? await tx.contact.findFirst({ where: { businessId: f.businessId, email: f.email }, orderBy: { createdAt: "asc" } }) : null;
 
-  let contact = byPhone ?? (byEmail && (!f.phone || !byEmail.phone) ? byEmail : null);
+  const contact = byPhone ?? (byEmail && (!f.phone || !byEmail.phone) ? byEmail : null);
   if (byPhone && byEmail && byPhone.id !== byEmail.id && !byEmail.phone) {
     // the email-only contact (e.g. a chat that left an email) is this phone's homeowner
     await mergeContacts(tx, f.businessId, byEmail.id, byPhone.id);
@@ -32,12 +61,5 @@ export async function resolveContactTx(tx: Tx, f: ContactFacts & { email?: strin
   if (!contact) {
     return tx.contact.create({ data: { businessId: f.businessId, phone: f.phone ?? null, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null } });
   }
-  const fill = {
-    ...(f.phone && !contact.phone ? { phone: f.phone } : {}),
-    ...(f.email && !contact.email ? { email: f.email } : {}),
-    ...(f.name && !contact.name ? { name: f.name } : {}),
-    ...(f.zip && !contact.zip ? { zip: f.zip } : {}),
-  };
-  if (Object.keys(fill).length) contact = await tx.contact.update({ where: { id: contact.id }, data: fill });
-  return contact;
+  return fillMissing(tx, contact, f);
 }

@@ -18,6 +18,7 @@ const PUBLIC = "https://bench.leadline.test";
 const NUMBER = "+15555550100";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const FORM_TOKEN = "bench-form-token";
 
 function emit(figure: string, value: number, unit: string, extra: Record<string, unknown> = {}) {
   console.log(JSON.stringify({ figure, value: Math.round(value * 100) / 100, unit, ...extra }));
@@ -89,7 +90,7 @@ async function main() {
   const db = await openDatabase({ url: databaseUrl, poolSize: 1 });
   await applyBusinessProfile(
     db.prisma,
-    parseProfile(`slug: bench\nname: Bench Plumbing\ntimezone: America/New_York\nphoneNumbers: ["${NUMBER}"]\nforwardTo: ["+15555550199"]\nhours: { mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"] }\nmessaging: { mps: 200 }\n`),
+    parseProfile(`slug: bench\nname: Bench Plumbing\ntimezone: America/New_York\nphoneNumbers: ["${NUMBER}"]\nforwardTo: ["+15555550199"]\nhours: { mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"] }\nmessaging: { mps: 200 }\nforms: { token: ${FORM_TOKEN} }\n`),
   );
   await db.close();
   const fake = await startLoopbackTwilio();
@@ -156,10 +157,37 @@ async function main() {
         if (r) latencies.push(r.at - sentAt.get(c.From!)!);
       }
     }
-    await all.stop();
     latencies.sort((a, b) => a - b);
     emit("missed_call.textback_p50_ms", pct(latencies, 50), "ms", { calls: latencies.length });
     emit("missed_call.textback_p99_ms", pct(latencies, 99), "ms", { target: "< 500", calls: latencies.length });
+
+    // 3. speed to lead: 50 website form leads at once → their first text at the fake Twilio
+    const formLatencies: number[] = [];
+    for (const round of [0, 1]) {
+      const phones = Array.from({ length: 50 }, (_, k) => `+1718${round}55${String(k).padStart(4, "0")}`);
+      const postedAt = new Map<string, number>();
+      await Promise.all(
+        phones.map(async (phone, k) => {
+          postedAt.set(phone, performance.timeOrigin + performance.now());
+          const res = await fetch(`${all.url}/webhooks/forms/bench`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-leadline-token": FORM_TOKEN },
+            body: JSON.stringify({ name: `Bench Lead ${k}`, phone, email: `lead${round}${k}@example.com`, message: "Leaking pipe", utm_source: "google", utm_medium: "cpc" }),
+          });
+          if (res.status !== 202) throw new Error(`form webhook answered ${res.status}`);
+        }),
+      );
+      const until = Date.now() + 30_000;
+      while (phones.some((p) => !fake.requests.some((r) => r.to === p)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      if (round === 1) for (const p of phones) {
+        const r = fake.requests.find((x) => x.to === p);
+        if (r) formLatencies.push(r.at - postedAt.get(p)!);
+      }
+    }
+    await all.stop();
+    formLatencies.sort((a, b) => a - b);
+    emit("form.first_text_p50_ms", pct(formLatencies, 50), "ms", { leads: formLatencies.length });
+    emit("form.first_text_p99_ms", pct(formLatencies, 99), "ms", { target: "< 500", leads: formLatencies.length });
   } finally {
     await fake.close();
     await deleteRedisPrefix(REDIS_URL, prefix);

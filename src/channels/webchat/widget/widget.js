@@ -209,8 +209,8 @@
     compose,
     smsLink,
   ]);
-  panel.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") {
+  wrap.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && isOpen) {
       e.stopPropagation();
       close();
     }
