@@ -39,6 +39,7 @@ export async function respondToConversation(ctx: Ctx, input: RespondInput): Prom
     author: "template",
     purpose: "ack",
     dedupeKey: `ack-${conv.id}`,
+    immediate: true,
   });
   if (msg.created) await ctx.prisma.conversation.update({ where: { id: conv.id }, data: { acknowledgedAt: ctx.now() } });
 }

@@ -25,17 +25,20 @@ export function deriveSource(input: { explicit?: string | undefined; attribution
   if (a.gclid) return "google-ads";
   if (a.fbclid) return "facebook-ads";
   if (a.msclkid) return "microsoft-ads";
-  if (a.referrer) {
-    try {
-      const host = new URL(a.referrer).hostname.replace(/^www\./, "");
-      const landingHost = a.landingPage ? new URL(a.landingPage).hostname.replace(/^www\./, "") : undefined;
-      if (host && host !== landingHost) {
-        for (const [re, label] of SEARCH_ENGINES) if (re.test(host)) return label;
-        return `referral:${host}`;
-      }
-    } catch {
-      // unparseable referrer: fall through
-    }
+  const host = hostOf(a.referrer);
+  // a landing page sent as a bare path ("/contact") just has no host to compare with
+  if (host && host !== hostOf(a.landingPage)) {
+    for (const [re, label] of SEARCH_ENGINES) if (re.test(host)) return label;
+    return `referral:${host}`;
   }
   return input.fallback;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.replace(/^www\./, "") || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -72,6 +72,7 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
       author: "template",
       purpose: "speed-to-lead",
       dedupeKey: `lead-${i.eventId}`,
+      immediate: true,
     });
   } else {
     ctx.log.info({ leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) }, canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office");

@@ -67,6 +67,7 @@ export async function handleSmsEvent(ctx: Ctx, event: StoredEvent, business: Bus
       author: "system",
       purpose: "help",
       dedupeKey: `help-${p.MessageSid}`,
+      immediate: true,
     });
     return;
   }

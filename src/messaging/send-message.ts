@@ -4,6 +4,7 @@ import type { Ctx } from "../context.ts";
 import type { Prisma } from "../db/open-database.ts";
 import { isUniqueViolation } from "../db/is-unique-violation.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
+import { deliverMessage } from "./deliver-message.ts";
 
 type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
 type Db = Prisma | Tx;
@@ -24,6 +25,8 @@ export interface SendInput {
   /** one message per logical send, whatever retries happen (e.g. textback-<CallSid>) */
   dedupeKey?: string;
   mediaUrls?: string[];
+  /** deliver in this job rather than via the queue (replies a person is waiting for) */
+  immediate?: boolean;
 }
 
 export interface QueuedMessage {
@@ -88,15 +91,34 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
   if (msg.status === "blocked") {
     if (msg.created) ctx.metrics.sends.inc({ status: "blocked" });
   } else if (msg.status === "queued") {
+    await (input.immediate ? deliverNow(ctx, msg.id) : queueDelivery(ctx, msg.id));
+  } else if (msg.status === "sending" && !msg.created) {
+    // a re-run after a crash mid-send: the delivery job records it as unknown
     await queueDelivery(ctx, msg.id);
   }
   return msg;
 }
 
-/** Triggers delivery; if Redis is down the row stays `queued` and the sweeper re-queues it. */
-export async function queueDelivery(ctx: Ctx, messageId: string): Promise<void> {
+/**
+ * Speed to lead: make the provider call here and now, skipping a queue hop. Anything short of
+ * done (rate limited, provider trouble, our own error) falls back to the delivery job, which
+ * claims by status, so the message is still sent once.
+ */
+export async function deliverNow(ctx: Ctx, messageId: string): Promise<void> {
   try {
-    await ctx.queues.enqueueDelivery(messageId);
+    const outcome = await deliverMessage(ctx, messageId, { lastAttempt: false });
+    if (outcome.kind === "wait") await queueDelivery(ctx, messageId, outcome.ms);
+    else if (outcome.kind === "retry") await queueDelivery(ctx, messageId, 2000);
+  } catch (e) {
+    ctx.log.warn({ messageId, err: (e as Error).message }, "immediate delivery failed; handing it to the queue");
+    await queueDelivery(ctx, messageId);
+  }
+}
+
+/** Triggers delivery; if Redis is down the row stays `queued` and the sweeper re-queues it. */
+export async function queueDelivery(ctx: Ctx, messageId: string, delayMs?: number): Promise<void> {
+  try {
+    await ctx.queues.enqueueDelivery(messageId, delayMs);
   } catch (e) {
     ctx.log.warn({ messageId, err: (e as Error).message }, "delivery not queued now; the sweeper will");
   }

@@ -5,7 +5,7 @@ import type { BusinessRef } from "../business/business-directory.ts";
 import { renderTemplate } from "../agent/render-template.ts";
 import { newId } from "../lib/new-id.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
-import { queueDelivery } from "./send-message.ts";
+import { deliverNow, queueDelivery } from "./send-message.ts";
 
 export interface TextBackInput {
   business: BusinessRef;
@@ -48,13 +48,14 @@ export async function sendMissedCallTextBack(ctx: Ctx, t: TextBackInput): Promis
     RETURNING "id"`;
   let outcome: TextBackResult;
   if (inserted[0]) {
-    await queueDelivery(ctx, inserted[0].id);
+    await deliverNow(ctx, inserted[0].id);
     outcome = "queued";
   } else {
     const prior = await ctx.prisma.message.findUnique({ where: { dedupeKey }, select: { id: true, status: true } });
     if (prior) {
-      // a re-run after a crash between commit and queueing: same row, same jobId
-      if (prior.status === "queued") await queueDelivery(ctx, prior.id);
+      // A re-run after a crash: still queued ⇒ send it; caught mid-send ⇒ the delivery job marks
+      // it unknown (never resent blindly).
+      if (prior.status === "queued" || prior.status === "sending") await queueDelivery(ctx, prior.id);
       outcome = "already-sent";
     } else {
       const c = await ctx.prisma.contact.findUnique({ where: { id: t.contactId }, select: { optedOutAt: true } });

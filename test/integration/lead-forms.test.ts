@@ -58,6 +58,8 @@ describe("website forms", () => {
     const text = twilio.sent.find((m) => m.To === phone)!;
     expect(text.From).toBe(ACME_NUMBER);
     expect(text.Body).toMatch(/^Hi Maria, this is Acme Plumbing/);
+    // the text goes first; the consent record and timeline follow it
+    await waitFor(async () => (await t.ctx.prisma.consent.count({ where: { contact: { phone } } })) === 1, "consent recorded");
     const lead = await leadRow(leadId);
     expect(lead).toMatchObject({ channel: "form", source: "google-ads", utmSource: "google", utmCampaign: "winter", gclid: "Cj0KCQ", needsAttention: false, isTest: false });
     expect(lead.details).toMatchObject({ service: "water-heater", message: "Water heater leaking", fields: { how_did_you_hear: "neighbor" } });

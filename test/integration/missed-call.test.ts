@@ -77,8 +77,11 @@ describe("incoming call", () => {
     const [text] = textsTo(from);
     expect(text!.From).toBe(ACME_NUMBER);
     expect(text!.Body).toBe("Hi from Acme Plumbing, sorry we missed you. How can we help?");
-    const row = await t.ctx.prisma.call.findUniqueOrThrow({ where: { callSid: call.CallSid! } });
-    expect(row.status).toBe("missed");
+    // the text goes out before the call row is updated (speed to lead first)
+    const row = await waitFor(async () => {
+      const c = await t.ctx.prisma.call.findUniqueOrThrow({ where: { callSid: call.CallSid! } });
+      return c.status === "missed" ? c : undefined;
+    }, "call marked missed");
     expect(row.missedReason).toBe(status);
   });
 

@@ -28,8 +28,8 @@ const ALIASES: Record<string, string[]> = {
   firstName: ["first_name", "firstname", "fname", "first", "given_name"],
   lastName: ["last_name", "lastname", "lname", "last", "surname", "family_name"],
   phone: ["phone", "phone_number", "phonenumber", "tel", "telephone", "mobile", "mobile_phone", "mobile_number", "cell", "cell_phone", "your_phone", "phone_mobile"],
-  email: ["email", "email_address", "e_mail", "your_email", "emailaddress"],
-  zip: ["zip", "zipcode", "zip_code", "postal_code", "postalcode", "postcode", "post_code", "postal"],
+  email: ["email", "email_address", "e_mail", "e_mail_address", "your_email", "emailaddress"],
+  zip: ["zip", "zipcode", "zip_code", "postal_code", "postalcode", "postcode", "post_code", "postal", "zip_postal_code", "postal_zip_code"],
   message: ["message", "comments", "comment", "details", "description", "notes", "your_message", "how_can_we_help", "project_details", "question"],
   service: ["service", "service_type", "services", "job_type", "service_needed", "project_type"],
   consent: ["consent", "sms_consent", "tcpa_consent", "text_consent", "agree", "opt_in", "optin", "accept_sms"],
@@ -50,7 +50,16 @@ const ALIASES: Record<string, string[]> = {
 };
 const FIELD_OF = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field] as const)));
 
-const key = (k: string) => k.trim().toLowerCase().replace(/[\s.-]+/g, "_").replace(/[^a-z0-9_]/g, "");
+/** "Zip / Postal Code", "utmSource", "your-phone" → zip_postal_code, utm_source, your_phone */
+const key = (k: string) =>
+  k
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .replace(/[\s./-]+/g, "_")
+    .replace(/[^a-z0-9_]/g, "")
+    .replace(/_+/g, "_")
+    .replace(/^_|_$/g, "");
 const TRUE = /^(true|yes|y|on|1|checked|agree|agreed|i agree)$/i;
 
 /** Flattens a submitted body (strings, numbers, booleans, one level of arrays) to trimmed strings. */

@@ -33,8 +33,8 @@ export function chatRoutes(ctx: Ctx): Router {
 
   /** the session behind a request, its token checked, with its business's origin rules applied */
   async function session(req: Request, res: Response, token: string | undefined) {
-    const { id } = parseBody(ZSessionId, req.params);
-    const s = await ctx.prisma.chatSession.findUnique({ where: { id } });
+    const id = ZSessionId.safeParse(req.params).data?.id;
+    const s = id ? await ctx.prisma.chatSession.findUnique({ where: { id } }) : null;
     if (!s || !tokenMatches(token, s.tokenHash)) throw new AppError("unauthorized", "unknown session or wrong token");
     const b = await ctx.directory.byId(s.businessId);
     if (!b) throw new AppError("not_found", "business gone");
@@ -43,17 +43,24 @@ export function chatRoutes(ctx: Ctx): Router {
   }
   const bearer = (req: Request) => /^Bearer (.+)$/.exec(req.header("authorization") ?? "")?.[1];
 
+  // Session-bound calls: the browser must be able to read a 401/404 (so the widget can drop a
+  // stale session and start over), so errors echo the Origin; a valid session's business origin
+  // list is still enforced below. Nothing is readable or writable without the session token.
+  r.use("/api/chat/sessions", (req, res, next) => {
+    const origin = req.header("origin");
+    if (origin) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Vary", "Origin");
+    }
+    next();
+  });
+
   r.options("/api/chat/:slug/sessions", async (req, res) => {
     allowOrigin(req, res, await business(parseBody(ZSlug, req.params).slug));
     preflight(res);
   });
-  r.options("/api/chat/sessions/:id/{*rest}", async (req, res) => {
-    // preflights carry no token: accept the origin if the session's business allows it
-    const { id } = parseBody(ZSessionId, req.params);
-    const s = await ctx.prisma.chatSession.findUnique({ where: { id }, select: { businessId: true } });
-    const b = s && (await ctx.directory.byId(s.businessId));
-    if (!b) throw new AppError("not_found", "unknown session");
-    allowOrigin(req, res, b);
+  r.options("/api/chat/sessions/:id/{*rest}", (_req, res) => {
+    // preflights carry no token: let the real request through to be judged on its token
     preflight(res);
   });
 

@@ -60,5 +60,6 @@ export async function handOffChatToSms(
     author: "system",
     purpose: "chat-to-sms",
     dedupeKey: `handoff-${session.id}-${input.phone}`,
+    immediate: true,
   });
 }
