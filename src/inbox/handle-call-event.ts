@@ -6,7 +6,7 @@ import { toE164 } from "../lib/phone.ts";
 import { sendMissedCallTextBack } from "../messaging/send-missed-call-text-back.ts";
 import { findOrCreateContact } from "./find-or-create-contact.ts";
 import { findOrOpenConversation } from "./find-or-open-conversation.ts";
-import { ensureLead } from "./ensure-lead.ts";
+import { captureTouch } from "./capture-touch.ts";
 import type { StoredEvent } from "./process-inbound-event.ts";
 import { recordTimelineEntry } from "./record-timeline-entry.ts";
 
@@ -50,7 +50,8 @@ async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone
   const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
   const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
   const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone";
-  await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source, channel: "call" });
+  // every call is a touch (the lead keeps the first), attributed to the tracking number called
+  await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "call", source, attribution: {} });
   return ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
 }
 

@@ -10,7 +10,7 @@ import { renderTemplate } from "../agent/render-template.ts";
 import { respondToConversation } from "../agent/respond-to-conversation.ts";
 import { findOrCreateContact } from "./find-or-create-contact.ts";
 import { findOrOpenConversation } from "./find-or-open-conversation.ts";
-import { ensureLead } from "./ensure-lead.ts";
+import { captureTouch } from "./capture-touch.ts";
 import type { StoredEvent } from "./process-inbound-event.ts";
 
 /** An inbound SMS/MMS: into the inbox once, keywords honoured, then the conversation is answered. */
@@ -18,8 +18,12 @@ export async function handleSmsEvent(ctx: Ctx, event: StoredEvent, business: Bus
   const p = ZTwilioSms.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip });
-  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To, channel: "sms" });
-  await ensureLead(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, source: business.profile.numberSources[toE164(p.To) ?? p.To] ?? "sms", channel: "sms" });
+  const { conversation, opened } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To, channel: "sms" });
+  if (opened) {
+    // a new conversation is a touch, attributed to the tracking number they texted
+    const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "sms";
+    await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "sms", source, attribution: {} });
+  }
 
   const media = mediaOf(p, p.NumMedia);
   try {
