@@ -33,6 +33,18 @@ export async function mergeContacts(tx: Tx, businessId: string, fromId: string, 
   await tx.touch.updateMany(byContact);
   await tx.chatSession.updateMany(byContact);
   await tx.contact.delete({ where: { id: fromId } });
+  // One homeowner, one lead: the first touch's lead stays; the other's touches move onto it.
+  const leads = await tx.lead.findMany({ where: { contactId: intoId }, orderBy: { createdAt: "asc" } });
+  const [kept, ...others] = leads;
+  if (kept && others.length) {
+    const firstResponse = leads.map((l) => l.firstResponseAt).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
+    await tx.touch.updateMany({ where: { leadId: { in: others.map((l) => l.id) } }, data: { leadId: kept.id } });
+    await tx.lead.deleteMany({ where: { id: { in: others.map((l) => l.id) } } });
+    await tx.lead.update({
+      where: { id: kept.id },
+      data: { firstResponseAt: firstResponse ?? null, needsAttention: kept.needsAttention && others.every((l) => l.needsAttention) },
+    });
+  }
   await tx.contact.update({
     where: { id: intoId },
     data: {

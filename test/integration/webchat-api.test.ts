@@ -153,5 +153,10 @@ describe("web chat API", () => {
     const timeline = contacts[0]!.conversations[0]!.messages.map((m) => m.body);
     expect(timeline).toEqual(expect.arrayContaining(["earlier text", "can you text me?"]));
     expect(contacts[0]!.conversations[0]!.channel).toBe("sms");
+    // the chat's lead and the earlier text's lead are one lead now, with both touches
+    const leads = await t.ctx.prisma.lead.findMany({ where: { contactId: contacts[0]!.id }, include: { touches: true } });
+    expect(leads).toHaveLength(1);
+    expect(leads[0]!.channel).toBe("sms");
+    expect(leads[0]!.touches.map((x) => x.channel).sort()).toEqual(["sms", "webchat"]);
   });
 });
