@@ -35,6 +35,10 @@ export async function captureTouch(prisma: Prisma, t: TouchInput): Promise<{ lea
     adId: a.adId ?? null,
   };
   const existing = await prisma.lead.findFirst({ where: { businessId: t.businessId, contactId: t.contactId }, orderBy: { createdAt: "asc" } });
+  // A reply can beat the lead row when two events for one homeowner race: count it anyway.
+  const answered = existing
+    ? null
+    : await prisma.message.findFirst({ where: { contactId: t.contactId, direction: "outbound", sentAt: { not: null } }, orderBy: { sentAt: "asc" }, select: { sentAt: true } });
   const lead =
     existing ??
     (await prisma.lead.create({
@@ -51,6 +55,7 @@ export async function captureTouch(prisma: Prisma, t: TouchInput): Promise<{ lea
         isTest: t.isTest ?? false,
         needsAttention: t.needsAttention ?? false,
         details: (t.details ?? undefined) as object | undefined,
+        firstResponseAt: answered?.sentAt ?? null,
       },
     }));
   if (existing && (t.needsAttention || t.details)) {

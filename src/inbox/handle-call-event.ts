@@ -45,26 +45,31 @@ export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: Bu
   });
 }
 
-/** First sight of a call: its contact, open conversation, lead (source = the number called) and row. */
+/** First sight of a call: its contact, open conversation, row, and (once per call) the touch. */
 async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone: string) {
   const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
   const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
-  const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone";
-  // every call is a touch (the lead keeps the first), attributed to the tracking number called
-  await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "call", source, attribution: {} });
-  return ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
+  const { call, created } = await ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
+  if (created) {
+    // every call is a touch (the lead keeps the first), attributed to the tracking number called;
+    // only the event that created the call records it, however the voice/dial-status events race
+    const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone";
+    await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "call", source, attribution: {} });
+  }
+  return call;
 }
 
 async function ensureCall(ctx: Ctx, c: { businessId: string; contactId: string; conversationId: string; callSid: string; from: string; to: string }) {
   const existing = await ctx.prisma.call.findUnique({ where: { callSid: c.callSid } });
-  if (existing) return existing;
+  if (existing) return { call: existing, created: false };
   try {
-    return await ctx.prisma.call.create({
+    const call = await ctx.prisma.call.create({
       data: { businessId: c.businessId, contactId: c.contactId, conversationId: c.conversationId, callSid: c.callSid, fromNumber: c.from, toNumber: c.to },
     });
+    return { call, created: true };
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    return ctx.prisma.call.findUniqueOrThrow({ where: { callSid: c.callSid } });
+    return { call: await ctx.prisma.call.findUniqueOrThrow({ where: { callSid: c.callSid } }), created: false };
   }
 }
 
