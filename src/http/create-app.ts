@@ -20,7 +20,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>): Express 
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // hashing every webhook reply buys nothing
-  app.set("trust proxy", true);
+  app.set("trust proxy", 1); // one hop (Fly's proxy): the client cannot pick its own IP for rate limits
   app.use(logRequests(ctx.log));
   // Provider webhooks first: machines read them, so browser security headers would only cost time.
   app.use(voiceRoutes(ctx));

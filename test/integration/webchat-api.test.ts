@@ -46,7 +46,7 @@ async function readEvents(s: Session, until: (events: { id: string; author: stri
   const events: { id: string; author: string; text: string; clientId?: string }[] = [];
   const reader = res.body!.getReader();
   let buf = "";
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   try {
     while (!until(events) && Date.now() < deadline) {
       const { value, done } = await Promise.race([reader.read(), new Promise<{ value: undefined; done: boolean }>((r) => setTimeout(() => r({ value: undefined, done: false }), 500))]);
@@ -93,6 +93,15 @@ describe("web chat API", () => {
     await say(s, "second message", "c2");
     const later = await readEvents(s, (e) => e.some((x) => x.text === "second message"), first.at(-1)!.id);
     expect(later.map((e) => e.text)).toEqual(["second message"]);
+  });
+
+  it("an open stream receives the visitor's message and the reply live", async () => {
+    const s = await newSession();
+    const reading = readEvents(s, (e) => e.some((x) => x.author === "template"));
+    await settle(300); // the stream is open (and has replayed an empty history) before anything is said
+    await say(s, "live one", "l1");
+    const events = await reading;
+    expect(events.map((e) => e.author)).toEqual(["contact", "template"]);
   });
 
   it("refuses an origin the business did not list, and stores nothing", async () => {

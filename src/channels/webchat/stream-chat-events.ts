@@ -25,7 +25,7 @@ export async function streamChatEvents(ctx: Ctx, req: Request, res: Response, co
   const early: ChatEvent[] = [];
   const unsubscribe = ctx.chat.subscribe(conversationId, (e) => (live ? send(e) : early.push(e)));
   const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
-  req.on("close", () => {
+  res.on("close", () => {
     clearInterval(heartbeat);
     unsubscribe();
   });
