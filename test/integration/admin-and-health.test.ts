@@ -19,6 +19,8 @@ beforeAll(async () => {
   await waitFor(() => twilio.sent.some((m) => m.To === from), "text-back");
   await t.post("/webhooks/twilio/sms", smsParams({ from, to: ACME_NUMBER, body: "Water heater is out" }));
   await waitFor(() => twilio.sent.filter((m) => m.To === from).length === 2, "text-back and ack");
+  // Twilio's answer is recorded just after the fake sends it
+  await waitFor(async () => (await t.ctx.prisma.message.count({ where: { toNumber: from, status: "accepted" } })) === 2, "both accepted");
 });
 afterAll(() => t.close());
 

@@ -120,8 +120,11 @@ describe("website forms", () => {
     expect(lead.contact.phone).toBeNull();
     await settle();
     expect(twilio.attempts).toHaveLength(0);
-    const list = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as { conversations: { contact: { email: string }; lastMessage: { body: string } }[] };
-    expect(list.conversations.find((c) => c.contact.email === "nophone@example.com")?.lastMessage.body).toBe("Web form: Call me maybe");
+    const inList = async () => {
+      const list = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as { conversations: { contact: { email: string }; lastMessage: { body: string } }[] };
+      return list.conversations.find((c) => c.contact.email === "nophone@example.com")?.lastMessage.body;
+    };
+    expect(await waitFor(inList, "the form on the office's list")).toBe("Web form: Call me maybe");
   });
 });
 

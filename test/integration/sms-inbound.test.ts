@@ -39,9 +39,11 @@ describe("POST /webhooks/twilio/sms", () => {
     await waitFor(async () => (await t.ctx.prisma.message.count({ where: { fromNumber: from, direction: "inbound" } })) === 2, "second inbound");
     await settle();
     expect(twilio.sent.filter((m) => m.To === from)).toHaveLength(1);
-    const lead = await t.ctx.prisma.lead.findFirstOrThrow({ where: { contact: { phone: from } } });
+    const lead = await waitFor(async () => {
+      const l = await t.ctx.prisma.lead.findFirstOrThrow({ where: { contact: { phone: from } } });
+      return l.firstResponseAt ? l : undefined; // recorded once Twilio has answered
+    }, "first response recorded");
     expect(lead.source).toBe("google-lsa");
-    expect(lead.firstResponseAt).not.toBeNull();
   });
 
   it("records the same delivery three times as one row and one text", async () => {
