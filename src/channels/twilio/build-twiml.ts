@@ -8,7 +8,8 @@ export function dialTwiml(base: string, business: BusinessRef, callSid: string):
   const dial = r.dial({ action: `${base}/webhooks/twilio/voice/dial-status`, method: "POST", timeout: business.profile.ringSeconds, answerOnBridge: true });
   for (const n of business.profile.forwardTo) {
     // Screening: a person must press a key, so a personal voicemail that picks up still counts as missed.
-    dial.number({ url: `${base}/webhooks/twilio/voice/screen?parent=${callSid}`, method: "POST" }, n);
+    // the forwarded leg's From is the caller, not us: name the business in the URL
+    dial.number({ url: `${base}/webhooks/twilio/voice/screen?parent=${callSid}&b=${business.slug}`, method: "POST" }, n);
   }
   return r.toString();
 }

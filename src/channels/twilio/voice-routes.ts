@@ -15,6 +15,7 @@ import { verifyTwilioSignature } from "./verify-twilio-signature.ts";
 
 const STORE_TIMEOUT_MS = 2000;
 const ZParent = z.object({ parent: z.string().regex(/^CA[0-9a-zA-Z]{32}$/, "must be a Twilio CallSid") });
+const ZScreen = ZParent.extend({ b: z.string().regex(/^[a-z0-9-]{1,63}$/).optional() });
 
 export function voiceRoutes(ctx: Ctx): Router {
   const r = Router();
@@ -98,8 +99,8 @@ export function voiceRoutes(ctx: Ctx): Router {
   });
 
   r.post("/webhooks/twilio/voice/screen", form, verifyTwilioSignature(ctx, "screen"), async (req: Request, res: Response) => {
-    const q = parseBody(ZParent, req.query);
-    const business = await lookup(String((req.body as Record<string, unknown>).From ?? ""));
+    const q = parseBody(ZScreen, req.query);
+    const business = q.b ? await ctx.directory.bySlug(q.b).catch(() => undefined) : undefined;
     twiml(res, screenTwiml(base, q.parent, business?.profile.name ?? "the business"));
   });
 
