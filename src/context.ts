@@ -26,6 +26,4 @@ export interface Ctx {
   limiter: PerNumberLimiter;
   chat: ChatHub;
   now: () => Date;
-  /** observability hook: called just before each provider call (bench, metrics) */
-  onProviderCall?: (msg: { id: string; purpose: string | null; createdAt: Date }) => void;
 }

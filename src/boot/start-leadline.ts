@@ -72,9 +72,6 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     chat: createChatHub(queues.redis, env.REDIS_URL, env.QUEUE_PREFIX),
     now: opts.now ?? (() => new Date()),
   };
-  ctx.onProviderCall = (msg) => {
-    if (msg.purpose === "textback") observeTextBackLatency(ctx, msg.id);
-  };
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -107,20 +104,4 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       await db.close();
     },
   };
-}
-
-/** Missed call (dial-status webhook received) → provider call, for the histogram. */
-function observeTextBackLatency(ctx: Ctx, messageId: string): void {
-  const at = Date.now();
-  void (async () => {
-    const m = await ctx.prisma.message.findUnique({ where: { id: messageId }, select: { dedupeKey: true } });
-    const callSid = m?.dedupeKey?.replace(/^textback-/, "");
-    if (!callSid) return;
-    const ev = await ctx.prisma.inboundEvent.findFirst({
-      where: { provider: "twilio", externalId: { in: [`dial-${callSid}`, `voice-${callSid}`] } },
-      orderBy: { receivedAt: "desc" },
-      select: { receivedAt: true },
-    });
-    if (ev) ctx.metrics.textBackLatency.observe((at - ev.receivedAt.getTime()) / 1000);
-  })().catch(() => {});
 }

@@ -28,8 +28,7 @@ export function createBusinessDirectory(prisma: Prisma, ttlMs = 10_000, now: () 
   let loading: Promise<void> | undefined;
 
   async function load(): Promise<void> {
-    const rows = await prisma.phoneNumber.findMany({ include: { business: true } });
-    const businesses = await prisma.business.findMany();
+    const [rows, businesses] = await Promise.all([prisma.phoneNumber.findMany({ select: { e164: true, businessId: true } }), prisma.business.findMany()]);
     const nextId = new Map<string, BusinessRef>();
     for (const b of businesses) {
       const parsed = ZProfile.safeParse(b.profile);

@@ -31,7 +31,7 @@ export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: Bu
   }
   if (!missedReason || !call.conversationId) return;
   // Speed to lead: the text goes out first, the bookkeeping after.
-  await sendMissedCallTextBack(ctx, { business, contactId: call.contactId, conversationId: call.conversationId, callSid: p.CallSid, to: phone, from: p.To });
+  await sendMissedCallTextBack(ctx, { business, contactId: call.contactId, conversationId: call.conversationId, callSid: p.CallSid, to: phone, from: p.To, receivedAt: event.receivedAt });
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
   await recordTimelineEntry(ctx, {
     businessId: business.id,
@@ -59,9 +59,8 @@ async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone
   return call;
 }
 
+/** Reached only after a lookup found no row: create, and let the unique CallSid settle a race. */
 async function ensureCall(ctx: Ctx, c: { businessId: string; contactId: string; conversationId: string; callSid: string; from: string; to: string }) {
-  const existing = await ctx.prisma.call.findUnique({ where: { callSid: c.callSid } });
-  if (existing) return { call: existing, created: false };
   try {
     const call = await ctx.prisma.call.create({
       data: { businessId: c.businessId, contactId: c.contactId, conversationId: c.conversationId, callSid: c.callSid, fromNumber: c.from, toNumber: c.to },

@@ -62,7 +62,6 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   });
   if (claimed.count === 0) return { kind: "skip", reason: "claimed by another worker" };
 
-  ctx.onProviderCall?.(msg);
   try {
     const r = await ctx.provider.send({
       to: msg.toNumber ?? "",

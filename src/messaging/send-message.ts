@@ -1,13 +1,11 @@
 // The one door out. Every outbound text — template, AI, human, sequence — is written here as a row
-// before any provider call, then delivered by the `deliver-message` job (jobId = row id).
+// before any provider call, then delivered by the `deliver-message` job (jobId = row id), or at
+// once for replies a person is waiting for (deliverNow), with the job as the fallback.
 import type { Ctx } from "../context.ts";
 import type { Prisma } from "../db/open-database.ts";
 import { isUniqueViolation } from "../db/is-unique-violation.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
 import { deliverMessage } from "./deliver-message.ts";
-
-type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
-type Db = Prisma | Tx;
 
 export interface SendInput {
   businessId: string;
@@ -36,11 +34,8 @@ export interface QueuedMessage {
   created: boolean;
 }
 
-/**
- * Writes the outbound row (`queued`, or `blocked` for an opted-out contact). Pass a transaction to
- * make the row part of a larger claim; then call `enqueueDelivery` after it commits.
- */
-export async function recordOutbound(db: Db, input: SendInput): Promise<QueuedMessage> {
+/** Writes the outbound row: `queued`, or `blocked` for an opted-out contact. */
+async function recordOutbound(db: Prisma, input: SendInput): Promise<QueuedMessage> {
   if (input.dedupeKey) {
     const prior = await db.message.findUnique({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
     if (prior) return { ...prior, created: false };
@@ -91,7 +86,8 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
   if (msg.status === "blocked") {
     if (msg.created) ctx.metrics.sends.inc({ status: "blocked" });
   } else if (msg.status === "queued") {
-    await (input.immediate ? deliverNow(ctx, msg.id) : queueDelivery(ctx, msg.id));
+    if (input.immediate) await deliverNow(ctx, msg.id);
+    else await queueDelivery(ctx, msg.id);
   } else if (msg.status === "sending" && !msg.created) {
     // a re-run after a crash mid-send: the delivery job records it as unknown
     await queueDelivery(ctx, msg.id);
@@ -104,14 +100,16 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
  * done (rate limited, provider trouble, our own error) falls back to the delivery job, which
  * claims by status, so the message is still sent once.
  */
-export async function deliverNow(ctx: Ctx, messageId: string): Promise<void> {
+export async function deliverNow(ctx: Ctx, messageId: string): Promise<{ handedToProvider: boolean }> {
   try {
     const outcome = await deliverMessage(ctx, messageId, { lastAttempt: false });
     if (outcome.kind === "wait") await queueDelivery(ctx, messageId, outcome.ms);
     else if (outcome.kind === "retry") await queueDelivery(ctx, messageId, 2000);
+    return { handedToProvider: outcome.kind === "done" && ["accepted", "sent", "delivered"].includes(outcome.status) };
   } catch (e) {
     ctx.log.warn({ messageId, err: (e as Error).message }, "immediate delivery failed; handing it to the queue");
     await queueDelivery(ctx, messageId);
+    return { handedToProvider: false };
   }
 }
 

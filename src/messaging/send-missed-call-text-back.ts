@@ -16,6 +16,8 @@ export interface TextBackInput {
   to: string;
   /** the business number they called */
   from: string;
+  /** when the webhook that made the call "missed" arrived (for the latency histogram) */
+  receivedAt: Date;
 }
 
 export type TextBackResult = "queued" | "already-sent" | "within-window" | "opted-out" | "disabled";
@@ -48,7 +50,8 @@ export async function sendMissedCallTextBack(ctx: Ctx, t: TextBackInput): Promis
     RETURNING "id"`;
   let outcome: TextBackResult;
   if (inserted[0]) {
-    await deliverNow(ctx, inserted[0].id);
+    const { handedToProvider } = await deliverNow(ctx, inserted[0].id);
+    if (handedToProvider) ctx.metrics.textBackLatency.observe((Date.now() - t.receivedAt.getTime()) / 1000);
     outcome = "queued";
   } else {
     const prior = await ctx.prisma.message.findUnique({ where: { dedupeKey }, select: { id: true, status: true } });

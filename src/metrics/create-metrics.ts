@@ -27,7 +27,7 @@ export function createMetrics(): Metrics {
     }),
     textBackLatency: new Histogram({
       name: "leadline_textback_latency_seconds",
-      help: "Missed call (webhook received) to the provider call for its text-back",
+      help: "Missed call (webhook received) to its text-back accepted by the provider",
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers: [registry],
     }),
