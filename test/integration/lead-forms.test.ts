@@ -215,6 +215,29 @@ describe("Meta lead ads", () => {
   });
 });
 
+describe("doors that lead nowhere", () => {
+  it.each([
+    ["a form for an unknown business", () => fetch(`${t.url}/webhooks/forms/nobody-here`, { method: "POST", headers: { "content-type": "application/json", "x-leadline-token": TOKEN }, body: '{"name":"x","phone":"2125550100"}' }), 404],
+    ["a Google lead without lead_id", () => fetch(`${t.url}/webhooks/forms/acme-plumbing/google-ads`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ google_key: GOOGLE_KEY, user_column_data: [] }) }), 400],
+    ["Meta malformed JSON", () => fetch(`${t.url}/webhooks/facebook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, "{no") }, body: "{no" }), 400],
+    [
+      "Meta for a page no business owns, correctly signed with our secret",
+      () => {
+        const raw = JSON.stringify(leadgenWebhook({ pageId: "999999", leadgenId: "900099" }));
+        return fetch(`${t.url}/webhooks/facebook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, raw) }, body: raw });
+      },
+      403,
+    ],
+    ["a chat session for a business without web chat", () => fetch(`${t.url}/api/chat/nobody-here/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }), 404],
+  ])("%s is refused with a one-line reason and stores nothing", async (_, act, status) => {
+    const before = await t.ctx.prisma.inboundEvent.count();
+    const res = await act();
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^[^\n]+$/);
+    expect(await t.ctx.prisma.inboundEvent.count()).toBe(before);
+  });
+});
+
 describe("one contact, many doors", () => {
   it("a homeowner who chats, then fills a form, then calls is one contact with one timeline", async () => {
     const phone = nextPhone();
