@@ -44,21 +44,8 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     ...(Object.keys(lead.extra).length ? { fields: lead.extra } : {}),
   };
   const canText = Boolean(lead.phone && from);
-  await captureTouch(ctx.prisma, {
-    businessId: business.id,
-    contactId: contact.id,
-    conversationId: conversation.id,
-    channel: i.channel,
-    source: deriveSource({ explicit: i.explicitSource ?? lead.source, attribution, fallback: "website-form" }),
-    attribution,
-    leadId: i.leadId,
-    externalId: i.externalId ?? lead.id,
-    isTest: i.isTest,
-    needsAttention: !canText,
-    details,
-  });
   if (canText && !i.isTest) {
-    // speed to lead: the text goes out first, the timeline and consent records after
+    // speed to lead: the text goes out first, the lead, timeline and consent records after
     await sendMessage(ctx, {
       businessId: business.id,
       conversationId: conversation.id,
@@ -77,6 +64,20 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
   } else {
     ctx.log.info({ leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) }, canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office");
   }
+  // The lead row follows the text; captureTouch finds that text and takes it as the first response.
+  await captureTouch(ctx.prisma, {
+    businessId: business.id,
+    contactId: contact.id,
+    conversationId: conversation.id,
+    channel: i.channel,
+    source: deriveSource({ explicit: i.explicitSource ?? lead.source, attribution, fallback: "website-form" }),
+    attribution,
+    leadId: i.leadId,
+    externalId: i.externalId ?? lead.id,
+    isTest: i.isTest,
+    needsAttention: !canText,
+    details,
+  });
   await recordTimelineEntry(ctx, {
     businessId: business.id,
     conversationId: conversation.id,

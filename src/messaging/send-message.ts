@@ -68,7 +68,6 @@ async function recordOutbound(db: Prisma, input: SendInput): Promise<QueuedMessa
     dedupeKey: input.dedupeKey ?? null,
   };
   const row = await db.message.create({ data, select: { id: true, status: true } });
-  await db.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: new Date() } });
   return { ...row, created: true };
 }
 
@@ -92,6 +91,8 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
     // a re-run after a crash mid-send: the delivery job records it as unknown
     await queueDelivery(ctx, msg.id);
   }
+  // bookkeeping after the send, not before it
+  if (msg.created) await ctx.prisma.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: new Date() } });
   return msg;
 }
 

@@ -202,7 +202,7 @@ describe("Meta lead ads", () => {
     await waitFor(() => twilio.sent.some((m) => m.To === phone), "text after the Graph retry");
     expect(graph.calls.filter((c) => c.leadgenId === "900001").length).toBe(2);
     expect(graph.calls[0]!.token).toBe(META.pageAccessToken);
-    const lead = await t.ctx.prisma.lead.findFirstOrThrow({ where: { externalId: "900001" }, include: { contact: true } });
+    const lead = await waitFor(() => t.ctx.prisma.lead.findFirst({ where: { externalId: "900001" }, include: { contact: true } }), "lead row (written after the text)");
     expect(lead).toMatchObject({ channel: "meta", source: "facebook-ads", formId: "7000000000001", adId: "6000000000001" });
     expect(lead.contact).toMatchObject({ name: "Lee Kim", email: "lee@example.com", zip: "10003" });
   });
