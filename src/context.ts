@@ -2,7 +2,9 @@
 import type { BusinessDirectory } from "./business/business-directory.ts";
 import type { TEnv } from "./config/env.ts";
 import type { Prisma, SqlRunner } from "./db/open-database.ts";
+import type { EventDispatcher } from "./events/create-event-dispatcher.ts";
 import type { Queues } from "./jobs/queues.ts";
+import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Metrics } from "./metrics/create-metrics.ts";
 import type { SmsProvider } from "./messaging/providers/sms-provider.ts";
@@ -24,6 +26,10 @@ export interface Ctx {
   /** the webhook signing token in force (TWILIO_AUTH_TOKEN or the documented dev token) */
   twilioToken: string;
   limiter: PerNumberLimiter;
+  /** the one clock: the only source of business time */
+  clock: Clock;
+  /** the domain-event stream (outbox → in-process subscribers) */
+  events: EventDispatcher;
+  /** live web chat streams held by this process (a subscriber of the event stream) */
   chat: ChatHub;
-  now: () => Date;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../db/open-database.ts";
 
 export interface Templates {
   textBack: string;
@@ -11,7 +12,7 @@ export interface Templates {
 }
 
 /** Reads prompts/templates/*.txt once at start-up. */
-export function loadTemplates(dir = resolve("prompts/templates")): Templates {
+export function loadTemplates(dir = join(PACKAGE_ROOT, "prompts/templates")): Templates {
   const read = (f: string) => readFileSync(join(dir, f), "utf8").trim();
   return {
     textBack: read("text-back.txt"),

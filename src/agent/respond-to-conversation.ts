@@ -11,6 +11,8 @@ export interface RespondInput {
   conversationId: string;
   /** what prompted this turn (for logs) */
   trigger: string;
+  /** when the inbound being answered arrived (a reply within the window is never held by quiet hours) */
+  replyToAt: Date;
 }
 
 export async function respondToConversation(ctx: Ctx, input: RespondInput): Promise<void> {
@@ -38,8 +40,10 @@ export async function respondToConversation(ctx: Ctx, input: RespondInput): Prom
     body: renderTemplate(profile.templates.acknowledgement ?? ctx.templates.acknowledgement, { business: profile.name }),
     author: "template",
     purpose: "ack",
+    kind: "reply",
+    replyToAt: input.replyToAt,
     dedupeKey: `ack-${conv.id}`,
     immediate: true,
   });
-  if (msg.created) await ctx.prisma.conversation.update({ where: { id: conv.id }, data: { acknowledgedAt: ctx.now() } });
+  if (msg?.created) await ctx.prisma.conversation.update({ where: { id: conv.id }, data: { acknowledgedAt: ctx.clock.now() } });
 }

@@ -14,6 +14,9 @@ import { createLogger, type Logger } from "../lib/logger.ts";
 import { createMetrics } from "../metrics/create-metrics.ts";
 import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
 import { createChatHub } from "../channels/webchat/chat-hub.ts";
+import { createEventDispatcher, type EventDispatcher } from "../events/create-event-dispatcher.ts";
+import { startSweeper, type Sweeper } from "../jobs/start-sweeper.ts";
+import { systemClock, type Clock } from "../lib/clock.ts";
 import { createConsoleProvider } from "../messaging/providers/console-provider.ts";
 import type { SmsProvider } from "../messaging/providers/sms-provider.ts";
 import { createTwilioProvider } from "../messaging/providers/twilio-provider.ts";
@@ -26,12 +29,14 @@ export interface Leadline {
   db: Database;
   /** http://127.0.0.1:port when the web role runs */
   url: string | undefined;
+  /** one sweep now (worker role): due scheduled messages, lost jobs, stuck sends */
+  sweep: Sweeper["sweep"];
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   log?: Logger;
-  now?: () => Date;
+  clock?: Clock;
   provider?: SmsProvider;
   sweepEveryMs?: number;
   directoryTtlMs?: number;
@@ -57,6 +62,8 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   if (provider.name === "console") log.info("no Twilio credentials: texts go to the console provider (logged here, marked sent)");
   if (!env.TWILIO_AUTH_TOKEN) log.warn(`no TWILIO_AUTH_TOKEN: webhooks are checked against the development token "${DEV_TWILIO_TOKEN}"; set the real one before pointing Twilio here`);
 
+  const clock = opts.clock ?? systemClock;
+  const events: EventDispatcher = createEventDispatcher({ sql: db.sql, log, ...(db.listen ? { listen: db.listen } : {}) });
   const ctx: Ctx = {
     env,
     prisma: db.prisma,
@@ -69,13 +76,15 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     log,
     twilioToken: env.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_TOKEN,
     limiter: createPerNumberLimiter(queues.redis, env.QUEUE_PREFIX),
-    chat: createChatHub(queues.redis, env.REDIS_URL, env.QUEUE_PREFIX),
-    now: opts.now ?? (() => new Date()),
+    clock,
+    events,
+    chat: createChatHub({ prisma: db.prisma, events }),
   };
 
   let server: Server | undefined;
   let url: string | undefined;
   if (env.ROLE !== "worker") {
+    await ctx.chat.start();
     const app = createApp(ctx, () => db.ping());
     server = await new Promise<Server>((ok) => {
       const s = app.listen(env.PORT, () => ok(s));
@@ -84,8 +93,10 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     log.info({ port: (server.address() as AddressInfo).port, publicBaseUrl: env.PUBLIC_BASE_URL }, "web listening");
   }
   let workers: Workers | undefined;
+  let sweeper: Sweeper | undefined;
   if (env.ROLE !== "web") {
-    workers = await startWorkers(ctx, { sweepEveryMs: opts.sweepEveryMs, lockDurationMs: opts.lockDurationMs });
+    workers = await startWorkers(ctx, { lockDurationMs: opts.lockDurationMs });
+    sweeper = startSweeper(ctx, opts.sweepEveryMs ?? 10_000);
     log.info("workers running");
   }
 
@@ -93,13 +104,19 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     ctx,
     db,
     url,
+    sweep: () => {
+      if (!sweeper) throw new Error("sweep: this process has no worker role");
+      return sweeper.sweep();
+    },
     async close() {
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((ok) => server!.close(() => ok()));
       }
+      sweeper?.stop();
       await workers?.close();
       await ctx.chat.close();
+      await events.close();
       await queues.close();
       await db.close();
     },

@@ -80,10 +80,14 @@ export const ZProfile = z.object({
     .optional(),
   compliance: z
     .object({
+      /** proactive messages only inside this window, in the recipient's local time */
       quietHours: z.object({ start: ZClock, end: ZClock }).default({ start: "08:00", end: "21:00" }),
+      /** proactive messages per contact in any 24 hours (0 = none) */
       maxProactivePerDay: z.number().int().min(0).default(3),
+      /** an answer to the homeowner's message within this many minutes is a reply (never held by quiet hours) */
+      replyWindowMinutes: z.number().int().min(1).max(24 * 60).default(60),
     })
-    .default({ quietHours: { start: "08:00", end: "21:00" }, maxProactivePerDay: 3 }),
+    .default({ quietHours: { start: "08:00", end: "21:00" }, maxProactivePerDay: 3, replyWindowMinutes: 60 }),
   messaging: z.object({ mps: z.number().min(0.1).max(500).default(1) }).default({ mps: 1 }),
   textBack: z
     .object({

@@ -2,9 +2,11 @@
 // PGlite under ./data/. PGlite is single-process, so the process that owns it also serves it over
 // the Postgres wire protocol on a loopback port and writes that port to ./data/pglite-server.json;
 // the CLI (or psql) run beside `npm start` connects there instead of opening the files.
+// Paths are resolved from the package root, not the working directory.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -21,6 +23,8 @@ export interface Database {
   sql: SqlRunner;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
+  /** LISTEN on a notification channel (undefined when another process owns the database) */
+  listen?: (channel: string, fn: () => void) => Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -34,8 +38,10 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
-const SCHEMA = resolve("prisma/schema.prisma");
-const MIGRATIONS = resolve("prisma/migrations");
+/** the package root (src/db/ is two levels down), so `npm start` works from any directory */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const SCHEMA = join(PACKAGE_ROOT, "prisma/schema.prisma");
+const MIGRATIONS = join(PACKAGE_ROOT, "prisma/migrations");
 
 interface ServerInfo {
   pid: number;
@@ -44,7 +50,7 @@ interface ServerInfo {
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url) return openPostgres(opts.url, "postgres", opts.poolSize);
-  const dataDir = resolve(opts.dataDir ?? "data");
+  const dataDir = resolve(PACKAGE_ROOT, opts.dataDir ?? "data");
   const infoPath = join(dataDir, "pglite-server.json");
   const running = readServerInfo(infoPath);
   if (running) {
@@ -66,6 +72,7 @@ function openPostgres(url: string, kind: Database["kind"], poolSize = 20): Datab
     ping: async () => {
       await pool.query("SELECT 1");
     },
+    ...(kind === "postgres" ? { listen: (channel: string, fn: () => void) => listenPostgres(url, channel, fn) } : {}),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -118,6 +125,10 @@ async function openPglite(dataDir: string, infoPath: string, serve: boolean): Pr
     ping: async () => {
       await lite.query("SELECT 1");
     },
+    listen: async (channel, fn) => {
+      const stop = await lite.listen(channel, () => fn());
+      return async () => stop();
+    },
     close: async () => {
       await prisma.$disconnect();
       if (server) {
@@ -126,6 +137,40 @@ async function openPglite(dataDir: string, infoPath: string, serve: boolean): Pr
       }
       await lite.close(); // an unclosed on-disk PGlite makes the next open hang
     },
+  };
+}
+
+/**
+ * A dedicated connection for LISTEN (a pooled one may be handed to someone else). It reconnects
+ * after a drop and calls `fn` on every (re)connect, so nothing committed meanwhile waits for a poll.
+ */
+async function listenPostgres(url: string, channel: string, fn: () => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    c.on("notification", () => fn());
+    c.on("error", () => {});
+    c.on("end", () => {
+      if (client === c) client = undefined;
+      if (!stopped) schedule();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    client = c;
+    fn();
+  };
+  const schedule = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => void connect().catch(schedule), 1000);
+    retry.unref();
+  };
+  await connect().catch(schedule);
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }
 

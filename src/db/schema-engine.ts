@@ -50,6 +50,39 @@ function loadMigrations(baseDir: string) {
   };
 }
 
+interface ScriptAdapter {
+  executeScript(script: string): Promise<void>;
+  client?: { query(sql: string): Promise<unknown>; exec?: unknown };
+}
+
+/**
+ * adapter-pg's executeScript splits a script on every ";" — inside $$ function bodies and comments
+ * too — so a migration with a plpgsql trigger cannot run through it. Send each script whole, as
+ * `prisma migrate deploy` does (pg's simple query protocol runs several statements in one call).
+ */
+function wholeScripts(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+  const patch = <A>(adapter: A): A => {
+    const a = adapter as unknown as ScriptAdapter;
+    // PGlite's adapter runs scripts whole already (its client has `exec`); only pg's needs this
+    if (a.client && typeof a.client.query === "function" && a.client.exec === undefined) {
+      const client = a.client;
+      a.executeScript = async (script) => {
+        await client.query(script);
+      };
+    }
+    return adapter;
+  };
+  return new Proxy(factory, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if ((prop === "connect" || prop === "connectToShadowDb") && typeof value === "function") {
+        return async (...args: unknown[]) => patch(await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      }
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 async function openEngine(schemaPath: string, factory: SqlMigrationAwareDriverAdapterFactory, log: (m: string) => void) {
   await loadWasm();
   const content = readFileSync(schemaPath, "utf8");
@@ -59,7 +92,7 @@ async function openEngine(schemaPath: string, factory: SqlMigrationAwareDriverAd
   const engine = await SchemaEngine.new(
     { datamodels: [[schemaPath, content]] },
     log,
-    bindMigrationAwareSqlAdapterFactory(factory),
+    bindMigrationAwareSqlAdapterFactory(wholeScripts(factory)),
   );
   return { engine, content };
 }

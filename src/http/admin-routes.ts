@@ -2,12 +2,12 @@
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { ZSlugParams as ZSlug } from "../lib/schemas.ts";
 import { AppError } from "../lib/errors.ts";
 import { parseBody } from "./parse-body.ts";
 import { requireAdmin } from "./require-admin.ts";
 import { reportRoutes } from "./report-routes.ts";
 
-const ZSlug = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,63}$/, "must be a business slug") });
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
 const ZListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -36,7 +36,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>): Express 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
   createBullBoard({
-    queues: [ctx.queues.inbound, ctx.queues.outbound, ctx.queues.maintenance].map((q) => new BullMQAdapter(q)),
+    queues: ctx.queues.all.map((q) => new BullMQAdapter(q)),
     serverAdapter: board,
   });
   app.use("/admin/queues", requireAdmin(ctx.env.ADMIN_TOKEN), board.getRouter());

@@ -4,11 +4,11 @@ import { Router, type Request, type Response } from "express";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
+import { ZSlugParams as ZSlug } from "../lib/schemas.ts";
 import { AppError } from "../lib/errors.ts";
 import { summarizeFirstResponses } from "../reports/summarize-first-responses.ts";
 import { parseBody } from "./parse-body.ts";
 
-const ZSlug = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,63}$/, "must be a business slug") });
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ZRange = z.object({ from: ZDay.optional(), to: ZDay.optional() });
 
@@ -21,7 +21,7 @@ export function reportRoutes(ctx: Ctx): Router {
     if (!business) throw new AppError("not_found", `no business "${slug}"`);
     // days are the business's days: "2026-11-18" means midnight to midnight in its time zone
     const zone = business.profile.timezone;
-    const today = DateTime.fromJSDate(ctx.now(), { zone }).startOf("day");
+    const today = DateTime.fromJSDate(ctx.clock.now(), { zone }).startOf("day");
     const from = q.from ? DateTime.fromISO(q.from, { zone }) : today.minus({ days: 29 });
     const to = q.to ? DateTime.fromISO(q.to, { zone }) : today;
     if (!from.isValid || !to.isValid) throw new AppError("bad_request", "from/to: not a real date");

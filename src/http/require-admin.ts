@@ -1,11 +1,5 @@
-import { timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { sameSecret as same } from "../lib/crypto.ts";
 
 /**
  * Bearer ADMIN_TOKEN. Browsers (the queue board) may instead open `?token=…` once, which sets an

@@ -1,6 +1,8 @@
 // Attribution: the contact's first lead keeps its first touch; every touch (later forms, ads,
 // chats) is also kept as a Touch row, so "which source" questions have a full answer.
 import type { Prisma } from "../db/open-database.ts";
+import { withTransaction } from "../db/with-transaction.ts";
+import { emitEvent } from "../events/emit-event.ts";
 import type { TAttribution } from "../attribution/attribution-schema.ts";
 
 export interface TouchInput {
@@ -16,9 +18,16 @@ export interface TouchInput {
   isTest?: boolean | undefined;
   needsAttention?: boolean | undefined;
   details?: Record<string, unknown> | undefined;
+  at: Date;
 }
 
 export async function captureTouch(prisma: Prisma, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
+  return withTransaction(prisma, (tx) => captureInTx(tx, t), { retryUniqueViolation: true });
+}
+
+type Db = Parameters<Parameters<typeof withTransaction>[1]>[0];
+
+async function captureInTx(prisma: Db, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
   const a = t.attribution;
   const fields = {
     utmSource: a.utm?.source ?? null,
@@ -56,6 +65,7 @@ export async function captureTouch(prisma: Prisma, t: TouchInput): Promise<{ lea
         needsAttention: t.needsAttention ?? false,
         details: (t.details ?? undefined) as object | undefined,
         firstResponseAt: answered?.sentAt ?? null,
+        createdAt: t.at,
       },
     }));
   if (existing && (t.needsAttention || t.details)) {
@@ -67,6 +77,15 @@ export async function captureTouch(prisma: Prisma, t: TouchInput): Promise<{ lea
       },
     });
   }
-  await prisma.touch.create({ data: { businessId: t.businessId, contactId: t.contactId, leadId: lead.id, channel: t.channel, source: t.source, ...fields } });
+  await prisma.touch.create({ data: { businessId: t.businessId, contactId: t.contactId, leadId: lead.id, channel: t.channel, source: t.source, ...fields, createdAt: t.at } });
+  if (!existing || t.needsAttention || t.details) {
+    await emitEvent(prisma, {
+      businessId: t.businessId,
+      type: "lead.updated",
+      subject: lead.conversationId ?? t.conversationId,
+      at: t.at,
+      payload: { leadId: lead.id, conversationId: lead.conversationId, contactId: t.contactId, stage: lead.stage, change: existing ? "details" : "created" },
+    });
+  }
   return { leadId: lead.id, newLead: !existing };
 }

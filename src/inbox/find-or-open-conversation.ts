@@ -1,10 +1,10 @@
 import type { Prisma } from "../db/open-database.ts";
-import { isUniqueViolation } from "../db/is-unique-violation.ts";
+import { isUniqueViolation } from "../db/map-db-error.ts";
 
 /** The contact's open conversation, opened if there is none (one open per contact, enforced in SQL). */
 export async function findOrOpenConversation(
   prisma: Prisma,
-  c: { businessId: string; contactId: string; businessNumber?: string | undefined; channel?: "sms" | "webchat" | undefined },
+  c: { businessId: string; contactId: string; businessNumber?: string | undefined; channel?: "sms" | "webchat" | undefined; at: Date },
 ) {
   const where = { businessId: c.businessId, contactId: c.contactId, status: "open" };
   const existing = await prisma.conversation.findFirst({ where });
@@ -19,7 +19,7 @@ export async function findOrOpenConversation(
   }
   try {
     const conversation = await prisma.conversation.create({
-      data: { businessId: c.businessId, contactId: c.contactId, businessNumber: c.businessNumber ?? null, channel: c.channel ?? "sms" },
+      data: { businessId: c.businessId, contactId: c.contactId, businessNumber: c.businessNumber ?? null, channel: c.channel ?? "sms", createdAt: c.at },
     });
     return { conversation, opened: true };
   } catch (e) {

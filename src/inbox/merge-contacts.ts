@@ -1,8 +1,6 @@
 // Two contact rows turned out to be one homeowner (a chat, then a form with the same phone):
 // everything moves to `intoId` and the two timelines become one conversation.
-import type { Prisma } from "../db/open-database.ts";
-
-export type Tx = Parameters<Parameters<Prisma["$transaction"]>[0]>[0];
+import type { Tx } from "../db/with-transaction.ts";
 
 /** Call inside a transaction that has locked both identities (see resolveContact). */
 export async function mergeContacts(tx: Tx, businessId: string, fromId: string, intoId: string): Promise<void> {

@@ -16,11 +16,11 @@ export async function recordInboundEvent(ctx: Ctx, e: InboundEventInput): Promis
   // Hot path (every webhook): one round trip, and a duplicate is "no row returned", not an exception.
   const id = newId();
   const rows = await ctx.sql<{ id: string }>(
-    `INSERT INTO "InboundEvent" ("id", "businessId", "provider", "kind", "externalId", "payload", "status")
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+    `INSERT INTO "InboundEvent" ("id", "businessId", "provider", "kind", "externalId", "payload", "status", "receivedAt")
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
      ON CONFLICT ("provider", "externalId") DO NOTHING
      RETURNING "id"`,
-    [id, e.businessId, e.provider, e.kind, e.externalId, JSON.stringify(e.payload), e.finalStatus ?? "pending"],
+    [id, e.businessId, e.provider, e.kind, e.externalId, JSON.stringify(e.payload), e.finalStatus ?? "pending", ctx.clock.now().toISOString()],
   );
   if (rows.length === 0) return { id: undefined, duplicate: true };
   if (!e.finalStatus) {

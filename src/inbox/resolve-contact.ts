@@ -2,8 +2,11 @@
 // phone or email are serialised with transaction-scoped advisory locks, so two channels racing
 // for one new homeowner produce one contact.
 import type { Prisma } from "../db/open-database.ts";
-import { isUniqueViolation } from "../db/is-unique-violation.ts";
-import { mergeContacts, type Tx } from "./merge-contacts.ts";
+import { isUniqueViolation } from "../db/map-db-error.ts";
+import type { Tx } from "../db/with-transaction.ts";
+import { withTransaction } from "../db/with-transaction.ts";
+import { lockAll } from "../db/with-advisory-lock.ts";
+import { mergeContacts } from "./merge-contacts.ts";
 
 export interface ContactFacts {
   businessId: string;
@@ -13,7 +16,7 @@ export interface ContactFacts {
   zip?: string | undefined;
 }
 
-export async function resolveContact(prisma: Prisma, facts: ContactFacts) {
+export async function resolveContact(prisma: Prisma, facts: ContactFacts, at: Date) {
   const f = { ...facts, email: facts.email?.trim().toLowerCase() || undefined };
   // Fast path (no transaction: this runs before every speed-to-lead text). With a phone, the
   // unique (businessId, phone) index settles races; only an email-only twin needs the locked path.
@@ -23,7 +26,7 @@ export async function resolveContact(prisma: Prisma, facts: ContactFacts) {
     if (byPhone && !emailTwin) return fillMissing(prisma, byPhone, f);
     if (!byPhone && !emailTwin) {
       try {
-        return await prisma.contact.create({ data: { businessId: f.businessId, phone: f.phone, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null } });
+        return await prisma.contact.create({ data: { businessId: f.businessId, phone: f.phone, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null, createdAt: at } });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         const winner = await prisma.contact.findUniqueOrThrow({ where: { businessId_phone: { businessId: f.businessId, phone: f.phone } } });
@@ -31,7 +34,7 @@ export async function resolveContact(prisma: Prisma, facts: ContactFacts) {
       }
     }
   }
-  return prisma.$transaction((tx) => resolveContactTx(tx, f));
+  return withTransaction(prisma, (tx) => resolveContactTx(tx, f, at));
 }
 
 type ContactRow = Awaited<ReturnType<Prisma["contact"]["create"]>>;
@@ -46,9 +49,12 @@ async function fillMissing(db: Prisma | Tx, contact: ContactRow, f: ContactFacts
   return Object.keys(fill).length ? db.contact.update({ where: { id: contact.id }, data: fill }) : contact;
 }
 
-export async function resolveContactTx(tx: Tx, f: ContactFacts & { email?: string | undefined }) {
-  const keys = [f.phone && `p:${f.phone}`, f.email && `e:${f.email}`].filter((k): k is string => Boolean(k)).sort();
-  for (const k of keys) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${f.businessId}|${k}`}))`;
+export async function resolveContactTx(tx: Tx, facts: ContactFacts, at: Date) {
+  const f = { ...facts, email: facts.email?.trim().toLowerCase() || undefined };
+  await lockAll(
+    tx,
+    [f.phone && `phone:${f.businessId}:${f.phone}`, f.email && `email:${f.businessId}:${f.email}`].filter((k): k is string => Boolean(k)),
+  );
 
   const byPhone = f.phone ? await tx.contact.findUnique({ where: { businessId_phone: { businessId: f.businessId, phone: f.phone } } }) : null;
   const byEmail = f.email ? await tx.contact.findFirst({ where: { businessId: f.businessId, email: f.email }, orderBy: { createdAt: "asc" } }) : null;
@@ -59,7 +65,7 @@ export async function resolveContactTx(tx: Tx, f: ContactFacts & { email?: strin
     await mergeContacts(tx, f.businessId, byEmail.id, byPhone.id);
   }
   if (!contact) {
-    return tx.contact.create({ data: { businessId: f.businessId, phone: f.phone ?? null, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null } });
+    return tx.contact.create({ data: { businessId: f.businessId, phone: f.phone ?? null, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null, createdAt: at } });
   }
   return fillMissing(tx, contact, f);
 }

@@ -1,12 +1,10 @@
 import type { Ctx } from "../context.ts";
 
-export const MAX_EVENT_ATTEMPTS = 8;
-
-/** Re-queues stored events that were never processed (Redis flushed, producer could not reach it). */
-export async function sweepInbound(ctx: Ctx): Promise<{ requeued: number; failed: number }> {
-  const now = ctx.now().getTime();
+/** Re-queues stored events that were never processed (Redis flushed, a failed job, a producer that could not reach it). */
+export async function sweepInbound(ctx: Ctx, maxAttempts: number): Promise<{ requeued: number; failed: number }> {
+  const now = ctx.clock.now().getTime();
   const failed = await ctx.prisma.inboundEvent.updateMany({
-    where: { status: "pending", attempts: { gte: MAX_EVENT_ATTEMPTS } },
+    where: { status: "pending", attempts: { gte: maxAttempts } },
     data: { status: "failed" },
   });
   if (failed.count) ctx.log.error({ count: failed.count }, "inbound events failed after every retry; see InboundEvent.error");
@@ -19,7 +17,7 @@ export async function sweepInbound(ctx: Ctx): Promise<{ requeued: number; failed
   let requeued = 0;
   for (const e of pending) {
     try {
-      await ctx.queues.enqueueInbound(e.id); // same jobId while the job exists = no duplicate
+      await ctx.queues.requeue("inbound", "process-inbound", e.id, { eventId: e.id });
       requeued++;
     } catch (err) {
       ctx.log.warn({ err: (err as Error).message }, "sweeper cannot reach Redis");

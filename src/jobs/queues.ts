@@ -1,20 +1,20 @@
-// BullMQ queues. Redis is the trigger, never the only copy: every job points at a Postgres row
-// (jobId = the row's id), and the sweeper re-queues rows whose job was lost.
+// BullMQ queues, built from the registry. Redis is the trigger, never the only copy: every job
+// points at a Postgres row (jobId = the row's id), and the sweeper re-queues rows whose job was lost.
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-
-export const QUEUE_NAMES = { inbound: "inbound", outbound: "outbound", maintenance: "maintenance" } as const;
+import { QUEUES, type QueueName } from "./job-registry.ts";
 
 export interface Queues {
   prefix: string;
   /** for workers and rate limiters (blocking commands allowed) */
   redisUrl: string;
   redis: Redis;
-  inbound: Queue;
-  outbound: Queue;
-  maintenance: Queue;
+  byName: Record<QueueName, Queue>;
+  all: Queue[];
   enqueueInbound(eventId: string): Promise<void>;
   enqueueDelivery(messageId: string, delayMs?: number): Promise<void>;
+  /** the sweeper's re-add: a job left `failed` (e.g. after a database outage) must not block it */
+  requeue(queue: QueueName, jobName: string, id: string, data: Record<string, unknown>): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,28 +31,38 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
   // Producers fail fast while Redis is down (the row is already in Postgres; the sweeper re-queues).
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: false, lazyConnect: false });
   redis.on("error", () => {}); // reported through /readyz and failed adds, not as an unhandled event
-  const mk = (name: string) => new Queue(name, { connection: redis, prefix });
-  const inbound = mk(QUEUE_NAMES.inbound);
-  const outbound = mk(QUEUE_NAMES.outbound);
-  const maintenance = mk(QUEUE_NAMES.maintenance);
-  for (const q of [inbound, outbound, maintenance]) q.on("error", () => {});
-  const inboundOpts = { attempts: 8, backoff: { type: "exponential", delay: base }, ...KEEP };
+  const byName = Object.fromEntries(
+    Object.values(QUEUES).map((d) => {
+      const q = new Queue(d.name, { connection: redis, prefix });
+      q.on("error", () => {});
+      return [d.name, q];
+    }),
+  ) as Record<QueueName, Queue>;
+  const jobOpts = (name: QueueName, id: string) => ({
+    jobId: id,
+    attempts: QUEUES[name].attempts,
+    backoff: { type: "exponential", delay: base * QUEUES[name].backoffFactor },
+    ...KEEP,
+  });
+
   // Webhooks arrive in bursts: adds made in the same tick go to Redis as one pipelined addBulk.
   let batch: { eventId: string; done: (e?: Error) => void }[] = [];
   const flushInbound = () => {
     const jobs = batch;
     batch = [];
-    inbound
-      .addBulk(jobs.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: { jobId: j.eventId, ...inboundOpts } })))
-      .then(() => jobs.forEach((j) => j.done()), (e: Error) => jobs.forEach((j) => j.done(e)));
+    byName.inbound
+      .addBulk(jobs.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: jobOpts("inbound", j.eventId) })))
+      .then(
+        () => jobs.forEach((j) => j.done()),
+        (e: Error) => jobs.forEach((j) => j.done(e)),
+      );
   };
   return {
     prefix,
     redisUrl,
     redis,
-    inbound,
-    outbound,
-    maintenance,
+    byName,
+    all: Object.values(byName),
     enqueueInbound(eventId) {
       return new Promise<void>((ok, fail) => {
         if (batch.length === 0) setImmediate(flushInbound);
@@ -60,19 +70,20 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
       });
     },
     async enqueueDelivery(messageId, delayMs) {
-      await outbound.add("deliver-message", { messageId }, {
-        jobId: messageId,
-        attempts: 12, // exponential from 2 s: about two hours of provider trouble before "failed"
-        backoff: { type: "exponential", delay: base * 2 },
-        ...(delayMs ? { delay: delayMs } : {}),
-        ...KEEP,
-      });
+      await byName.outbound.add("deliver-message", { messageId }, { ...jobOpts("outbound", messageId), ...(delayMs ? { delay: delayMs } : {}) });
+    },
+    async requeue(queue, jobName, id, data) {
+      const q = byName[queue];
+      const existing = await q.getJob(id);
+      const state = existing ? await existing.getState() : undefined;
+      if (existing && (state === "failed" || state === "completed")) await existing.remove();
+      await q.add(jobName, data, jobOpts(queue, id));
     },
     async ping() {
       await redis.ping();
     },
     async close() {
-      await Promise.allSettled([inbound.close(), outbound.close(), maintenance.close()]);
+      await Promise.allSettled(Object.values(byName).map((q) => q.close()));
       redis.disconnect();
     },
   };

@@ -1,5 +1,6 @@
 // Opt-out and opt-in, with the who/how/when log carriers and the FCC expect.
-import type { Prisma } from "../db/open-database.ts";
+import type { Ctx } from "../context.ts";
+import { withTransaction } from "../db/with-transaction.ts";
 
 export interface OptChange {
   businessId: string;
@@ -9,24 +10,32 @@ export interface OptChange {
   text?: string;
 }
 
-/** Opts the contact out: no text is sent to them again, and anything still queued is blocked. */
-export async function recordOptOut(prisma: Prisma, c: OptChange, now = new Date()): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+/** Opts the contact out: no text is sent to them again, and anything queued or scheduled is blocked. */
+export async function recordOptOut(ctx: Pick<Ctx, "prisma" | "clock">, c: OptChange): Promise<void> {
+  const now = ctx.clock.now();
+  await withTransaction(ctx.prisma, async (tx) => {
     await tx.contact.updateMany({ where: { id: c.contactId, businessId: c.businessId, optedOutAt: null }, data: { optedOutAt: now } });
-    await tx.optOutEvent.create({ data: { businessId: c.businessId, contactId: c.contactId, action: "opt-out", reason: c.reason, text: c.text ?? null } });
+    await tx.optOutEvent.create({ data: { businessId: c.businessId, contactId: c.contactId, action: "opt-out", reason: c.reason, text: c.text ?? null, createdAt: now } });
     await tx.consent.updateMany({ where: { contactId: c.contactId, businessId: c.businessId, revokedAt: null }, data: { revokedAt: now } });
-    await tx.message.updateMany({
-      where: { contactId: c.contactId, businessId: c.businessId, status: "queued" },
-      data: { status: "blocked", errorCode: "opted-out" },
-    });
+    // web chat replies do not reach a phone: they still go
+    await tx.$executeRaw`
+      WITH b AS (
+        UPDATE "Message" SET "status" = 'blocked', "errorCode" = 'opted-out', "holdReason" = 'opted-out', "updatedAt" = ${now}
+        WHERE "contactId" = ${c.contactId} AND "businessId" = ${c.businessId} AND "status" IN ('queued', 'scheduled') AND "channel" <> 'webchat'
+        RETURNING "id", "businessId", "conversationId", "contactId"
+      )
+      INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
+      SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
+        'contactId', "contactId", 'status', 'blocked', 'errorCode', 'opted-out'), ${now} FROM b`;
   });
 }
 
 /** Opts the contact back in (START / UNSTOP / YES) and records consent to be texted. */
-export async function recordOptIn(prisma: Prisma, c: OptChange, now = new Date()): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+export async function recordOptIn(ctx: Pick<Ctx, "prisma" | "clock">, c: OptChange): Promise<void> {
+  const now = ctx.clock.now();
+  await withTransaction(ctx.prisma, async (tx) => {
     await tx.contact.updateMany({ where: { id: c.contactId, businessId: c.businessId }, data: { optedOutAt: null } });
-    await tx.optOutEvent.create({ data: { businessId: c.businessId, contactId: c.contactId, action: "opt-in", reason: c.reason, text: c.text ?? null } });
+    await tx.optOutEvent.create({ data: { businessId: c.businessId, contactId: c.contactId, action: "opt-in", reason: c.reason, text: c.text ?? null, createdAt: now } });
     await tx.consent.create({
       data: { businessId: c.businessId, contactId: c.contactId, scope: "transactional", basis: "keyword", wording: c.text ?? null, grantedAt: now },
     });

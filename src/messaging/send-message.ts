@@ -1,11 +1,17 @@
-// The one door out. Every outbound text — template, AI, human, sequence — is written here as a row
-// before any provider call, then delivered by the `deliver-message` job (jobId = row id), or at
-// once for replies a person is waiting for (deliverNow), with the job as the fallback.
+// The one door out. Every outbound message — template, AI, human from Slack, sequence — is written
+// here as a row before any provider call, after the send policy has had its say:
+//   opt-out → (proactive only) marketing consent → quiet hours in the recipient's zone → daily cap.
+// A message that may not go now is stored `scheduled` with the next allowed moment, never dropped.
+// Delivery follows by the `deliver-message` job (jobId = row id), or at once for replies a person
+// is waiting for, with the job as the fallback.
 import type { Ctx } from "../context.ts";
-import type { Prisma } from "../db/open-database.ts";
-import { isUniqueViolation } from "../db/is-unique-violation.ts";
+import { withTransaction } from "../db/with-transaction.ts";
+import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
 import { deliverMessage } from "./deliver-message.ts";
+import { gatherPolicyFacts, replyIsFresh } from "./gather-policy-facts.ts";
+import { evaluateSendPolicy, type PolicyVerdict } from "./policy/evaluate-send-policy.ts";
+import { recordOutboundSql, type OutboundRow, type RecordedRow } from "./record-outbound.ts";
 
 export interface SendInput {
   businessId: string;
@@ -18,82 +24,106 @@ export interface SendInput {
   from: string;
   body: string;
   author: "template" | "ai" | "human" | "system";
-  /** why: textback | ack | help | reply | … */
+  /** why: textback | ack | help | reply | speed-to-lead | … */
   purpose: string;
+  /** reply: answers the homeowner's inbound that arrived at `replyToAt`; proactive: everything else */
+  kind: "reply" | "proactive";
+  replyToAt?: Date | undefined;
+  /** marketing needs the contact's marketing consent (default transactional) */
+  scope?: "transactional" | "marketing";
   /** one message per logical send, whatever retries happen (e.g. textback-<CallSid>) */
   dedupeKey?: string;
   mediaUrls?: string[];
   /** deliver in this job rather than via the queue (replies a person is waiting for) */
   immediate?: boolean;
+  /** once per contact per window: nothing is written when the contact was texted this way since then */
+  oncePerContactSince?: Date;
 }
 
 export interface QueuedMessage {
   id: string;
+  /** queued | scheduled | blocked | … (a duplicate dedupe key returns the first message's status) */
   status: string;
   /** false when the dedupe key had already produced this message */
   created: boolean;
+  /** true when the immediate delivery handed it to the provider */
+  handedToProvider?: boolean;
 }
 
-/** Writes the outbound row: `queued`, or `blocked` for an opted-out contact. */
-async function recordOutbound(db: Prisma, input: SendInput): Promise<QueuedMessage> {
-  if (input.dedupeKey) {
-    const prior = await db.message.findUnique({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
-    if (prior) return { ...prior, created: false };
-  }
-  const contact = await db.contact.findFirst({
-    where: { id: input.contactId, businessId: input.businessId },
-    select: { optedOutAt: true },
-  });
-  if (!contact) throw new Error(`contact ${input.contactId} not in business ${input.businessId}`);
+/** Records and queues one outbound message; null when `oncePerContactSince` (or an opt-out) kept it from being written. */
+export async function sendMessage(ctx: Ctx, input: SendInput & { oncePerContactSince: Date }): Promise<QueuedMessage | null>;
+export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMessage>;
+export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMessage | null> {
+  // No lookup first: the insert itself refuses a second row for a dedupe key (one round trip).
+  const now = ctx.clock.now();
+  const business = await ctx.directory.byId(input.businessId);
+  if (!business) throw new Error(`business ${input.businessId} not found`);
+  const profile = business.profile;
   const webchat = input.channel === "webchat";
   const sms = normalizeGsm7(input.body);
-  // opt-out is a phone-number matter: a visitor who texted STOP can still chat on the website
-  const blocked = !webchat && contact.optedOutAt !== null;
-  const data = {
+  const row = (verdict: PolicyVerdict): OutboundRow => ({
     businessId: input.businessId,
     conversationId: input.conversationId,
     contactId: input.contactId,
-    direction: "outbound",
     channel: webchat ? "webchat" : input.mediaUrls?.length ? "mms" : "sms",
     author: input.author,
     body: webchat ? input.body.trim() : sms.body,
     media: input.mediaUrls?.length ? input.mediaUrls.map((url) => ({ url })) : undefined,
-    status: blocked ? "blocked" : "queued",
-    errorCode: blocked ? "opted-out" : null,
+    status: verdict.action === "send" ? "queued" : verdict.action === "defer" ? "scheduled" : "blocked",
+    holdReason: verdict.action === "block" ? verdict.reason : verdict.action === "defer" ? verdict.reasons.join(",") : null,
+    sendAt: verdict.action === "defer" ? verdict.until : null,
     segments: webchat ? null : sms.segments,
     encoding: webchat ? null : sms.encoding,
-    fromNumber: webchat ? null : input.from,
-    toNumber: webchat ? null : input.to,
+    from: webchat ? null : input.from,
+    to: webchat ? null : input.to,
     purpose: input.purpose,
+    kind: verdict.action === "send" ? verdict.kind : input.kind,
+    consentScope: input.scope ?? "transactional",
     dedupeKey: input.dedupeKey ?? null,
-  };
-  const row = await db.message.create({ data, select: { id: true, status: true } });
-  return { ...row, created: true };
+    at: now,
+    oncePerContactSince: input.oncePerContactSince,
+  });
+
+  let recorded: RecordedRow | undefined;
+  if (webchat || replyIsFresh(input.kind, input.replyToAt, now, profile)) {
+    // Fast path (a reply to someone who just wrote): one statement; opt-out is checked inside it.
+    const { text, values } = recordOutboundSql(row({ action: "send", kind: webchat ? input.kind : "reply" }));
+    recorded = (await ctx.sql<RecordedRow>(text, values))[0];
+  } else {
+    // Proactive: the cap is counted and the row written under one lock per contact, so two
+    // sequences firing at once cannot both take the last allowed message of the day.
+    recorded = await withTransaction(ctx.prisma, async (tx) => {
+      await withAdvisoryLock(tx, `proactive:${input.contactId}`);
+      const facts = await gatherPolicyFacts(tx, { ...input, channel: webchat ? "webchat" : "sms", at: now, profile });
+      const { text, values } = recordOutboundSql(row(evaluateSendPolicy(facts)));
+      return (await tx.$queryRawUnsafe<RecordedRow[]>(text, ...values))[0];
+    });
+  }
+  if (!recorded) {
+    if (input.dedupeKey) {
+      // the dedupe key had already produced a message (a retry, or a writer that won the race)
+      const prior = await ctx.prisma.message.findUnique({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
+      if (prior) return afterDuplicate(ctx, prior);
+    }
+    if (input.oncePerContactSince) return null;
+    throw new Error(`contact ${input.contactId} not in business ${input.businessId}`);
+  }
+  const msg: QueuedMessage = { id: recorded.id, status: recorded.status, created: true };
+  if (msg.status !== "queued") {
+    ctx.metrics.sends.inc({ status: msg.status });
+    if (msg.status === "scheduled") ctx.log.info({ messageId: msg.id, purpose: input.purpose }, "proactive message held by the send policy; scheduled");
+    return msg;
+  }
+  if (input.immediate) msg.handedToProvider = (await deliverNow(ctx, msg.id)).handedToProvider;
+  else await queueDelivery(ctx, msg.id);
+  return msg;
 }
 
-/** Records and queues one outbound text; a duplicate dedupe key returns the first message. */
-export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMessage> {
-  let msg: QueuedMessage;
-  try {
-    msg = await recordOutbound(ctx.prisma, input);
-  } catch (e) {
-    if (!isUniqueViolation(e) || !input.dedupeKey) throw e;
-    // lost a race on the dedupe key: the other writer's row is the message
-    const prior = await ctx.prisma.message.findUniqueOrThrow({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
-    msg = { ...prior, created: false };
-  }
-  if (msg.status === "blocked") {
-    if (msg.created) ctx.metrics.sends.inc({ status: "blocked" });
-  } else if (msg.status === "queued") {
-    if (input.immediate) await deliverNow(ctx, msg.id);
-    else await queueDelivery(ctx, msg.id);
-  } else if (msg.status === "sending" && !msg.created) {
-    // a re-run after a crash mid-send: the delivery job records it as unknown
-    await queueDelivery(ctx, msg.id);
-  }
-  // bookkeeping after the send, not before it
-  if (msg.created) await ctx.prisma.conversation.update({ where: { id: input.conversationId }, data: { lastMessageAt: new Date() } });
-  return msg;
+async function afterDuplicate(ctx: Ctx, prior: { id: string; status: string }): Promise<QueuedMessage> {
+  // A re-run after a crash: still queued ⇒ send it; caught mid-send ⇒ the delivery job marks it
+  // unknown (never resent blindly).
+  if (prior.status === "queued" || prior.status === "sending") await queueDelivery(ctx, prior.id);
+  return { ...prior, created: false };
 }
 
 /**

@@ -1,25 +1,61 @@
+// The outbound half of the sweep: scheduled messages whose moment has come are released, rows
+// whose delivery job was lost (Redis flushed) are re-queued, and sends cut off mid-call surface
+// as `unknown` (never resent blindly).
 import type { Ctx } from "../context.ts";
-import { queueDelivery } from "./send-message.ts";
 
 const SENDING_STUCK_MS = 2 * 60_000;
+const LOST_AFTER_MS = 5_000;
 
-/** Re-queues outbound rows whose job was lost (Redis flushed) and surfaces sends cut off mid-call. */
-export async function sweepOutbound(ctx: Ctx): Promise<{ requeued: number; unknown: number }> {
-  const now = ctx.now().getTime();
+export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; requeued: number; unknown: number }> {
+  const now = ctx.clock.now();
+  // one statement: claim every due scheduled row and announce each
+  const released = await ctx.sql<{ id: string }>(
+    `WITH r AS (
+       UPDATE "Message" SET "status" = 'queued', "holdReason" = NULL, "updatedAt" = $1
+       WHERE "id" IN (SELECT "id" FROM "Message" WHERE "status" = 'scheduled' AND "sendAt" <= $1 ORDER BY "sendAt" LIMIT 500)
+         AND "status" = 'scheduled'
+       RETURNING "id", "businessId", "conversationId", "contactId"
+     ), ev AS (
+       INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
+       SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
+         'contactId', "contactId", 'status', 'queued'), $1::timestamp FROM r
+     )
+     SELECT "id" FROM r`,
+    [now.toISOString()],
+  );
+  const requeue = async (id: string) => {
+    try {
+      await ctx.queues.requeue("outbound", "deliver-message", id, { messageId: id });
+    } catch (e) {
+      ctx.log.warn({ messageId: id, err: (e as Error).message }, "delivery not queued now; the next sweep will");
+    }
+  };
+  for (const m of released) await requeue(m.id);
+
   const queued = await ctx.prisma.message.findMany({
-    where: { direction: "outbound", status: "queued", updatedAt: { lt: new Date(now - 5_000) } },
+    where: { direction: "outbound", status: "queued", updatedAt: { lt: new Date(now.getTime() - LOST_AFTER_MS) } },
     select: { id: true },
     orderBy: { updatedAt: "asc" },
     take: 500,
   });
-  for (const m of queued) await queueDelivery(ctx, m.id);
-  const stuck = await ctx.prisma.message.updateMany({
-    where: { direction: "outbound", status: "sending", updatedAt: { lt: new Date(now - SENDING_STUCK_MS) } },
-    data: { status: "unknown", errorCode: "outcome-unknown" },
-  });
-  if (stuck.count) {
-    ctx.metrics.sends.inc({ status: "unknown" }, stuck.count);
-    ctx.log.error({ count: stuck.count }, "sends cut off mid-call marked unknown (not resent)");
+  for (const m of queued) await requeue(m.id); // same jobId while the job exists = no duplicate
+
+  const stuck = await ctx.sql<{ id: string }>(
+    `WITH u AS (
+       UPDATE "Message" SET "status" = 'unknown', "errorCode" = 'outcome-unknown', "updatedAt" = $1
+       WHERE "direction" = 'outbound' AND "status" = 'sending' AND COALESCE("attemptedAt", "updatedAt") < $2
+       RETURNING "id", "businessId", "conversationId", "contactId"
+     ), ev AS (
+       INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
+       SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
+         'contactId', "contactId", 'status', 'unknown', 'errorCode', 'outcome-unknown'), $1::timestamp FROM u
+     )
+     SELECT "id" FROM u`,
+    [now.toISOString(), new Date(now.getTime() - SENDING_STUCK_MS).toISOString()],
+  );
+  if (stuck.length) {
+    ctx.metrics.sends.inc({ status: "unknown" }, stuck.length);
+    ctx.log.error({ count: stuck.length }, "sends cut off mid-call marked unknown (not resent)");
   }
-  return { requeued: queued.length, unknown: stuck.count };
+  return { released: released.length, requeued: queued.length, unknown: stuck.length };
 }

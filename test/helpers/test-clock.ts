@@ -1,18 +1,25 @@
-export interface TestClock {
-  now: () => Date;
+import type { Clock } from "../../src/lib/clock.ts";
+
+/**
+ * A fake clock that flows like real time from where a test put it, and jumps when told (no
+ * sleeping in tests: move the clock, then sweep). Flowing keeps rows written a moment apart in order.
+ */
+export interface TestClock extends Clock {
   set(iso: string): void;
   advance(ms: number): void;
 }
 
 export function createClock(iso = "2026-11-18T15:00:00Z"): TestClock {
-  let t = new Date(iso).getTime();
+  let base = new Date(iso).getTime();
+  let setAt = Date.now();
   return {
-    now: () => new Date(t),
+    now: () => new Date(base + (Date.now() - setAt)),
     set(v) {
-      t = new Date(v).getTime();
+      base = new Date(v).getTime();
+      setAt = Date.now();
     },
     advance(ms) {
-      t += ms;
+      base += ms;
     },
   };
 }

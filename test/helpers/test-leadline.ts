@@ -83,7 +83,7 @@ export async function startTestLeadline(o: TestLeadlineOptions = {}): Promise<Te
     MIGRATE_ON_START: "false",
     ...o.env,
   });
-  const ll = await startLeadline(env, { sweepEveryMs: 0, retryBaseMs: 20, now: clock.now, ...o });
+  const ll = await startLeadline(env, { sweepEveryMs: 0, retryBaseMs: 20, clock, ...o });
   const url = ll.url ?? "";
   return {
     ll,

@@ -7,6 +7,7 @@ import { settle, waitFor } from "../helpers/wait-for.ts";
 import { sendMessage } from "../../src/messaging/send-message.ts";
 import { deliverMessage } from "../../src/messaging/deliver-message.ts";
 import { sweepInbound } from "../../src/inbox/sweep-inbound.ts";
+import { MAX_EVENT_ATTEMPTS } from "../../src/jobs/job-registry.ts";
 import { sweepOutbound } from "../../src/messaging/sweep-outbound.ts";
 
 const twilio = createTwilioFake();
@@ -27,8 +28,8 @@ const nextPhone = () => `+1718555${String(1000 + ++n).padStart(4, "0")}`;
 /** a contact with an open conversation, ready to be texted */
 async function contactWithConversation() {
   const phone = nextPhone();
-  const contact = await t.ctx.prisma.contact.create({ data: { businessId, phone } });
-  const conversation = await t.ctx.prisma.conversation.create({ data: { businessId, contactId: contact.id, businessNumber: ACME_NUMBER } });
+  const contact = await t.ctx.prisma.contact.create({ data: { businessId, phone, createdAt: t.clock.now() } });
+  const conversation = await t.ctx.prisma.conversation.create({ data: { businessId, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: t.clock.now() } });
   return { phone, contact, conversation };
 }
 
@@ -43,6 +44,8 @@ async function send(body = "Your plumber is on the way", dedupeKey?: string) {
     body,
     author: "human",
     purpose: "reply",
+    kind: "reply",
+    replyToAt: t.clock.now(),
     ...(dedupeKey ? { dedupeKey } : {}),
   });
   return { phone, contact, conversation, msg };
@@ -75,7 +78,7 @@ describe("the one door out", () => {
   it("a dedupe key makes the same logical send one message", async () => {
     const a = await send("once", "dedupe-test-1");
     const again = await sendMessage(t.ctx, {
-      businessId, conversationId: a.conversation.id, contactId: a.contact.id, to: a.phone, from: ACME_NUMBER, body: "once", author: "human", purpose: "reply", dedupeKey: "dedupe-test-1",
+      businessId, conversationId: a.conversation.id, contactId: a.contact.id, to: a.phone, from: ACME_NUMBER, body: "once", author: "human", purpose: "reply", kind: "reply", replyToAt: t.clock.now(), dedupeKey: "dedupe-test-1",
     });
     expect(again).toEqual({ id: a.msg.id, status: expect.any(String), created: false });
     await statusIs(a.msg.id, "accepted");
@@ -113,7 +116,7 @@ describe("the one door out", () => {
     const c = await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(c.optedOutAt).not.toBeNull();
     expect(await t.ctx.prisma.optOutEvent.count({ where: { contactId: contact.id, reason: "carrier-21610" } })).toBe(1);
-    const later = await sendMessage(t.ctx, { businessId, conversationId: conversation.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hello?", author: "human", purpose: "reply" });
+    const later = await sendMessage(t.ctx, { businessId, conversationId: conversation.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hello?", author: "human", purpose: "reply", kind: "reply", replyToAt: t.clock.now() });
     expect(later.status).toBe("blocked");
     await settle();
     expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(1);
@@ -122,7 +125,7 @@ describe("the one door out", () => {
   it("a crash between claiming and hearing back leaves it unknown, never resent", async () => {
     const { contact, conversation, phone } = await contactWithConversation();
     const m = await t.ctx.prisma.message.create({
-      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone },
+      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone, createdAt: t.clock.now() },
     });
     const outcome = await deliverMessage(t.ctx, m.id, { lastAttempt: false });
     expect(outcome).toEqual({ kind: "done", status: "unknown" });
@@ -133,7 +136,7 @@ describe("the one door out", () => {
   it("the sweeper marks sends stuck in 'sending' as unknown", async () => {
     const { contact, conversation, phone } = await contactWithConversation();
     const m = await t.ctx.prisma.message.create({
-      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone },
+      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone, createdAt: t.clock.now() },
     });
     t.clock.set(new Date(Date.now() + 5 * 60_000).toISOString());
     try {
@@ -209,10 +212,10 @@ describe("Redis is the trigger, Postgres the truth", () => {
         await settle(200);
         expect(twilio.attempts.filter((m) => m.To === from)).toHaveLength(0);
         worker.clock.set(new Date(Date.now() + 60_000).toISOString());
-        const swept = await sweepInbound(worker.ctx);
+        const swept = await sweepInbound(worker.ctx, MAX_EVENT_ATTEMPTS);
         expect(swept.requeued).toBeGreaterThanOrEqual(1);
         await waitFor(() => twilio.sent.some((m) => m.To === from), "ack after the sweep");
-        await sweepInbound(worker.ctx);
+        await sweepInbound(worker.ctx, MAX_EVENT_ATTEMPTS);
         await settle();
         expect(twilio.sent.filter((m) => m.To === from)).toHaveLength(1);
       } finally {
@@ -228,9 +231,9 @@ describe("Redis is the trigger, Postgres the truth", () => {
     try {
       const bid = await web.apply(acmeProfile());
       const phone = nextPhone();
-      const contact = await web.ctx.prisma.contact.create({ data: { businessId: bid, phone } });
-      const conv = await web.ctx.prisma.conversation.create({ data: { businessId: bid, contactId: contact.id } });
-      const msg = await sendMessage(web.ctx, { businessId: bid, conversationId: conv.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hi", author: "human", purpose: "reply" });
+      const contact = await web.ctx.prisma.contact.create({ data: { businessId: bid, phone, createdAt: web.clock.now() } });
+      const conv = await web.ctx.prisma.conversation.create({ data: { businessId: bid, contactId: contact.id, createdAt: web.clock.now() } });
+      const msg = await sendMessage(web.ctx, { businessId: bid, conversationId: conv.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hi", author: "human", purpose: "reply", kind: "reply", replyToAt: web.clock.now() });
       await deleteRedisPrefix(web.prefix);
       const worker = await startTestLeadline({ env: { ROLE: "worker" }, database: web.database, prefix: web.prefix });
       try {

@@ -1,6 +1,5 @@
 // Lead forms: a website (or Zapier) form, and Google Ads lead form extensions. Verify, record once
 // by the provider's id, answer with the lead id; the worker does the rest (and texts at once).
-import { createHash } from "node:crypto";
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
@@ -12,9 +11,10 @@ import { newId } from "../../lib/new-id.ts";
 import { ZGoogleLead, leadFromGoogle } from "./google-lead.ts";
 import { normalizeFormFields, type FormLead } from "./normalize-form-fields.ts";
 import { parseFormBody } from "./parse-form-body.ts";
-import { sameSecret, verifyFormAuth } from "./verify-form-auth.ts";
+import { verifyFormAuth } from "./verify-form-auth.ts";
+import { sameSecret, sha256Hex } from "../../lib/crypto.ts";
+import { ZSlugParams as ZSlug } from "../../lib/schemas.ts";
 
-const ZSlug = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,63}$/, "must be a business slug") });
 
 export interface LeadEventPayload {
   leadId: string;
@@ -59,7 +59,7 @@ export function formRoutes(ctx: Ctx): Router {
     const lead = normalizeFormFields(parseFormBody(body, req.header("content-type")));
     if (!lead.phone && !lead.email && !lead.name) throw new AppError("bad_request", "a lead needs at least a phone, an email or a name");
     // No submission id? The same body posted twice is the same lead.
-    const externalId = lead.id ?? `sha256-${createHash("sha256").update(body).digest("hex")}`;
+    const externalId = lead.id ?? `sha256-${sha256Hex(body)}`;
     const { leadId, duplicate } = await recordLeadEvent(ctx, b, "form", externalId, { channel: "form", lead });
     ctx.metrics.webhooks.inc({ route: "form", outcome: duplicate ? "duplicate" : "stored" });
     res.status(202).json({ leadId, ...(duplicate ? { duplicate: true } : {}) });

@@ -1,13 +1,12 @@
 // Meta (Facebook/Instagram) Lead Ads webhooks: the subscription handshake, then leadgen changes
 // signed with X-Hub-Signature-256 by the app secret of the page's business.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import { recordLeadEvent } from "../forms/form-routes.ts";
 import { AppError } from "../../lib/errors.ts";
 import { parseBody } from "../../http/parse-body.ts";
-import { sameSecret } from "../forms/verify-form-auth.ts";
+import { sameSecret, sha256SignatureMatches } from "../../lib/crypto.ts";
 
 const ZVerify = z.object({
   "hub.mode": z.literal("subscribe", { error: "must be subscribe" }),
@@ -36,14 +35,6 @@ const ZMetaWebhook = z.looseObject({
     .min(1),
 });
 
-function signatureOk(header: string | undefined, secret: string, raw: Buffer): boolean {
-  const m = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? "");
-  if (!m) return false;
-  const expected = createHmac("sha256", secret).update(raw).digest();
-  const given = Buffer.from(m[1]!, "hex");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 export function metaRoutes(ctx: Ctx): Router {
   const r = Router();
 
@@ -67,7 +58,7 @@ export function metaRoutes(ctx: Ctx): Router {
     // before storing any.
     const pages = await Promise.all(body.entry.map((e) => ctx.directory.find((b) => b.profile.meta?.pageId === e.id)));
     const header = req.header("x-hub-signature-256");
-    if (pages.some((b) => !b || !signatureOk(header, b.profile.meta!.appSecret, raw))) {
+    if (pages.some((b) => !b || !sha256SignatureMatches(header, b.profile.meta!.appSecret, raw))) {
       ctx.metrics.webhooks.inc({ route: "meta", outcome: "rejected" });
       throw new AppError("forbidden", "X-Hub-Signature-256 does not match the page's app secret");
     }

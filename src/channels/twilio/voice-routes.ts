@@ -7,6 +7,7 @@ import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { recordInboundEvent, type InboundEventInput } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../http/parse-body.ts";
+import { ZSlugValue } from "../../lib/schemas.ts";
 import { withTimeout } from "../../lib/with-timeout.ts";
 import { isWithinHours } from "../../scheduling/is-within-hours.ts";
 import { dialTwiml, sayTwiml, screenTwiml, voicemailTwiml } from "./build-twiml.ts";
@@ -15,7 +16,7 @@ import { verifyTwilioSignature } from "./verify-twilio-signature.ts";
 
 const STORE_TIMEOUT_MS = 2000;
 const ZParent = z.object({ parent: z.string().regex(/^CA[0-9a-zA-Z]{32}$/, "must be a Twilio CallSid") });
-const ZScreen = ZParent.extend({ b: z.string().regex(/^[a-z0-9-]{1,63}$/).optional() });
+const ZScreen = ZParent.extend({ b: ZSlugValue.optional() });
 
 export function voiceRoutes(ctx: Ctx): Router {
   const r = Router();
@@ -55,7 +56,7 @@ export function voiceRoutes(ctx: Ctx): Router {
       return twiml(res, sayTwiml("Sorry, this number is not in service."));
     }
     const prof = business.profile;
-    const open = isWithinHours(prof.hours, prof.timezone, ctx.now());
+    const open = isWithinHours(prof.hours, prof.timezone, ctx.clock.now());
     const missedReason = prof.forwardTo.length === 0 ? "no-forward" : !open && !prof.voice.ringAfterHours ? "after-hours" : undefined;
     const xml = missedReason ? voicemailTwiml(base, greeting(business)) : dialTwiml(base, business, p.CallSid);
     await store("voice", {

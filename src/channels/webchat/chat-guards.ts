@@ -1,6 +1,7 @@
 // Guards for the browser-facing chat API: CORS limited to the profile's allowedOrigins, session
 // bearer tokens (only their hash is stored), and Redis-backed rate limits per IP and per session.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { sameSecret, sha256Hex } from "../../lib/crypto.ts";
 import type { Request, Response } from "express";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Redis } from "ioredis";
@@ -13,14 +14,11 @@ export function newSessionToken(): { token: string; hash: string } {
 }
 
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return sha256Hex(token);
 }
 
 export function tokenMatches(token: string | undefined, hash: string): boolean {
-  if (!token) return false;
-  const a = Buffer.from(hashToken(token), "hex");
-  const b = Buffer.from(hash, "hex");
-  return a.length === b.length && timingSafeEqual(a, b);
+  return Boolean(token) && sameSecret(Buffer.from(hashToken(token!), "hex"), Buffer.from(hash, "hex"));
 }
 
 /** Refuses a browser origin the business did not list; sets the CORS headers for one it did. */

@@ -1,6 +1,9 @@
-// Live chat fan-out across processes: the worker publishes a conversation's new messages on Redis,
-// each web process relays them to the browsers it holds open (server-sent events).
-import { Redis } from "ioredis";
+// Live chat fan-out: each web process subscribes to the domain-event stream (LISTEN/NOTIFY, so
+// every process hears every commit) and relays a conversation's new or newly delivered messages
+// to the browsers it holds open. Nothing polls the database per connection.
+import type { Prisma } from "../../db/open-database.ts";
+import type { EventDispatcher } from "../../events/create-event-dispatcher.ts";
+import { newId } from "../../lib/new-id.ts";
 
 export interface ChatEvent {
   id: string;
@@ -11,42 +14,33 @@ export interface ChatEvent {
 }
 
 export interface ChatHub {
-  publish(conversationId: string, e: ChatEvent): Promise<void>;
   /** returns the unsubscribe function */
   subscribe(conversationId: string, fn: (e: ChatEvent) => void): () => void;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createChatHub(publisher: Redis, redisUrl: string, prefix: string): ChatHub {
-  const channel = (id: string) => `${prefix}:chat:${id}`;
-  const listeners = new Map<string, Set<(e: ChatEvent) => void>>();
-  let sub: Redis | undefined;
+/** channels a chat visitor sees in their stream */
+export const SHOWN_CHANNELS = ["webchat", "sms", "mms"];
+/** outbound rows not (yet) delivered are not shown: they arrive live once they are */
+export const HIDDEN_OUTBOUND = ["queued", "scheduled", "sending", "blocked", "failed"];
 
-  function subscriber(): Redis {
-    if (sub) return sub;
-    sub = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    sub.on("error", () => {});
-    void sub.psubscribe(`${prefix}:chat:*`);
-    sub.on("pmessage", (_p, ch, raw) => {
-      const set = listeners.get(ch.slice(`${prefix}:chat:`.length));
-      if (!set) return;
-      let e: ChatEvent;
-      try {
-        e = JSON.parse(raw) as ChatEvent;
-      } catch {
-        return;
-      }
-      for (const fn of set) fn(e);
-    });
-    return sub;
+export function createChatHub(d: { prisma: Prisma; events: EventDispatcher }): ChatHub {
+  const listeners = new Map<string, Set<(e: ChatEvent) => void>>();
+  let stop: (() => Promise<void>) | undefined;
+
+  async function relay(conversationId: string, messageId: string): Promise<void> {
+    const set = listeners.get(conversationId);
+    if (!set?.size) return;
+    const m = await d.prisma.message.findUnique({ where: { id: messageId } });
+    if (!m || !SHOWN_CHANNELS.includes(m.channel)) return;
+    if (m.direction === "outbound" && HIDDEN_OUTBOUND.includes(m.status)) return;
+    const e = chatEventOf(m);
+    for (const fn of set) fn(e);
   }
 
   return {
-    async publish(conversationId, e) {
-      await publisher.publish(channel(conversationId), JSON.stringify(e));
-    },
     subscribe(conversationId, fn) {
-      subscriber();
       let set = listeners.get(conversationId);
       if (!set) listeners.set(conversationId, (set = new Set()));
       set.add(fn);
@@ -55,15 +49,23 @@ export function createChatHub(publisher: Redis, redisUrl: string, prefix: string
         if (set.size === 0) listeners.delete(conversationId);
       };
     },
+    async start() {
+      stop = await d.events.subscribe({
+        name: `chat-hub-${newId()}`,
+        durable: false, // a reconnecting browser replays from the database (Last-Event-ID)
+        types: ["message.added", "message.status"],
+        handle: (e) => relay(e.subject, (e.payload as { messageId: string }).messageId),
+      });
+    },
     async close() {
       listeners.clear();
-      sub?.disconnect();
+      await stop?.();
     },
   };
 }
 
 /** Who wrote it, as the widget shows it. */
-export function chatEventOf(m: { id: string; author: string; body: string; createdAt: Date; dedupeKey?: string | null; providerId?: string | null }): ChatEvent {
+export function chatEventOf(m: { id: string; author: string; body: string; createdAt: Date; providerId?: string | null }): ChatEvent {
   // inbound chat messages carry "chat:<sessionId>:<clientId>" as their provider id
   const clientId = m.providerId?.startsWith("chat:") ? m.providerId.split(":")[2] : undefined;
   return { id: m.id, author: m.author, text: m.body, at: m.createdAt.toISOString(), ...(clientId ? { clientId } : {}) };

@@ -3,18 +3,20 @@
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
+import { ZRowId, ZSlugParams as ZSlug } from "../../lib/schemas.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { ZAttribution, attributionFromUrl } from "../../attribution/attribution-schema.ts";
 import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../http/parse-body.ts";
 import { AppError } from "../../lib/errors.ts";
+import { newId } from "../../lib/new-id.ts";
+import { withTransaction } from "../../db/with-transaction.ts";
 import { allowOrigin, createChatLimits, newSessionToken, preflight, tokenMatches } from "./chat-guards.ts";
 import { streamChatEvents } from "./stream-chat-events.ts";
 import { handOffChatToSms, ZSmsHandoff } from "./hand-off-chat-to-sms.ts";
 
 export const MAX_CHAT_TEXT = 1000;
-const ZSlug = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,63}$/, "must be a business slug") });
-const ZSessionId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a session id") });
+const ZSessionId = z.object({ id: ZRowId });
 const ZMessage = z.object({
   text: z.string().trim().min(1, "must not be empty").max(MAX_CHAT_TEXT, `must be at most ${MAX_CHAT_TEXT} characters`),
   clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only (max 64)").optional(),
@@ -70,11 +72,12 @@ export function chatRoutes(ctx: Ctx): Router {
     await limits.take(res, "session-create", req.ip ?? "?");
     const attribution = attributionFromUrl(parseBody(ZAttribution, req.body ?? {}));
     const { token, hash } = newSessionToken();
-    const created = await ctx.prisma.$transaction(async (tx) => {
-      const contact = await tx.contact.create({ data: { businessId: b.id } });
-      const conversation = await tx.conversation.create({ data: { businessId: b.id, contactId: contact.id, channel: "webchat" } });
+    const at = ctx.clock.now();
+    const created = await withTransaction(ctx.prisma, async (tx) => {
+      const contact = await tx.contact.create({ data: { businessId: b.id, createdAt: at } });
+      const conversation = await tx.conversation.create({ data: { businessId: b.id, contactId: contact.id, channel: "webchat", createdAt: at } });
       return tx.chatSession.create({
-        data: { businessId: b.id, contactId: contact.id, conversationId: conversation.id, tokenHash: hash, origin: req.header("origin") ?? null, attribution },
+        data: { businessId: b.id, contactId: contact.id, conversationId: conversation.id, tokenHash: hash, origin: req.header("origin") ?? null, attribution, createdAt: at, lastSeenAt: at },
       });
     });
     res.status(201).json({ sessionId: created.id, token, greeting: b.profile.webchat?.greeting ?? `Hi! How can ${b.profile.name} help today?`, businessName: b.profile.name });
@@ -85,7 +88,7 @@ export function chatRoutes(ctx: Ctx): Router {
     const m = parseBody(ZMessage, req.body);
     await limits.take(res, "message-session", s.id);
     await limits.take(res, "message-ip", req.ip ?? "?");
-    const clientId = m.clientId ?? `srv${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    const clientId = m.clientId ?? `srv${newId()}`;
     const { id } = await recordInboundEvent(ctx, {
       provider: "webchat",
       kind: "chat",

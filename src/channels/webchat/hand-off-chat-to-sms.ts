@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { renderTemplate } from "../../agent/render-template.ts";
+import { withAdvisoryLock } from "../../db/with-advisory-lock.ts";
+import { withTransaction } from "../../db/with-transaction.ts";
 import { mergeContacts } from "../../inbox/merge-contacts.ts";
 import { resolveContactTx } from "../../inbox/resolve-contact.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -33,12 +35,12 @@ export async function handOffChatToSms(
 ): Promise<void> {
   const from = business.profile.phoneNumbers[0];
   if (!from) throw new AppError("conflict", "this business has no number to text from yet");
-  const now = ctx.now();
-  const { contactId, conversationId, optedOut } = await ctx.prisma.$transaction(async (tx) => {
-    const contact = await resolveContactTx(tx, { businessId: business.id, phone: input.phone });
+  const now = ctx.clock.now();
+  const { contactId, conversationId, optedOut } = await withTransaction(ctx.prisma, async (tx) => {
+    const contact = await resolveContactTx(tx, { businessId: business.id, phone: input.phone }, now);
     if (contact.id !== session.contactId) {
       // the number belongs to a homeowner we already know: one contact, one timeline
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${business.id}|c:${session.contactId}`}))`;
+      await withAdvisoryLock(tx, `contact:${session.contactId}`);
       await mergeContacts(tx, business.id, session.contactId, contact.id);
     }
     const merged = await tx.contact.update({ where: { id: contact.id }, data: { name: contact.name ?? input.name } });
@@ -59,6 +61,9 @@ export async function handOffChatToSms(
     body: renderTemplate(ctx.templates.chatToSms, { business: business.profile.name, first_name: input.name.split(/\s+/)[0] ?? "" }),
     author: "system",
     purpose: "chat-to-sms",
+    // the visitor asked for this text a moment ago, on this page
+    kind: "reply",
+    replyToAt: now,
     dedupeKey: `handoff-${session.id}-${input.phone}`,
     immediate: true,
   });

@@ -2,9 +2,7 @@
 // reconnect), then every new message as the worker publishes it.
 import type { Request, Response } from "express";
 import type { Ctx } from "../../context.ts";
-import { chatEventOf, type ChatEvent } from "./chat-hub.ts";
-
-const SHOWN_CHANNELS = ["webchat", "sms", "mms"];
+import { chatEventOf, HIDDEN_OUTBOUND, SHOWN_CHANNELS, type ChatEvent } from "./chat-hub.ts";
 
 export async function streamChatEvents(ctx: Ctx, req: Request, res: Response, conversationId: string): Promise<void> {
   res.writeHead(200, {
@@ -37,10 +35,10 @@ export async function streamChatEvents(ctx: Ctx, req: Request, res: Response, co
       conversationId,
       channel: { in: SHOWN_CHANNELS },
       // outbound rows still queued are not shown until delivered (they arrive live)
-      OR: [{ direction: "inbound" }, { status: { notIn: ["queued", "sending", "blocked", "failed"] } }],
+      OR: [{ direction: "inbound" }, { status: { notIn: HIDDEN_OUTBOUND } }],
       ...(after ? { createdAt: { gt: after.createdAt } } : {}),
     },
-    orderBy: { createdAt: "asc" },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: 500,
   });
   for (const m of history) send(chatEventOf(m));

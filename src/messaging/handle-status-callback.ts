@@ -1,11 +1,11 @@
+// A Twilio status callback: the status only moves forward; 21610 means the recipient opted out.
 import type { Ctx } from "../context.ts";
 import { ZMessageStatus } from "../channels/twilio/twilio-schemas.ts";
-import { recordOptOut } from "../messaging/record-opt-out.ts";
-import { statusesBefore } from "../messaging/status-order.ts";
-import type { StoredEvent } from "./process-inbound-event.ts";
+import type { StoredEvent } from "../channels/process-inbound-event.ts";
+import { recordOptOut } from "./record-opt-out.ts";
+import { setMessageStatus } from "./set-message-status.ts";
 
-/** A Twilio status callback: the status only moves forward; 21610 means the recipient opted out. */
-export async function handleStatusEvent(ctx: Ctx, event: StoredEvent): Promise<void> {
+export async function handleStatusCallback(ctx: Ctx, event: StoredEvent): Promise<void> {
   const p = ZMessageStatus.parse(event.payload);
   const messageId = typeof event.payload.messageId === "string" ? event.payload.messageId : undefined;
   // Our id rides in the callback URL, so a callback that beats the API response still matches.
@@ -15,16 +15,13 @@ export async function handleStatusEvent(ctx: Ctx, event: StoredEvent): Promise<v
   if (!msg || msg.direction !== "outbound") return;
   if (msg.providerId && msg.providerId !== p.MessageSid) return; // not this message's callback
   const status = p.MessageStatus === "partially_delivered" ? "delivered" : p.MessageStatus;
-  await ctx.prisma.message.updateMany({
-    where: { id: msg.id, status: { in: statusesBefore(status) } },
-    data: {
-      status,
-      providerId: p.MessageSid,
-      ...(p.ErrorCode ? { errorCode: p.ErrorCode } : {}),
-    },
+  await setMessageStatus(ctx.sql, {
+    messageId: msg.id,
+    to: status,
+    providerId: p.MessageSid,
+    ...(p.ErrorCode ? { errorCode: p.ErrorCode } : {}),
+    at: ctx.clock.now(),
   });
   if (!msg.providerId) await ctx.prisma.message.updateMany({ where: { id: msg.id, providerId: null }, data: { providerId: p.MessageSid } });
-  if (p.ErrorCode === "21610") {
-    await recordOptOut(ctx.prisma, { businessId: msg.businessId, contactId: msg.contactId, reason: "carrier-21610" }, ctx.now());
-  }
+  if (p.ErrorCode === "21610") await recordOptOut(ctx, { businessId: msg.businessId, contactId: msg.contactId, reason: "carrier-21610" });
 }

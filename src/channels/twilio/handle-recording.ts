@@ -1,11 +1,11 @@
-import type { Ctx } from "../context.ts";
-import type { BusinessRef } from "../business/business-directory.ts";
-import { ZRecording } from "../channels/twilio/twilio-schemas.ts";
-import { recordTimelineEntry } from "./record-timeline-entry.ts";
-import type { StoredEvent } from "./process-inbound-event.ts";
+import type { Ctx } from "../../context.ts";
+import type { BusinessRef } from "../../business/business-directory.ts";
+import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
+import type { StoredEvent } from "../process-inbound-event.ts";
+import { ZRecording } from "./twilio-schemas.ts";
 
 /** A voicemail (recording, then its transcription) joins the caller's conversation as one message. */
-export async function handleRecordingEvent(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
+export async function handleRecording(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
   const p = ZRecording.parse(event.payload);
   const call = await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } });
   // The call's own event may still be in the queue (e.g. after a Redis flush): retry later.
@@ -21,10 +21,11 @@ export async function handleRecordingEvent(ctx: Ctx, event: StoredEvent, busines
   });
   // Recording and transcription callbacks can be processed at the same moment: whichever creates
   // the message, the words end up on it.
-  const created = await recordTimelineEntry(ctx, {
+  const { created } = await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
+    contact: { id: call.contactId },
     conversationId,
-    contactId: call.contactId,
+    channel: "voice",
     providerId: `vm-${p.RecordingSid}`,
     body,
     from: call.fromNumber,

@@ -1,21 +1,21 @@
-import type { Ctx } from "../context.ts";
-import type { BusinessRef } from "../business/business-directory.ts";
-import { ZDialStatus, ZTwilioCall, type TTwilioCall } from "../channels/twilio/twilio-schemas.ts";
-import { isUniqueViolation } from "../db/is-unique-violation.ts";
-import { toE164 } from "../lib/phone.ts";
-import { sendMissedCallTextBack } from "../messaging/send-missed-call-text-back.ts";
-import { findOrCreateContact } from "./find-or-create-contact.ts";
-import { findOrOpenConversation } from "./find-or-open-conversation.ts";
-import { captureTouch } from "./capture-touch.ts";
-import type { StoredEvent } from "./process-inbound-event.ts";
-import { recordTimelineEntry } from "./record-timeline-entry.ts";
+// voice (a call arrived) and dial-status (how the ring-through ended).
+import type { Ctx } from "../../context.ts";
+import type { BusinessRef } from "../../business/business-directory.ts";
+import { isUniqueViolation } from "../../db/map-db-error.ts";
+import { captureTouch } from "../../inbox/capture-touch.ts";
+import { findOrCreateContact } from "../../inbox/find-or-create-contact.ts";
+import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
+import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
+import { toE164 } from "../../lib/phone.ts";
+import type { StoredEvent } from "../process-inbound-event.ts";
+import { sendMissedCallTextBack } from "./send-missed-call-text-back.ts";
+import { ZDialStatus, ZTwilioCall, type TTwilioCall } from "./twilio-schemas.ts";
 
-/** voice (a call arrived) and dial-status (how the ring-through ended). */
-export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
+export async function handleCall(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
   const p = ZTwilioCall.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   // The voice event has normally recorded the call already: one lookup instead of four.
-  const call = (await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } })) ?? (await recordCall(ctx, business, p, phone));
+  const call = (await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } })) ?? (await recordCall(ctx, business, p, phone, event.receivedAt));
 
   let missedReason: string | undefined;
   let dialStatus: string | undefined;
@@ -33,10 +33,11 @@ export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: Bu
   // Speed to lead: the text goes out first, the bookkeeping after.
   await sendMissedCallTextBack(ctx, { business, contactId: call.contactId, conversationId: call.conversationId, callSid: p.CallSid, to: phone, from: p.To, receivedAt: event.receivedAt });
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
-  await recordTimelineEntry(ctx, {
+  await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
+    contact: { id: call.contactId },
     conversationId: call.conversationId,
-    contactId: call.contactId,
+    channel: "voice",
     providerId: `missed-${p.CallSid}`,
     body: "Missed call",
     from: phone,
@@ -46,24 +47,24 @@ export async function handleCallEvent(ctx: Ctx, event: StoredEvent, business: Bu
 }
 
 /** First sight of a call: its contact, open conversation, row, and (once per call) the touch. */
-async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone: string) {
-  const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
-  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To });
-  const { call, created } = await ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To });
+async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone: string, at: Date) {
+  const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, at, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
+  const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To, at });
+  const { call, created } = await ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To, at });
   if (created) {
     // every call is a touch (the lead keeps the first), attributed to the tracking number called;
     // only the event that created the call records it, however the voice/dial-status events race
     const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone";
-    await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "call", source, attribution: {} });
+    await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "call", source, attribution: {}, at });
   }
   return call;
 }
 
 /** Reached only after a lookup found no row: create, and let the unique CallSid settle a race. */
-async function ensureCall(ctx: Ctx, c: { businessId: string; contactId: string; conversationId: string; callSid: string; from: string; to: string }) {
+async function ensureCall(ctx: Ctx, c: { businessId: string; contactId: string; conversationId: string; callSid: string; from: string; to: string; at: Date }) {
   try {
     const call = await ctx.prisma.call.create({
-      data: { businessId: c.businessId, contactId: c.contactId, conversationId: c.conversationId, callSid: c.callSid, fromNumber: c.from, toNumber: c.to },
+      data: { businessId: c.businessId, contactId: c.contactId, conversationId: c.conversationId, callSid: c.callSid, fromNumber: c.from, toNumber: c.to, createdAt: c.at },
     });
     return { call, created: true };
   } catch (e) {

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Ctx } from "../context.ts";
-import type { BusinessRef } from "../business/business-directory.ts";
-import type { LeadEventPayload } from "../channels/forms/form-routes.ts";
-import { fetchMetaLead } from "../channels/meta/fetch-meta-lead.ts";
+import type { Ctx } from "../../context.ts";
+import type { BusinessRef } from "../../business/business-directory.ts";
+import { fetchMetaLead } from "../meta/fetch-meta-lead.ts";
+import type { StoredEvent } from "../process-inbound-event.ts";
 import { captureLead } from "./capture-lead.ts";
-import type { StoredEvent } from "./process-inbound-event.ts";
+import type { LeadEventPayload } from "./form-routes.ts";
 
 // the route built this payload; check its shape at the job edge anyway
 const ZLeadEvent = z.looseObject({
@@ -17,7 +17,7 @@ const ZLeadEvent = z.looseObject({
 });
 
 /** A form, Google Ads or Meta lead: Meta's details are fetched from the Graph API first. */
-export async function handleLeadEvent(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
+export async function handleLead(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
   const p = ZLeadEvent.parse(event.payload) as LeadEventPayload;
   // A Graph API failure throws: the job retries with backoff, the lead waits, nothing is lost.
   const lead = p.channel === "meta" ? await fetchMetaLead(ctx, business, p.leadgenId ?? "") : p.lead;

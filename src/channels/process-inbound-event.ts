@@ -1,13 +1,14 @@
-// The `process-inbound` job: turn one stored webhook into inbox rows and replies. Every step is
-// idempotent (unique provider ids, dedupe keys, atomic claims), so a re-run after a crash is safe.
+// The `process-inbound` job: turn one stored webhook into inbox rows and replies, through the
+// channel that received it. Every step is idempotent (unique provider ids, dedupe keys, atomic
+// claims), so a re-run after a crash is safe.
 import type { Ctx } from "../context.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
-import { handleSmsEvent } from "./handle-sms-event.ts";
-import { handleCallEvent } from "./handle-call-event.ts";
-import { handleRecordingEvent } from "./handle-recording-event.ts";
-import { handleStatusEvent } from "./handle-status-event.ts";
-import { handleChatEvent } from "./handle-chat-event.ts";
-import { handleLeadEvent } from "./handle-lead-event.ts";
+import { handleStatusCallback } from "../messaging/handle-status-callback.ts";
+import { handleLead } from "./forms/handle-lead.ts";
+import { handleCall } from "./twilio/handle-call.ts";
+import { handleRecording } from "./twilio/handle-recording.ts";
+import { handleSms } from "./twilio/handle-sms.ts";
+import { handleChatMessage } from "./webchat/handle-chat-message.ts";
 
 export interface StoredEvent {
   id: string;
@@ -30,27 +31,27 @@ export async function processInboundEvent(ctx: Ctx, eventId: string): Promise<"p
     });
     throw e;
   }
-  await ctx.prisma.inboundEvent.updateMany({ where: { id: eventId, status: "pending" }, data: { status: "processed", processedAt: ctx.now(), error: null } });
+  await ctx.prisma.inboundEvent.updateMany({ where: { id: eventId, status: "pending" }, data: { status: "processed", processedAt: ctx.clock.now(), error: null } });
   return "processed";
 }
 
 async function dispatch(ctx: Ctx, event: StoredEvent): Promise<void> {
-  if (event.kind === "status") return handleStatusEvent(ctx, event);
+  if (event.kind === "status") return handleStatusCallback(ctx, event);
   const business = event.businessId ? await ctx.directory.byId(event.businessId) : undefined;
   if (!business) throw new Error(`event ${event.id}: business ${event.businessId} not found`);
   switch (event.kind) {
     case "sms":
-      return handleSmsEvent(ctx, event, business);
+      return handleSms(ctx, event, business);
     case "voice":
     case "dial-status":
-      return handleCallEvent(ctx, event, business);
+      return handleCall(ctx, event, business);
     case "lead":
-      return handleLeadEvent(ctx, event, business);
+      return handleLead(ctx, event, business);
     case "chat":
-      return handleChatEvent(ctx, event, business);
+      return handleChatMessage(ctx, event, business);
     case "recording":
     case "transcription":
-      return handleRecordingEvent(ctx, event, business);
+      return handleRecording(ctx, event, business);
     default:
       throw new Error(`event ${event.id}: unknown kind ${event.kind}`);
   }

@@ -1,16 +1,16 @@
 // A lead from a form or an ad: one contact (matched by phone, then email), one conversation, the
 // lead with its first touch, consent on record, and — speed to lead — the first text at once.
-import type { Ctx } from "../context.ts";
-import type { BusinessRef } from "../business/business-directory.ts";
-import { attributionFromUrl } from "../attribution/attribution-schema.ts";
-import { deriveSource } from "../attribution/derive-source.ts";
-import type { FormLead } from "../channels/forms/normalize-form-fields.ts";
-import { renderTemplate } from "../agent/render-template.ts";
-import { sendMessage } from "../messaging/send-message.ts";
-import { captureTouch } from "./capture-touch.ts";
-import { findOrOpenConversation } from "./find-or-open-conversation.ts";
-import { recordTimelineEntry } from "./record-timeline-entry.ts";
-import { resolveContact } from "./resolve-contact.ts";
+import type { Ctx } from "../../context.ts";
+import type { BusinessRef } from "../../business/business-directory.ts";
+import { attributionFromUrl } from "../../attribution/attribution-schema.ts";
+import { deriveSource } from "../../attribution/derive-source.ts";
+import { renderTemplate } from "../../agent/render-template.ts";
+import { captureTouch } from "../../inbox/capture-touch.ts";
+import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
+import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
+import { resolveContact } from "../../inbox/resolve-contact.ts";
+import { sendMessage } from "../../messaging/send-message.ts";
+import type { FormLead } from "./normalize-form-fields.ts";
 
 export interface CaptureLeadInput {
   /** the id the webhook already answered with */
@@ -28,13 +28,14 @@ export interface CaptureLeadInput {
 
 export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLeadInput): Promise<void> {
   const { lead } = i;
-  const contact = await resolveContact(ctx.prisma, { businessId: business.id, phone: lead.phone, email: lead.email, name: lead.name, zip: lead.zip });
+  const contact = await resolveContact(ctx.prisma, { businessId: business.id, phone: lead.phone, email: lead.email, name: lead.name, zip: lead.zip }, i.receivedAt);
   const from = business.profile.phoneNumbers[0];
   const { conversation } = await findOrOpenConversation(ctx.prisma, {
     businessId: business.id,
     contactId: contact.id,
     businessNumber: from,
     ...(lead.phone ? { channel: "sms" as const } : {}),
+    at: i.receivedAt,
   });
   const attribution = attributionFromUrl(lead.attribution);
   const details = {
@@ -58,6 +59,9 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
       }),
       author: "template",
       purpose: "speed-to-lead",
+      // they just asked to be contacted: the first text answers that request
+      kind: "reply",
+      replyToAt: i.receivedAt,
       dedupeKey: `lead-${i.eventId}`,
       immediate: true,
     });
@@ -77,11 +81,12 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     isTest: i.isTest,
     needsAttention: !canText,
     details,
+    at: i.receivedAt,
   });
-  await recordTimelineEntry(ctx, {
+  await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
+    contact: { id: contact.id },
     conversationId: conversation.id,
-    contactId: contact.id,
     providerId: `lead:${i.eventId}`,
     channel: i.channel,
     body: summarize(i.channel, lead),

@@ -1,0 +1,68 @@
+// An inbound SMS/MMS: into the inbox once (the one door in), keywords honoured, then answered.
+import type { Ctx } from "../../context.ts";
+import type { BusinessRef } from "../../business/business-directory.ts";
+import { respondToConversation } from "../../agent/respond-to-conversation.ts";
+import { renderTemplate } from "../../agent/render-template.ts";
+import { captureTouch } from "../../inbox/capture-touch.ts";
+import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
+import { toE164 } from "../../lib/phone.ts";
+import { classifyKeyword } from "../../messaging/classify-keyword.ts";
+import { recordOptIn, recordOptOut } from "../../messaging/record-opt-out.ts";
+import { sendMessage } from "../../messaging/send-message.ts";
+import type { StoredEvent } from "../process-inbound-event.ts";
+import { ZTwilioSms, mediaOf } from "./twilio-schemas.ts";
+
+export async function handleSms(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
+  const p = ZTwilioSms.parse(event.payload);
+  const phone = toE164(p.From) ?? p.From;
+  const media = mediaOf(p, p.NumMedia);
+  const { contact, conversation, opened } = await recordInboundMessage(ctx.prisma, {
+    businessId: business.id,
+    contact: { phone, zip: p.FromZip },
+    channel: media.length ? "mms" : "sms",
+    body: p.Body,
+    media,
+    providerId: p.MessageSid,
+    from: phone,
+    to: p.To,
+    at: event.receivedAt,
+    replyChannel: "sms",
+    businessNumber: p.To,
+  });
+  if (opened) {
+    // a new conversation is a touch, attributed to the tracking number they texted
+    const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "sms";
+    await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "sms", source, attribution: {}, at: event.receivedAt });
+  }
+
+  const keyword = classifyKeyword(p.Body);
+  const change = { businessId: business.id, contactId: contact.id, reason: keyword?.kind ?? "keyword", text: p.Body.slice(0, 500) };
+  if (keyword?.action === "opt-out") {
+    // Twilio's opt-out handling sends the carrier confirmation; after STOP we make no API call at all.
+    if (!contact.optedOutAt) await recordOptOut(ctx, change);
+    return;
+  }
+  if (keyword?.action === "opt-in") {
+    if (contact.optedOutAt) await recordOptIn(ctx, change);
+    return;
+  }
+  if (keyword?.action === "help") {
+    await sendMessage(ctx, {
+      businessId: business.id,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      to: phone,
+      from: p.To,
+      body: renderTemplate(business.profile.templates.help ?? ctx.templates.help, { business: business.profile.name }),
+      author: "system",
+      purpose: "help",
+      kind: "reply",
+      replyToAt: event.receivedAt,
+      dedupeKey: `help-${p.MessageSid}`,
+      immediate: true,
+    });
+    return;
+  }
+  if (contact.optedOutAt) return;
+  await respondToConversation(ctx, { business, conversationId: conversation.id, trigger: `sms-${p.MessageSid}`, replyToAt: event.receivedAt });
+}

@@ -1,0 +1,191 @@
+// Delivers outbox events in order to in-process subscribers, at least once. A durable subscriber
+// (agent, Slack mirror, outgoing webhooks) keeps its cursor in Postgres and holds a lease, so one
+// process at a time delivers to it and a subscriber that was down catches up in order. An
+// ephemeral one (the chat stream of one web process) starts at the head and keeps its cursor in
+// memory. Wake-ups come from LISTEN/NOTIFY at commit, with a poll as the safety net.
+import type { SqlRunner } from "../db/open-database.ts";
+import type { Logger } from "../lib/logger.ts";
+import { newId } from "../lib/new-id.ts";
+import type { DomainEvent, DomainEventType } from "./domain-event.ts";
+import { headSeq, readEvents } from "./read-events.ts";
+
+export interface EventSubscriber {
+  name: string;
+  durable: boolean;
+  /** only these types reach `handle` (the cursor still moves past the others) */
+  types?: DomainEventType[];
+  handle(e: DomainEvent): Promise<void>;
+}
+
+export interface EventDispatcher {
+  subscribe(s: EventSubscriber): Promise<() => Promise<void>>;
+  /** read now (e.g. right after this process committed an event) */
+  poke(): void;
+  close(): Promise<void>;
+}
+
+export interface DispatcherOptions {
+  sql: SqlRunner;
+  log: Logger;
+  /** subscribes to the notification channel; resolves to an unsubscribe (undefined: poll only) */
+  listen?: (channel: string, fn: () => void) => Promise<() => Promise<void>>;
+  pollMs?: number;
+  leaseMs?: number;
+  /** a failing event is retried this many times, then skipped with an error log (never silently) */
+  maxAttempts?: number;
+  retryBaseMs?: number;
+}
+
+export const EVENTS_CHANNEL = "leadline_domain_events";
+const BATCH = 200;
+
+interface Pump {
+  sub: EventSubscriber;
+  position: bigint;
+  running: boolean;
+  again: boolean;
+  failures: { seq: bigint; count: number } | undefined;
+  retryTimer: NodeJS.Timeout | undefined;
+}
+
+export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
+  const owner = newId();
+  const leaseMs = o.leaseMs ?? 30_000;
+  const maxAttempts = o.maxAttempts ?? 10;
+  const retryBaseMs = o.retryBaseMs ?? 500;
+  const pumps = new Set<Pump>();
+  let closed = false;
+  let unlisten: (() => Promise<void>) | undefined;
+  let listening: Promise<void> | undefined;
+
+  const poll = setInterval(() => pokeAll(), o.pollMs ?? 1000);
+  poll.unref();
+
+  function pokeAll() {
+    for (const p of pumps) void run(p);
+  }
+
+  async function claim(p: Pump): Promise<boolean> {
+    if (!p.sub.durable) return true;
+    // lease times are real elapsed time between processes, not business time: the database's clock
+    const rows = await o.sql<{ position: string }>(
+      `UPDATE "EventCursor" SET "leaseOwner" = $2, "leaseUntil" = clock_timestamp() + $3 * interval '1 millisecond', "updatedAt" = clock_timestamp()
+       WHERE "subscriber" = $1 AND ("leaseOwner" IS NULL OR "leaseOwner" = $2 OR "leaseUntil" < clock_timestamp())
+       RETURNING "position"::text AS "position"`,
+      [p.sub.name, owner, leaseMs],
+    );
+    if (!rows[0]) return false;
+    p.position = BigInt(rows[0].position);
+    return true;
+  }
+
+  async function advance(p: Pump, seq: bigint): Promise<void> {
+    p.position = seq;
+    if (!p.sub.durable) return;
+    await o.sql(`UPDATE "EventCursor" SET "position" = $3, "updatedAt" = clock_timestamp() WHERE "subscriber" = $1 AND "leaseOwner" = $2 AND "position" < $3`, [
+      p.sub.name,
+      owner,
+      seq.toString(),
+    ]);
+  }
+
+  async function deliver(p: Pump, e: DomainEvent): Promise<boolean> {
+    try {
+      await p.sub.handle(e);
+      p.failures = undefined;
+      return true;
+    } catch (err) {
+      const count = p.failures?.seq === e.seq ? p.failures.count + 1 : 1;
+      p.failures = { seq: e.seq, count };
+      if (count >= maxAttempts) {
+        o.log.error({ subscriber: p.sub.name, seq: e.seq.toString(), type: e.type, err: (err as Error).message }, "event skipped after every retry");
+        p.failures = undefined;
+        return true;
+      }
+      o.log.warn({ subscriber: p.sub.name, seq: e.seq.toString(), attempt: count, err: (err as Error).message }, "event delivery failed; will retry in order");
+      clearTimeout(p.retryTimer);
+      p.retryTimer = setTimeout(() => void run(p), retryBaseMs * 2 ** Math.min(count - 1, 6));
+      p.retryTimer.unref();
+      return false;
+    }
+  }
+
+  async function run(p: Pump): Promise<void> {
+    if (closed) return;
+    if (p.running) {
+      p.again = true;
+      return;
+    }
+    p.running = true;
+    try {
+      do {
+        p.again = false;
+        if (!(await claim(p))) return;
+        for (;;) {
+          const batch = await readEvents(o.sql, p.position, BATCH);
+          let stopped = false;
+          for (const e of batch) {
+            if (closed) return;
+            const wanted = !p.sub.types || p.sub.types.includes(e.type);
+            if (wanted && !(await deliver(p, e))) {
+              stopped = true;
+              break;
+            }
+            await advance(p, e.seq);
+          }
+          if (stopped || batch.length < BATCH) break;
+        }
+      } while (p.again && !closed);
+    } catch (err) {
+      o.log.warn({ subscriber: p.sub.name, err: (err as Error).message }, "event dispatch paused (database unavailable?)");
+    } finally {
+      p.running = false;
+    }
+  }
+
+  function startListening(): Promise<void> {
+    listening ??= (async () => {
+      if (!o.listen) return;
+      try {
+        unlisten = await o.listen(EVENTS_CHANNEL, pokeAll);
+      } catch (err) {
+        o.log.warn({ err: (err as Error).message }, "cannot LISTEN for events; polling only");
+      }
+    })();
+    return listening;
+  }
+
+  return {
+    async subscribe(sub) {
+      await startListening();
+      let position = 0n;
+      if (sub.durable) {
+        await o.sql(
+          `INSERT INTO "EventCursor" ("subscriber", "position", "updatedAt")
+           VALUES ($1, (SELECT coalesce(max("seq"), 0) FROM "DomainEvent"), clock_timestamp()) ON CONFLICT ("subscriber") DO NOTHING`,
+          [sub.name],
+        );
+      } else {
+        position = await headSeq(o.sql);
+      }
+      const p: Pump = { sub, position, running: false, again: false, failures: undefined, retryTimer: undefined };
+      pumps.add(p);
+      void run(p);
+      return async () => {
+        pumps.delete(p);
+        clearTimeout(p.retryTimer);
+        if (sub.durable) await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = $1 AND "leaseOwner" = $2`, [sub.name, owner]).catch(() => {});
+      };
+    },
+    poke: pokeAll,
+    async close() {
+      closed = true;
+      clearInterval(poll);
+      for (const p of pumps) clearTimeout(p.retryTimer);
+      const durable = [...pumps].filter((p) => p.sub.durable).map((p) => p.sub.name);
+      pumps.clear();
+      if (durable.length) await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = ANY($1) AND "leaseOwner" = $2`, [durable, owner]).catch(() => {});
+      await unlisten?.().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// The events others care about, written to the outbox in the same transaction as the change.
+export interface DomainEventPayloads {
+  "message.added": {
+    messageId: string;
+    conversationId: string;
+    contactId: string;
+    direction: "inbound" | "outbound";
+    channel: string;
+    author: string;
+    status: string;
+  };
+  "message.status": { messageId: string; conversationId: string; contactId: string; status: string; errorCode?: string | null };
+  "lead.updated": { leadId: string; conversationId: string | null; contactId: string; stage: string; change: "created" | "stage" | "details" };
+  "conversation.assigned": { conversationId: string; contactId: string; handledBy: "ai" | "human"; by: string };
+}
+
+export type DomainEventType = keyof DomainEventPayloads;
+
+export interface DomainEventInput<T extends DomainEventType = DomainEventType> {
+  businessId: string;
+  type: T;
+  /** ordering key: events about one subject (a conversation) are delivered in order */
+  subject: string;
+  payload: DomainEventPayloads[T];
+  at: Date;
+}
+
+/** An event as read back from the outbox. */
+export interface DomainEvent<T extends DomainEventType = DomainEventType> extends DomainEventInput<T> {
+  seq: bigint;
+}
+
+export function isEvent<T extends DomainEventType>(e: DomainEvent, type: T): e is DomainEvent<T> {
+  return e.type === type;
+}

@@ -1,0 +1,21 @@
+// A rolling 24-hour cap on proactive texts to one contact: a homeowner gets at most `cap` of them
+// in any 24 hours, however the sequences, reminders and campaigns that send them are timed.
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The earliest t >= at at which fewer than `cap` of `proactiveTimes` fall in (t - 24h, t]
+ * (times after t are not counted), or null when cap <= 0 (proactive texts are off).
+ */
+export function nextUnderCap(at: Date, proactiveTimes: Date[], cap: number): Date | null {
+  if (cap <= 0) return null;
+  const times = proactiveTimes.map((d) => d.getTime());
+  const countAt = (t: number) => times.filter((x) => x > t - DAY_MS && x <= t).length;
+  if (countAt(at.getTime()) < cap) return at;
+  // The count only drops when a time leaves the window, i.e. at some x + 24h; the last of those
+  // has every time behind it, so the loop always returns.
+  const exits = times.map((x) => x + DAY_MS).filter((t) => t > at.getTime());
+  for (const t of [...new Set(exits)].sort((a, b) => a - b)) {
+    if (countAt(t) < cap) return new Date(t);
+  }
+  throw new Error("nextUnderCap: unreachable"); // the last exit has a count of 0
+}

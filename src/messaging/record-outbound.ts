@@ -1,0 +1,85 @@
+// Writes one outbound message row — and its `message.added` event, and the conversation's
+// bookkeeping — in ONE statement: the speed-to-lead paths pay a single round trip. The contact's
+// opt-out is read in the same statement, so a STOP that lands a moment earlier always wins.
+import { newId } from "../lib/new-id.ts";
+
+export interface OutboundRow {
+  businessId: string;
+  conversationId: string;
+  contactId: string;
+  channel: "sms" | "mms" | "webchat";
+  author: string;
+  body: string;
+  media: { url: string }[] | undefined;
+  /** queued | scheduled | blocked (an opted-out phone recipient becomes blocked regardless) */
+  status: "queued" | "scheduled" | "blocked";
+  holdReason: string | null;
+  sendAt: Date | null;
+  segments: number | null;
+  encoding: string | null;
+  from: string | null;
+  to: string | null;
+  purpose: string;
+  kind: "reply" | "proactive";
+  consentScope: "transactional" | "marketing";
+  dedupeKey: string | null;
+  at: Date;
+  /** once per contact per window (missed-call text-back): claims Contact.lastTextBackAt when it is older than this */
+  oncePerContactSince?: Date | undefined;
+}
+
+export interface RecordedRow extends Record<string, unknown> {
+  id: string;
+  status: string;
+}
+
+/** SQL text and $n values, to run on the pool (fast path) or inside a Prisma transaction. */
+export function recordOutboundSql(r: OutboundRow): { text: string; values: unknown[] } {
+  const v: unknown[] = [];
+  const p = (x: unknown) => {
+    v.push(x instanceof Date ? x.toISOString() : x); // ISO (UTC) strings: right whatever the session's zone
+    return `$${v.length}`;
+  };
+  const at = p(r.at);
+  const phone = r.channel !== "webchat";
+  // the contact row the message hangs on: claimed (text-back window) or just read
+  const source = r.oncePerContactSince
+    ? `claim AS (
+        UPDATE "Contact" SET "lastTextBackAt" = ${at}
+        WHERE "id" = ${p(r.contactId)} AND "businessId" = ${p(r.businessId)} AND "optedOutAt" IS NULL
+          AND ("lastTextBackAt" IS NULL OR "lastTextBackAt" <= ${p(r.oncePerContactSince)})
+          AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "dedupeKey" = ${p(r.dedupeKey)})
+        RETURNING "id", "optedOutAt"
+      ),`
+    : `claim AS (SELECT "id", "optedOutAt" FROM "Contact" WHERE "id" = ${p(r.contactId)} AND "businessId" = ${p(r.businessId)}),`;
+  const blocked = phone ? `c."optedOutAt" IS NOT NULL` : "false";
+  const text = `WITH ${source}
+    ins AS (
+      INSERT INTO "Message" ("id", "businessId", "conversationId", "contactId", "direction", "channel", "author", "body", "media",
+        "status", "errorCode", "holdReason", "sendAt", "segments", "encoding", "fromNumber", "toNumber", "purpose", "kind",
+        "consentScope", "dedupeKey", "createdAt", "updatedAt")
+      SELECT ${p(newId())}, ${p(r.businessId)}, ${p(r.conversationId)}, c."id", 'outbound', ${p(r.channel)}, ${p(r.author)}, ${p(r.body)},
+        ${p(r.media ? JSON.stringify(r.media) : null)}::jsonb,
+        CASE WHEN ${blocked} THEN 'blocked' ELSE ${p(r.status)} END,
+        CASE WHEN ${blocked} THEN 'opted-out' WHEN ${p(r.status)} = 'blocked' THEN ${p(r.holdReason)} ELSE NULL END,
+        CASE WHEN ${blocked} THEN 'opted-out' ELSE ${p(r.holdReason)} END,
+        CASE WHEN ${blocked} THEN NULL ELSE ${p(r.sendAt)}::timestamp END,
+        ${p(r.segments)}::int, ${p(r.encoding)}, ${p(r.from)}, ${p(r.to)}, ${p(r.purpose)}, ${p(r.kind)}, ${p(r.consentScope)}, ${p(r.dedupeKey)},
+        ${at}, ${at}
+      FROM claim c
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING "id", "status", "conversationId", "contactId", "channel", "author", "businessId"
+    ),
+    ev AS (
+      INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
+      SELECT "businessId", 'message.added', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
+        'contactId', "contactId", 'direction', 'outbound', 'channel', "channel", 'author', "author", 'status', "status"), ${at}
+      FROM ins
+    ),
+    conv AS (
+      UPDATE "Conversation" SET "lastMessageAt" = GREATEST("lastMessageAt", ${at}::timestamp), "updatedAt" = ${at}
+      FROM ins WHERE "Conversation"."id" = ins."conversationId"
+    )
+    SELECT "id", "status" FROM ins`;
+  return { text, values: v };
+}
