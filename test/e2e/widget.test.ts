@@ -2,7 +2,7 @@
 // talking to a real Leadline (Postgres, Redis, queue worker); Twilio faked with msw.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { useMsw } from "../helpers/use-msw.ts";

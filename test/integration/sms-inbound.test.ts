@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { useMsw } from "../helpers/use-msw.ts";
-import { ACME_NUMBER, CALLER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 import { settle, waitFor } from "../helpers/wait-for.ts";
 
 const twilio = createTwilioFake();

@@ -1,7 +1,6 @@
 // Lead forms: a website (or Zapier) form, and Google Ads lead form extensions. Verify, record once
 // by the provider's id, answer with the lead id; the worker does the rest (and texts at once).
 import express, { Router, type Request, type Response } from "express";
-import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";

@@ -7,9 +7,9 @@ const TWILIO_API = "https://api.twilio.com";
 function rebasingClient(baseUrl: string, timeoutMs: number): twilio.RequestClient {
   const base = baseUrl.replace(/\/+$/, "");
   class RebasingRequestClient extends twilio.RequestClient {
-    override request<T>(opts: Parameters<twilio.RequestClient["request"]>[0]) {
+    override request<_T>(opts: Parameters<twilio.RequestClient["request"]>[0]) {
       const uri = opts.uri.startsWith(TWILIO_API) ? base + opts.uri.slice(TWILIO_API.length) : opts.uri;
-      return super.request({ ...opts, uri, timeout: timeoutMs }) as never; // the generic T is only a label
+      return super.request({ ...opts, uri, timeout: timeoutMs }) as never; // the generic _T is only a label
     }
   }
   return new RebasingRequestClient({ timeout: timeoutMs, keepAlive: true });
