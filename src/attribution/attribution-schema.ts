@@ -4,10 +4,7 @@ const ZShort = z.string().trim().max(300).optional();
 
 /** What a browser or form tells us about where a lead came from. */
 export const ZAttribution = z.object({
-  utm: z
-    .object({ source: ZShort, medium: ZShort, campaign: ZShort, term: ZShort, content: ZShort })
-    .partial()
-    .optional(),
+  utm: z.object({ source: ZShort, medium: ZShort, campaign: ZShort, term: ZShort, content: ZShort }).partial().optional(),
   gclid: ZShort,
   fbclid: ZShort,
   msclkid: ZShort,

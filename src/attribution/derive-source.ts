@@ -20,7 +20,9 @@ export function deriveSource(input: { explicit?: string | undefined; attribution
   const utm = a.utm?.source?.toLowerCase();
   if (utm) {
     const medium = a.utm?.medium?.toLowerCase();
-    return medium && /^(cpc|ppc|paid|paidsearch|paid-search|paid_social|paidsocial)$/.test(medium) ? `${utm}-${medium === "cpc" || medium === "ppc" ? "ads" : medium}` : utm;
+    return medium && /^(cpc|ppc|paid|paidsearch|paid-search|paid_social|paidsocial)$/.test(medium)
+      ? `${utm}-${medium === "cpc" || medium === "ppc" ? "ads" : medium}`
+      : utm;
   }
   if (a.gclid) return "google-ads";
   if (a.fbclid) return "facebook-ads";

@@ -48,7 +48,8 @@ export interface StartOptions {
 export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise<Leadline> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, serve: true });
-  if (db.kind === "pglite") log.info({ dataDir: env.DATA_DIR }, "no DATABASE_URL: using embedded PGlite (the CLI reaches it through a loopback port while this runs)");
+  if (db.kind === "pglite")
+    log.info({ dataDir: env.DATA_DIR }, "no DATABASE_URL: using embedded PGlite (the CLI reaches it through a loopback port while this runs)");
   if (env.MIGRATE_ON_START && db.kind !== "pglite-remote") {
     const applied = await db.migrate();
     if (applied.length) log.info({ applied }, "migrations applied");
@@ -60,7 +61,8 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       ? createTwilioProvider({ accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, baseUrl: env.TWILIO_API_BASE_URL })
       : createConsoleProvider(log));
   if (provider.name === "console") log.info("no Twilio credentials: texts go to the console provider (logged here, marked sent)");
-  if (!env.TWILIO_AUTH_TOKEN) log.warn(`no TWILIO_AUTH_TOKEN: webhooks are checked against the development token "${DEV_TWILIO_TOKEN}"; set the real one before pointing Twilio here`);
+  if (!env.TWILIO_AUTH_TOKEN)
+    log.warn(`no TWILIO_AUTH_TOKEN: webhooks are checked against the development token "${DEV_TWILIO_TOKEN}"; set the real one before pointing Twilio here`);
 
   const clock = opts.clock ?? systemClock;
   const events: EventDispatcher = createEventDispatcher({ sql: db.sql, log, ...(db.listen ? { listen: db.listen } : {}) });

@@ -31,7 +31,10 @@ export async function processInboundEvent(ctx: Ctx, eventId: string): Promise<"p
     });
     throw e;
   }
-  await ctx.prisma.inboundEvent.updateMany({ where: { id: eventId, status: "pending" }, data: { status: "processed", processedAt: ctx.clock.now(), error: null } });
+  await ctx.prisma.inboundEvent.updateMany({
+    where: { id: eventId, status: "pending" },
+    data: { status: "processed", processedAt: ctx.clock.now(), error: null },
+  });
   return "processed";
 }
 

@@ -29,7 +29,9 @@ async function post(t: SimTarget, path: string, params: Record<string, string>):
 export async function simulateMissedCall(t: SimTarget, from: string, to: string, out: (s: string) => void): Promise<void> {
   const call = { CallSid: sid("CA"), AccountSid: t.accountSid, From: from, To: to, CallStatus: "ringing", Direction: "inbound", ApiVersion: "2010-04-01" };
   out(`voice → ${await post(t, "/webhooks/twilio/voice", call)}`);
-  out(`dial-status → ${await post(t, "/webhooks/twilio/voice/dial-status", { ...call, CallStatus: "in-progress", DialCallStatus: "no-answer", DialCallSid: sid("CA") })}`);
+  out(
+    `dial-status → ${await post(t, "/webhooks/twilio/voice/dial-status", { ...call, CallStatus: "in-progress", DialCallStatus: "no-answer", DialCallSid: sid("CA") })}`,
+  );
   out(`missed call ${call.CallSid} posted; the text-back shows in the server log (console provider)`);
 }
 

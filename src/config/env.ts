@@ -8,17 +8,39 @@ const ZOptionalString = z
 
 export const ZEnv = z
   .object({
-    PORT: z.coerce.number({ error: "must be a port number (0-65535)" }).int("must be a port number (0-65535)").min(0, "must be a port number (0-65535)").max(65535, "must be a port number (0-65535)").default(3000),
+    PORT: z.coerce
+      .number({ error: "must be a port number (0-65535)" })
+      .int("must be a port number (0-65535)")
+      .min(0, "must be a port number (0-65535)")
+      .max(65535, "must be a port number (0-65535)")
+      .default(3000),
     PUBLIC_BASE_URL: ZOptionalString.pipe(z.url({ message: "must be a URL like https://leads.example.com" }).optional()),
     DATABASE_URL: ZOptionalString.pipe(
-      z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+        .optional(),
     ),
     DATA_DIR: z.string().default("data"),
-    MIGRATE_ON_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
+    MIGRATE_ON_START: z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((v) => v === "true"),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .default("redis://127.0.0.1:6379"),
     /** BullMQ key prefix; tests and side-by-side deployments give each run its own */
-    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("leadline"),
-    TWILIO_ACCOUNT_SID: ZOptionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits").optional()),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only")
+      .default("leadline"),
+    TWILIO_ACCOUNT_SID: ZOptionalString.pipe(
+      z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits")
+        .optional(),
+    ),
     TWILIO_AUTH_TOKEN: ZOptionalString,
     TWILIO_API_BASE_URL: z.url({ message: "must be a URL" }).default("https://api.twilio.com"),
     OPENAI_API_KEY: ZOptionalString,

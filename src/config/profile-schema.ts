@@ -38,10 +38,7 @@ export const ZProfile = z.object({
     }),
   forwardTo: z.array(ZE164).default([]),
   ringSeconds: z.number().int().min(5).max(60).default(20),
-  hours: z
-    .object({ mon: ZDay, tue: ZDay, wed: ZDay, thu: ZDay, fri: ZDay, sat: ZDay, sun: ZDay })
-    .partial()
-    .default({}),
+  hours: z.object({ mon: ZDay, tue: ZDay, wed: ZDay, thu: ZDay, fri: ZDay, sat: ZDay, sun: ZDay }).partial().default({}),
   voice: z
     .object({
       /** ring forwardTo phones outside business hours too (default: straight to voicemail + text-back) */
@@ -62,7 +59,11 @@ export const ZProfile = z.object({
       z.object({
         key: z.string().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and dashes only"),
         name: z.string().min(1),
-        durationMinutes: z.number().int().min(15).max(24 * 60),
+        durationMinutes: z
+          .number()
+          .int()
+          .min(15)
+          .max(24 * 60),
         price: z.object({ from: z.number().min(0), to: z.number().min(0).optional() }).optional(),
       }),
     )
@@ -72,12 +73,8 @@ export const ZProfile = z.object({
   slack: z.object({ channel: z.string().min(1) }).optional(),
   ai: z.object({ enabled: z.boolean().default(true), persona: z.string().optional(), model: z.string().optional() }).optional(),
   forms: z.object({ token: z.string().min(8, "must be at least 8 characters").optional(), googleKey: z.string().min(1).optional() }).optional(),
-  meta: z
-    .object({ pageId: z.string(), pageAccessToken: z.string(), appSecret: z.string(), verifyToken: z.string() })
-    .optional(),
-  webchat: z
-    .object({ allowedOrigins: z.array(z.url()).default([]), greeting: z.string().max(300).optional() })
-    .optional(),
+  meta: z.object({ pageId: z.string(), pageAccessToken: z.string(), appSecret: z.string(), verifyToken: z.string() }).optional(),
+  webchat: z.object({ allowedOrigins: z.array(z.url()).default([]), greeting: z.string().max(300).optional() }).optional(),
   compliance: z
     .object({
       /** proactive messages only inside this window, in the recipient's local time */
@@ -85,7 +82,12 @@ export const ZProfile = z.object({
       /** proactive messages per contact in any 24 hours (0 = none) */
       maxProactivePerDay: z.number().int().min(0).default(3),
       /** an answer to the homeowner's message within this many minutes is a reply (never held by quiet hours) */
-      replyWindowMinutes: z.number().int().min(1).max(24 * 60).default(60),
+      replyWindowMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(60),
     })
     .default({ quietHours: { start: "08:00", end: "21:00" }, maxProactivePerDay: 3, replyWindowMinutes: 60 }),
   messaging: z.object({ mps: z.number().min(0.1).max(500).default(1) }).default({ mps: 1 }),
@@ -93,7 +95,12 @@ export const ZProfile = z.object({
     .object({
       enabled: z.boolean().default(true),
       template: z.string().min(1).max(640).optional(),
-      windowMinutes: z.number().int().min(0).max(24 * 60).default(30),
+      windowMinutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 60)
+        .default(30),
     })
     .default({ enabled: true, windowMinutes: 30 }),
   /** overrides for prompts/templates/*.txt */

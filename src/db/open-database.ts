@@ -120,7 +120,7 @@ async function openPglite(dataDir: string, infoPath: string, serve: boolean): Pr
   return {
     prisma,
     kind: "pglite",
-    sql: async <R,>(text: string, values: unknown[]) => (await lite.query<R>(text, values as never[])).rows,
+    sql: async <R>(text: string, values: unknown[]) => (await lite.query<R>(text, values as never[])).rows,
     migrate: () => applyMigrations(adapter, { schema: SCHEMA, migrations: MIGRATIONS }),
     ping: async () => {
       await lite.query("SELECT 1");

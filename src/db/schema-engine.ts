@@ -89,11 +89,7 @@ async function openEngine(schemaPath: string, factory: SqlMigrationAwareDriverAd
   const { SchemaEngine } = bg as unknown as {
     SchemaEngine: { new: (...a: unknown[]) => Promise<SchemaEngineHandle> };
   };
-  const engine = await SchemaEngine.new(
-    { datamodels: [[schemaPath, content]] },
-    log,
-    bindMigrationAwareSqlAdapterFactory(wholeScripts(factory)),
-  );
+  const engine = await SchemaEngine.new({ datamodels: [[schemaPath, content]] }, log, bindMigrationAwareSqlAdapterFactory(wholeScripts(factory)));
   return { engine, content };
 }
 

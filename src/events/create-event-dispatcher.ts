@@ -174,7 +174,8 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       return async () => {
         pumps.delete(p);
         clearTimeout(p.retryTimer);
-        if (sub.durable) await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = $1 AND "leaseOwner" = $2`, [sub.name, owner]).catch(() => {});
+        if (sub.durable)
+          await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = $1 AND "leaseOwner" = $2`, [sub.name, owner]).catch(() => {});
       };
     },
     poke: pokeAll,
@@ -184,7 +185,8 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       for (const p of pumps) clearTimeout(p.retryTimer);
       const durable = [...pumps].filter((p) => p.sub.durable).map((p) => p.sub.name);
       pumps.clear();
-      if (durable.length) await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = ANY($1) AND "leaseOwner" = $2`, [durable, owner]).catch(() => {});
+      if (durable.length)
+        await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = ANY($1) AND "leaseOwner" = $2`, [durable, owner]).catch(() => {});
       await unlisten?.().catch(() => {});
     },
   };

@@ -31,7 +31,11 @@ export function adminRoutes(ctx: Ctx): Router {
       include: {
         contact: { select: { id: true, name: true, phone: true, email: true, optedOutAt: true } },
         leads: { orderBy: { createdAt: "asc" }, take: 1, select: { id: true, stage: true, source: true, needsAttention: true } },
-        messages: { orderBy: { createdAt: "desc" }, take: 1, select: { id: true, direction: true, channel: true, author: true, body: true, status: true, createdAt: true } },
+        messages: {
+          orderBy: { createdAt: "desc" },
+          take: 1,
+          select: { id: true, direction: true, channel: true, author: true, body: true, status: true, createdAt: true },
+        },
       },
     });
     const channels = await ctx.prisma.message.groupBy({
@@ -42,7 +46,10 @@ export function adminRoutes(ctx: Ctx): Router {
       conversations: rows.map((c) => ({
         id: c.id,
         contact: { id: c.contact.id, name: c.contact.name, phone: c.contact.phone, email: c.contact.email, optedOut: c.contact.optedOutAt !== null },
-        channels: channels.filter((x) => x.conversationId === c.id).map((x) => x.channel).sort(),
+        channels: channels
+          .filter((x) => x.conversationId === c.id)
+          .map((x) => x.channel)
+          .sort(),
         status: c.status,
         handledBy: c.handledBy,
         lead: c.leads[0] ? { id: c.leads[0].id, stage: c.leads[0].stage, source: c.leads[0].source, needsAttention: c.leads[0].needsAttention } : null,
@@ -101,7 +108,16 @@ export function adminRoutes(ctx: Ctx): Router {
             needsAttention: lead.needsAttention,
             details: lead.details ?? {},
             answers: lead.answers ?? {},
-            touches: lead.touches.map((x) => ({ channel: x.channel, source: x.source, utmSource: x.utmSource, utmCampaign: x.utmCampaign, gclid: x.gclid, fbclid: x.fbclid, landingPage: x.landingPage, at: x.createdAt })),
+            touches: lead.touches.map((x) => ({
+              channel: x.channel,
+              source: x.source,
+              utmSource: x.utmSource,
+              utmCampaign: x.utmCampaign,
+              gclid: x.gclid,
+              fbclid: x.fbclid,
+              landingPage: x.landingPage,
+              at: x.createdAt,
+            })),
             firstResponseAt: lead.firstResponseAt,
             createdAt: lead.createdAt,
           }
@@ -120,7 +136,15 @@ export function adminRoutes(ctx: Ctx): Router {
         purpose: m.purpose,
         createdAt: m.createdAt,
       })),
-      calls: c.calls.map((k) => ({ id: k.id, callSid: k.callSid, status: k.status, missedReason: k.missedReason, recordingUrl: k.recordingUrl, transcription: k.transcription, createdAt: k.createdAt })),
+      calls: c.calls.map((k) => ({
+        id: k.id,
+        callSid: k.callSid,
+        status: k.status,
+        missedReason: k.missedReason,
+        recordingUrl: k.recordingUrl,
+        transcription: k.transcription,
+        createdAt: k.createdAt,
+      })),
       appointments: [],
     });
   });

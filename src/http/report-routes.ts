@@ -33,7 +33,12 @@ export function reportRoutes(ctx: Ctx): Router {
     });
     const calls = await ctx.prisma.call.findMany({ where: { businessId: business.id, createdAt: range, status: "missed" }, select: { callSid: true } });
     const textedBack = await ctx.prisma.message.count({
-      where: { businessId: business.id, purpose: "textback", dedupeKey: { in: calls.map((c) => `textback-${c.callSid}`) }, status: { in: ["accepted", "sent", "delivered", "read"] } },
+      where: {
+        businessId: business.id,
+        purpose: "textback",
+        dedupeKey: { in: calls.map((c) => `textback-${c.callSid}`) },
+        status: { in: ["accepted", "sent", "delivered", "read"] },
+      },
     });
     const { overall, bySource } = summarizeFirstResponses(leads);
     res.json({
@@ -41,7 +46,12 @@ export function reportRoutes(ctx: Ctx): Router {
       timezone: zone,
       from: from.toISODate(),
       to: to.toISODate(),
-      speedToLead: { leads: overall.leads, responded: overall.responded, medianSeconds: overall.medianFirstResponseSeconds, p90Seconds: overall.p90FirstResponseSeconds },
+      speedToLead: {
+        leads: overall.leads,
+        responded: overall.responded,
+        medianSeconds: overall.medianFirstResponseSeconds,
+        p90Seconds: overall.p90FirstResponseSeconds,
+      },
       missedCalls: { missed: calls.length, textedBack },
       bySource: bySource.map((s) => ({ ...s, revenue: 0 })),
       reviews: { requested: 0, clicked: 0 },

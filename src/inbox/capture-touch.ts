@@ -47,7 +47,11 @@ async function captureInTx(prisma: Db, t: TouchInput): Promise<{ leadId: string;
   // A reply can beat the lead row when two events for one homeowner race: count it anyway.
   const answered = existing
     ? null
-    : await prisma.message.findFirst({ where: { contactId: t.contactId, direction: "outbound", sentAt: { not: null } }, orderBy: { sentAt: "asc" }, select: { sentAt: true } });
+    : await prisma.message.findFirst({
+        where: { contactId: t.contactId, direction: "outbound", sentAt: { not: null } },
+        orderBy: { sentAt: "asc" },
+        select: { sentAt: true },
+      });
   const lead =
     existing ??
     (await prisma.lead.create({
@@ -77,7 +81,9 @@ async function captureInTx(prisma: Db, t: TouchInput): Promise<{ leadId: string;
       },
     });
   }
-  await prisma.touch.create({ data: { businessId: t.businessId, contactId: t.contactId, leadId: lead.id, channel: t.channel, source: t.source, ...fields, createdAt: t.at } });
+  await prisma.touch.create({
+    data: { businessId: t.businessId, contactId: t.contactId, leadId: lead.id, channel: t.channel, source: t.source, ...fields, createdAt: t.at },
+  });
   if (!existing || t.needsAttention || t.details) {
     await emitEvent(prisma, {
       businessId: t.businessId,

@@ -2,7 +2,13 @@ import type { Prisma } from "../db/open-database.ts";
 import { isUniqueViolation } from "../db/map-db-error.ts";
 
 /** The business's contact for a phone number, created if new; race-safe (unique per business). */
-export async function findOrCreateContact(prisma: Prisma, businessId: string, phone: string, at: Date, extra: { zip?: string | undefined; name?: string | undefined } = {}) {
+export async function findOrCreateContact(
+  prisma: Prisma,
+  businessId: string,
+  phone: string,
+  at: Date,
+  extra: { zip?: string | undefined; name?: string | undefined } = {},
+) {
   const existing = await prisma.contact.findUnique({ where: { businessId_phone: { businessId, phone } } });
   if (existing) return { contact: existing, created: false };
   try {

@@ -19,7 +19,10 @@ export async function mergeContacts(tx: Tx, businessId: string, fromId: string, 
     await tx.chatSession.updateMany(move);
     await tx.conversation.update({ where: { id: fromOpen.id }, data: { status: "merged" } });
     const last = [fromOpen.lastMessageAt, intoOpen.lastMessageAt].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
-    await tx.conversation.update({ where: { id: intoOpen.id }, data: { lastMessageAt: last ?? null, acknowledgedAt: intoOpen.acknowledgedAt ?? fromOpen.acknowledgedAt } });
+    await tx.conversation.update({
+      where: { id: intoOpen.id },
+      data: { lastMessageAt: last ?? null, acknowledgedAt: intoOpen.acknowledgedAt ?? fromOpen.acknowledgedAt },
+    });
   }
   const byContact = { where: { contactId: fromId }, data: { contactId: intoId } };
   await tx.conversation.updateMany(byContact);
@@ -35,7 +38,10 @@ export async function mergeContacts(tx: Tx, businessId: string, fromId: string, 
   const leads = await tx.lead.findMany({ where: { contactId: intoId }, orderBy: { createdAt: "asc" } });
   const [kept, ...others] = leads;
   if (kept && others.length) {
-    const firstResponse = leads.map((l) => l.firstResponseAt).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
+    const firstResponse = leads
+      .map((l) => l.firstResponseAt)
+      .filter((d): d is Date => d !== null)
+      .sort((a, b) => a.getTime() - b.getTime())[0];
     await tx.touch.updateMany({ where: { leadId: { in: others.map((l) => l.id) } }, data: { leadId: kept.id } });
     await tx.lead.deleteMany({ where: { id: { in: others.map((l) => l.id) } } });
     await tx.lead.update({

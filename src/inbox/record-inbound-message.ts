@@ -76,7 +76,15 @@ async function recordInTx(tx: Tx, i: InboundMessageInput): Promise<InboundMessag
     type: "message.added",
     subject: conversation.id,
     at: i.at,
-    payload: { messageId: id, conversationId: conversation.id, contactId: contact.id, direction: "inbound", channel: i.channel, author: "contact", status: "received" },
+    payload: {
+      messageId: id,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      direction: "inbound",
+      channel: i.channel,
+      author: "contact",
+      status: "received",
+    },
   });
   return { messageId: id, created: true, contact, conversation: updated, opened };
 }

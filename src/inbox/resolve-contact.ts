@@ -22,11 +22,16 @@ export async function resolveContact(prisma: Prisma, facts: ContactFacts, at: Da
   // unique (businessId, phone) index settles races; only an email-only twin needs the locked path.
   if (f.phone) {
     const byPhone = await prisma.contact.findUnique({ where: { businessId_phone: { businessId: f.businessId, phone: f.phone } } });
-    const emailTwin = f.email && !byPhone?.email ? await prisma.contact.findFirst({ where: { businessId: f.businessId, email: f.email, phone: null }, select: { id: true } }) : null;
+    const emailTwin =
+      f.email && !byPhone?.email
+        ? await prisma.contact.findFirst({ where: { businessId: f.businessId, email: f.email, phone: null }, select: { id: true } })
+        : null;
     if (byPhone && !emailTwin) return fillMissing(prisma, byPhone, f);
     if (!byPhone && !emailTwin) {
       try {
-        return await prisma.contact.create({ data: { businessId: f.businessId, phone: f.phone, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null, createdAt: at } });
+        return await prisma.contact.create({
+          data: { businessId: f.businessId, phone: f.phone, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null, createdAt: at },
+        });
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
         const winner = await prisma.contact.findUniqueOrThrow({ where: { businessId_phone: { businessId: f.businessId, phone: f.phone } } });
@@ -65,7 +70,9 @@ export async function resolveContactTx(tx: Tx, facts: ContactFacts, at: Date) {
     await mergeContacts(tx, f.businessId, byEmail.id, byPhone.id);
   }
   if (!contact) {
-    return tx.contact.create({ data: { businessId: f.businessId, phone: f.phone ?? null, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null, createdAt: at } });
+    return tx.contact.create({
+      data: { businessId: f.businessId, phone: f.phone ?? null, email: f.email ?? null, name: f.name ?? null, zip: f.zip ?? null, createdAt: at },
+    });
   }
   return fillMissing(tx, contact, f);
 }

@@ -50,12 +50,10 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
   const flushInbound = () => {
     const jobs = batch;
     batch = [];
-    byName.inbound
-      .addBulk(jobs.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: jobOpts("inbound", j.eventId) })))
-      .then(
-        () => jobs.forEach((j) => j.done()),
-        (e: Error) => jobs.forEach((j) => j.done(e)),
-      );
+    byName.inbound.addBulk(jobs.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: jobOpts("inbound", j.eventId) }))).then(
+      () => jobs.forEach((j) => j.done()),
+      (e: Error) => jobs.forEach((j) => j.done(e)),
+    );
   };
   return {
     prefix,

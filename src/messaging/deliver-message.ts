@@ -42,13 +42,29 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   if (msg.kind === "proactive" && business) {
     // Time has passed since the row was written (a retry, a Redis outage): quiet hours again.
     const verdict = evaluateSendPolicy({
-      ...(await gatherPolicyFacts(ctx.prisma, { ...msg, channel: "sms", kind: "proactive", scope: msg.consentScope as "transactional" | "marketing", to: msg.toNumber ?? "", at, profile: business.profile, excludeMessageId: msg.id })),
+      ...(await gatherPolicyFacts(ctx.prisma, {
+        ...msg,
+        channel: "sms",
+        kind: "proactive",
+        scope: msg.consentScope as "transactional" | "marketing",
+        to: msg.toNumber ?? "",
+        at,
+        profile: business.profile,
+        excludeMessageId: msg.id,
+      })),
       proactiveTimes: [], // the cap was reserved when the row was written
     });
     if (verdict.action !== "send") {
       const until = verdict.action === "defer" ? verdict.until : null;
       const to = until ? "scheduled" : "blocked";
-      await setMessageStatus(ctx.sql, { messageId, to, from: ["queued"], sendAt: until, holdReason: verdict.action === "defer" ? verdict.reasons.join(",") : verdict.reason, at });
+      await setMessageStatus(ctx.sql, {
+        messageId,
+        to,
+        from: ["queued"],
+        sendAt: until,
+        holdReason: verdict.action === "defer" ? verdict.reasons.join(",") : verdict.reason,
+        at,
+      });
       ctx.metrics.sends.inc({ status: to });
       return { kind: "done", status: to };
     }

@@ -30,7 +30,10 @@ export interface FactsInput {
 }
 
 export async function gatherPolicyFacts(db: Tx | Prisma, f: FactsInput): Promise<PolicyFacts> {
-  const contact = await db.contact.findFirstOrThrow({ where: { id: f.contactId, businessId: f.businessId }, select: { optedOutAt: true, zip: true, phone: true } });
+  const contact = await db.contact.findFirstOrThrow({
+    where: { id: f.contactId, businessId: f.businessId },
+    select: { optedOutAt: true, zip: true, phone: true },
+  });
   const marketing =
     f.scope === "marketing"
       ? await db.consent.findFirst({ where: { businessId: f.businessId, contactId: f.contactId, scope: "marketing", revokedAt: null }, select: { id: true } })

@@ -6,7 +6,12 @@ import { ProviderError } from "./providers/sms-provider.ts";
 import { recordOptOut } from "./record-opt-out.ts";
 import { setMessageStatus } from "./set-message-status.ts";
 
-export async function handleSendFailure(ctx: Ctx, msg: { id: string; businessId: string; contactId: string }, e: unknown, lastAttempt: boolean): Promise<DeliverOutcome> {
+export async function handleSendFailure(
+  ctx: Ctx,
+  msg: { id: string; businessId: string; contactId: string },
+  e: unknown,
+  lastAttempt: boolean,
+): Promise<DeliverOutcome> {
   const err = e instanceof ProviderError ? e : undefined;
   const error = e as Error;
   const at = ctx.clock.now();
@@ -24,7 +29,15 @@ export async function handleSendFailure(ctx: Ctx, msg: { id: string; businessId:
   if (err && !err.retryable) return fail(code ?? "rejected");
   // 429, 5xx, timeout, or our own bug: put it back for the next attempt.
   if (lastAttempt) return fail(code ?? "retries-exhausted");
-  await setMessageStatus(ctx.sql, { messageId: msg.id, to: "queued", from: ["sending"], errorCode: code ?? "network", errorMessage: error.message.slice(0, 500), at, emit: false });
+  await setMessageStatus(ctx.sql, {
+    messageId: msg.id,
+    to: "queued",
+    from: ["sending"],
+    errorCode: code ?? "network",
+    errorMessage: error.message.slice(0, 500),
+    at,
+    emit: false,
+  });
   ctx.metrics.sends.inc({ status: "retried" });
   return { kind: "retry", error };
 }

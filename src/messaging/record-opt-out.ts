@@ -15,7 +15,9 @@ export async function recordOptOut(ctx: Pick<Ctx, "prisma" | "clock">, c: OptCha
   const now = ctx.clock.now();
   await withTransaction(ctx.prisma, async (tx) => {
     await tx.contact.updateMany({ where: { id: c.contactId, businessId: c.businessId, optedOutAt: null }, data: { optedOutAt: now } });
-    await tx.optOutEvent.create({ data: { businessId: c.businessId, contactId: c.contactId, action: "opt-out", reason: c.reason, text: c.text ?? null, createdAt: now } });
+    await tx.optOutEvent.create({
+      data: { businessId: c.businessId, contactId: c.contactId, action: "opt-out", reason: c.reason, text: c.text ?? null, createdAt: now },
+    });
     await tx.consent.updateMany({ where: { contactId: c.contactId, businessId: c.businessId, revokedAt: null }, data: { revokedAt: now } });
     // web chat replies do not reach a phone: they still go
     await tx.$executeRaw`
@@ -35,7 +37,9 @@ export async function recordOptIn(ctx: Pick<Ctx, "prisma" | "clock">, c: OptChan
   const now = ctx.clock.now();
   await withTransaction(ctx.prisma, async (tx) => {
     await tx.contact.updateMany({ where: { id: c.contactId, businessId: c.businessId }, data: { optedOutAt: null } });
-    await tx.optOutEvent.create({ data: { businessId: c.businessId, contactId: c.contactId, action: "opt-in", reason: c.reason, text: c.text ?? null, createdAt: now } });
+    await tx.optOutEvent.create({
+      data: { businessId: c.businessId, contactId: c.contactId, action: "opt-in", reason: c.reason, text: c.text ?? null, createdAt: now },
+    });
     await tx.consent.create({
       data: { businessId: c.businessId, contactId: c.contactId, scope: "transactional", basis: "keyword", wording: c.text ?? null, grantedAt: now },
     });

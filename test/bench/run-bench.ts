@@ -35,7 +35,14 @@ async function admin(sql: string) {
 function signedBodies(n: number): { body: string; signature: string }[] {
   const path = "/webhooks/twilio/sms";
   return Array.from({ length: n }, (_, i) => {
-    const params = { AccountSid: ACCOUNT_SID, MessageSid: "SM" + randomBytes(16).toString("hex"), From: `+1212555${String(i % 10000).padStart(4, "0")}`, To: NUMBER, Body: "bench", NumMedia: "0" };
+    const params = {
+      AccountSid: ACCOUNT_SID,
+      MessageSid: "SM" + randomBytes(16).toString("hex"),
+      From: `+1212555${String(i % 10000).padStart(4, "0")}`,
+      To: NUMBER,
+      Body: "bench",
+      NumMedia: "0",
+    };
     return { body: new URLSearchParams(params).toString(), signature: twilio.getExpectedTwilioSignature(TOKEN, PUBLIC + path, params) };
   });
 }
@@ -90,7 +97,9 @@ async function main() {
   const db = await openDatabase({ url: databaseUrl, poolSize: 1 });
   await applyBusinessProfile(
     db.prisma,
-    parseProfile(`slug: bench\nname: Bench Plumbing\ntimezone: America/New_York\nphoneNumbers: ["${NUMBER}"]\nforwardTo: ["+15555550199"]\nhours: { mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"] }\nmessaging: { mps: 200 }\nforms: { token: ${FORM_TOKEN} }\n`),
+    parseProfile(
+      `slug: bench\nname: Bench Plumbing\ntimezone: America/New_York\nphoneNumbers: ["${NUMBER}"]\nforwardTo: ["+15555550199"]\nhours: { mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"] }\nmessaging: { mps: 200 }\nforms: { token: ${FORM_TOKEN} }\n`,
+    ),
   );
   await db.close();
   const fake = await startLoopbackTwilio();
@@ -142,7 +151,10 @@ async function main() {
       const calls = Array.from({ length: 50 }, (_, k) => callParams({ from: `+1646${round}55${String(k).padStart(4, "0")}`, to: NUMBER }));
       await Promise.all(calls.map((c) => post("/webhooks/twilio/voice", c)));
       // the phones ring for a while before Twilio reports the dial status: let the call events land
-      await waitForCalls(databaseUrl, calls.map((c) => c.CallSid!));
+      await waitForCalls(
+        databaseUrl,
+        calls.map((c) => c.CallSid!),
+      );
       const sentAt = new Map<string, number>();
       await Promise.all(
         calls.map(async (c) => {
@@ -152,10 +164,11 @@ async function main() {
       );
       const until = Date.now() + 30_000;
       while (calls.some((c) => !fake.requests.some((r) => r.to === c.From)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      if (round === 1) for (const c of calls) {
-        const r = fake.requests.find((x) => x.to === c.From);
-        if (r) latencies.push(r.at - sentAt.get(c.From!)!);
-      }
+      if (round === 1)
+        for (const c of calls) {
+          const r = fake.requests.find((x) => x.to === c.From);
+          if (r) latencies.push(r.at - sentAt.get(c.From!)!);
+        }
     }
     latencies.sort((a, b) => a - b);
     emit("missed_call.textback_p50_ms", pct(latencies, 50), "ms", { calls: latencies.length });
@@ -172,17 +185,25 @@ async function main() {
           const res = await fetch(`${all.url}/webhooks/forms/bench`, {
             method: "POST",
             headers: { "content-type": "application/json", "x-leadline-token": FORM_TOKEN },
-            body: JSON.stringify({ name: `Bench Lead ${k}`, phone, email: `lead${round}${k}@example.com`, message: "Leaking pipe", utm_source: "google", utm_medium: "cpc" }),
+            body: JSON.stringify({
+              name: `Bench Lead ${k}`,
+              phone,
+              email: `lead${round}${k}@example.com`,
+              message: "Leaking pipe",
+              utm_source: "google",
+              utm_medium: "cpc",
+            }),
           });
           if (res.status !== 202) throw new Error(`form webhook answered ${res.status}`);
         }),
       );
       const until = Date.now() + 30_000;
       while (phones.some((p) => !fake.requests.some((r) => r.to === p)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      if (round === 1) for (const p of phones) {
-        const r = fake.requests.find((x) => x.to === p);
-        if (r) formLatencies.push(r.at - postedAt.get(p)!);
-      }
+      if (round === 1)
+        for (const p of phones) {
+          const r = fake.requests.find((x) => x.to === p);
+          if (r) formLatencies.push(r.at - postedAt.get(p)!);
+        }
     }
     await all.stop();
     formLatencies.sort((a, b) => a - b);

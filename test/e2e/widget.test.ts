@@ -51,7 +51,16 @@ beforeAll(async () => {
   await t.apply(acmeProfile({ webchat: { allowedOrigins: [pageOrigin], greeting: GREETING } }));
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 });
 afterAll(async () => {
@@ -137,7 +146,11 @@ describe("web chat widget in a real browser", () => {
 
     // one session, with the landing page's attribution
     expect(a.sessionPosts).toHaveLength(1);
-    expect(a.sessionPosts[0]).toMatchObject({ landingPage: `${pageOrigin}/?utm_source=google&utm_campaign=spring&gclid=gc-123`, utm: { source: "google", campaign: "spring" }, gclid: "gc-123" });
+    expect(a.sessionPosts[0]).toMatchObject({
+      landingPage: `${pageOrigin}/?utm_source=google&utm_campaign=spring&gclid=gc-123`,
+      utm: { source: "google", campaign: "spring" },
+      gclid: "gc-123",
+    });
     expect(await sessionCount()).toBe(before + 1);
     const stored = JSON.parse((await page.evaluate((k) => localStorage.getItem(k), `leadline:${SLUG}`)) ?? "null");
     expect(stored).toMatchObject({ sessionId: expect.any(String), token: expect.any(String), greeting: GREETING, businessName: "Acme Plumbing" });
@@ -218,9 +231,7 @@ it('(d) "Text me instead": consent required, then a text goes to the number give
     const sms = await waitFor(() => twilio.sent.find((m) => m.To === phone), "SMS to the visitor");
     expect(sms.From).toBe("+15555550100");
     const consentRow = await t.ctx.prisma.consent.findFirstOrThrow({ where: { contact: { phone } } });
-    expect(consentRow.wording).toBe(
-      "I agree to receive text messages from Acme Plumbing about my request. Msg & data rates may apply. Reply STOP to opt out.",
-    );
+    expect(consentRow.wording).toBe("I agree to receive text messages from Acme Plumbing about my request. Msg & data rates may apply. Reply STOP to opt out.");
     expect(errors).toEqual([]);
   } finally {
     await context.close();
@@ -247,7 +258,11 @@ it("(e) on a 390px-wide phone the panel is full screen", async () => {
 // Needs the 401/404 answers of the session routes to carry CORS headers (otherwise the browser
 // hides the status from the widget and it cannot tell a refused session from a network error).
 it("(f) a stored session the server refuses is dropped and replaced by a new one", async () => {
-  const res = await fetch(`${t.url}/api/chat/${SLUG}/sessions`, { method: "POST", headers: { origin: pageOrigin, "content-type": "application/json" }, body: "{}" });
+  const res = await fetch(`${t.url}/api/chat/${SLUG}/sessions`, {
+    method: "POST",
+    headers: { origin: pageOrigin, "content-type": "application/json" },
+    body: "{}",
+  });
   expect(res.status).toBe(201);
   const real = (await res.json()) as { sessionId: string };
   const stale = { sessionId: real.sessionId, token: "not-the-token", greeting: "Old greeting", businessName: "Acme Plumbing" };

@@ -25,7 +25,15 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 interface ListBody {
-  conversations: { id: string; contact: { name: string | null; phone: string }; channels: string[]; status: string; handledBy: string; lead: { stage: string; source: string }; lastMessage: { body: string } }[];
+  conversations: {
+    id: string;
+    contact: { name: string | null; phone: string };
+    channels: string[];
+    status: string;
+    handledBy: string;
+    lead: { stage: string; source: string };
+    lastMessage: { body: string };
+  }[];
 }
 
 describe("admin API", () => {
@@ -50,7 +58,12 @@ describe("admin API", () => {
     const list = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as ListBody;
     const id = list.conversations.find((x) => x.contact.phone === from)!.id;
     const res = await t.admin(`/api/admin/conversations/${id}`);
-    const body = (await res.json()) as { contact: { phone: string }; lead: { source: string; utm: object; touches: { channel: string; source: string }[] }; messages: { direction: string; author: string; body: string; status: string; channel: string }[]; appointments: unknown[] };
+    const body = (await res.json()) as {
+      contact: { phone: string };
+      lead: { source: string; utm: object; touches: { channel: string; source: string }[] };
+      messages: { direction: string; author: string; body: string; status: string; channel: string }[];
+      appointments: unknown[];
+    };
     expect(body.contact.phone).toBe(from);
     expect(body.lead.source).toBe("google-lsa");
     expect(body.lead.touches).toEqual([expect.objectContaining({ channel: "call", source: "google-lsa" })]);

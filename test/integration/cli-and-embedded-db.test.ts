@@ -11,7 +11,16 @@ import { deleteRedisPrefix, REDIS_URL } from "../helpers/test-leadline.ts";
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "leadline-cli-"));
 const prefix = `llcli${randomBytes(3).toString("hex")}`;
-const baseEnv = { ...process.env, DATA_DIR: join(dir, "data"), REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "info", DATABASE_URL: "", TWILIO_ACCOUNT_SID: "", TWILIO_AUTH_TOKEN: "" };
+const baseEnv = {
+  ...process.env,
+  DATA_DIR: join(dir, "data"),
+  REDIS_URL,
+  QUEUE_PREFIX: prefix,
+  LOG_LEVEL: "info",
+  DATABASE_URL: "",
+  TWILIO_ACCOUNT_SID: "",
+  TWILIO_AUTH_TOKEN: "",
+};
 
 function cli(...args: string[]) {
   return run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { env: baseEnv, timeout: 60_000 }).then(
@@ -20,7 +29,8 @@ function cli(...args: string[]) {
   );
 }
 
-const profile = (slug: string, number: string) => `slug: ${slug}\nname: ${slug} co\ntimezone: America/Chicago\nphoneNumbers: ["${number}"]\nforwardTo: ["+15555550199"]\n`;
+const profile = (slug: string, number: string) =>
+  `slug: ${slug}\nname: ${slug} co\ntimezone: America/Chicago\nphoneNumbers: ["${number}"]\nforwardTo: ["+15555550199"]\n`;
 
 let server: ChildProcess | undefined;
 let serverLog = "";
@@ -78,7 +88,9 @@ describe("the CLI on the embedded database", () => {
 });
 
 it("a bad environment value stops start-up with one clear line", async () => {
-  const r = await run(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...baseEnv, PORT: "eighty" }, timeout: 30_000 }).catch((e: { code: number; stderr: string }) => e);
+  const r = await run(process.execPath, ["--import", "tsx", "src/main.ts"], { env: { ...baseEnv, PORT: "eighty" }, timeout: 30_000 }).catch(
+    (e: { code: number; stderr: string }) => e,
+  );
   expect((r as { code: number }).code).toBe(1);
   expect((r as { stderr: string }).stderr.trim()).toBe("Invalid environment: PORT must be a port number (0-65535)");
 });

@@ -136,7 +136,11 @@ describe.each(backends)("%s", (_label, open) => {
       await caught(b.prisma.$queryRawUnsafe(`${overlap} RETURNING id`)),
       await caught(b.prisma.$transaction((tx) => tx.$executeRawUnsafe(overlap))),
     ]) {
-      expect(e).toMatchObject({ name: "PrismaClientKnownRequestError", code: "P2010", meta: { driverAdapterError: { cause: { originalCode: "23P01", kind: "postgres" } } } });
+      expect(e).toMatchObject({
+        name: "PrismaClientKnownRequestError",
+        code: "P2010",
+        meta: { driverAdapterError: { cause: { originalCode: "23P01", kind: "postgres" } } },
+      });
       const m = mapDbError(e);
       expect(m).toBeInstanceOf(ExclusionViolation);
       expect(m?.cause).toBe(e);

@@ -30,8 +30,13 @@ const nextPhone = () => `+1917555${String(1000 + ++n).padStart(4, "0")}`;
 function postForm(body: string, headers: Record<string, string>) {
   return fetch(`${t.url}/webhooks/forms/acme-plumbing`, { method: "POST", headers, body });
 }
-const postJson = (obj: object, headers: Record<string, string> = { "x-leadline-token": TOKEN }) => postForm(JSON.stringify(obj), { "content-type": "application/json", ...headers });
-const leadRow = (leadId: string) => waitFor(() => t.ctx.prisma.lead.findUnique({ where: { id: leadId }, include: { contact: { include: { consents: true } }, touches: true } }), `lead ${leadId}`);
+const postJson = (obj: object, headers: Record<string, string> = { "x-leadline-token": TOKEN }) =>
+  postForm(JSON.stringify(obj), { "content-type": "application/json", ...headers });
+const leadRow = (leadId: string) =>
+  waitFor(
+    () => t.ctx.prisma.lead.findUnique({ where: { id: leadId }, include: { contact: { include: { consents: true } }, touches: true } }),
+    `lead ${leadId}`,
+  );
 
 describe("website forms", () => {
   it("a JSON lead with a phone is texted at once, attributed, with the request as consent basis", async () => {
@@ -61,7 +66,15 @@ describe("website forms", () => {
     // the text goes first; the consent record and timeline follow it
     await waitFor(async () => (await t.ctx.prisma.consent.count({ where: { contact: { phone } } })) === 1, "consent recorded");
     const lead = await leadRow(leadId);
-    expect(lead).toMatchObject({ channel: "form", source: "google-ads", utmSource: "google", utmCampaign: "winter", gclid: "Cj0KCQ", needsAttention: false, isTest: false });
+    expect(lead).toMatchObject({
+      channel: "form",
+      source: "google-ads",
+      utmSource: "google",
+      utmCampaign: "winter",
+      gclid: "Cj0KCQ",
+      needsAttention: false,
+      isTest: false,
+    });
     expect(lead.details).toMatchObject({ service: "water-heater", message: "Water heater leaking", fields: { how_did_you_hear: "neighbor" } });
     expect(lead.contact).toMatchObject({ name: "Maria Lopez", phone, email: "maria@example.com", zip: "10001" });
     expect(lead.contact.consents.map((c) => c.basis)).toEqual(["form"]);
@@ -121,7 +134,9 @@ describe("website forms", () => {
     await settle();
     expect(twilio.attempts).toHaveLength(0);
     const inList = async () => {
-      const list = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as { conversations: { contact: { email: string }; lastMessage: { body: string } }[] };
+      const list = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as {
+        conversations: { contact: { email: string }; lastMessage: { body: string } }[];
+      };
       return list.conversations.find((c) => c.contact.email === "nophone@example.com")?.lastMessage.body;
     };
     expect(await waitFor(inList, "the form on the office's list")).toBe("Web form: Call me maybe");
@@ -148,7 +163,8 @@ describe("Google Ads lead forms", () => {
     is_test: false,
     ...over,
   });
-  const post = (body: object) => fetch(`${t.url}/webhooks/forms/acme-plumbing/google-ads`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const post = (body: object) =>
+    fetch(`${t.url}/webhooks/forms/acme-plumbing/google-ads`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
   it("stores Google's payload once, attributes it to google-ads, and texts the lead", async () => {
     const g = googleLead();
@@ -159,7 +175,15 @@ describe("Google Ads lead forms", () => {
     expect(((await (await post(g)).json()) as { leadId: string }).leadId).toBe(leadId);
     await waitFor(() => twilio.sent.some((m) => m.To === phone), "text");
     const lead = await leadRow(leadId);
-    expect(lead).toMatchObject({ channel: "google-ads", source: "google-ads", externalId: g.lead_id, gclid: "EAIaIQobChMI", formId: "40000000000", campaignId: "12345678901", isTest: false });
+    expect(lead).toMatchObject({
+      channel: "google-ads",
+      source: "google-ads",
+      externalId: g.lead_id,
+      gclid: "EAIaIQobChMI",
+      formId: "40000000000",
+      campaignId: "12345678901",
+      isTest: false,
+    });
     expect(lead.details).toMatchObject({ fields: { "What service do you need?": "Drain cleaning" } });
     await settle();
     expect(twilio.sent.filter((m) => m.To === phone)).toHaveLength(1);
@@ -193,23 +217,40 @@ describe("Meta lead ads", () => {
 
   it("fetches the lead from the Graph API with the page token (retrying a Graph outage) and texts it", async () => {
     const phone = nextPhone();
-    graph.addLead("900001", { full_name: "Lee Kim", phone_number: phone, email: "lee@example.com", zip_code: "10003", "what_do_you_need_help_with?": "No hot water" });
+    graph.addLead("900001", {
+      full_name: "Lee Kim",
+      phone_number: phone,
+      email: "lee@example.com",
+      zip_code: "10003",
+      "what_do_you_need_help_with?": "No hot water",
+    });
     graph.failNext(1);
     const raw = JSON.stringify(leadgenWebhook({ pageId: META.pageId, leadgenId: "900001" }));
-    const res = await fetch(`${t.url}/webhooks/facebook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, raw) }, body: raw });
+    const res = await fetch(`${t.url}/webhooks/facebook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, raw) },
+      body: raw,
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("EVENT_RECEIVED");
     await waitFor(() => twilio.sent.some((m) => m.To === phone), "text after the Graph retry");
     expect(graph.calls.filter((c) => c.leadgenId === "900001").length).toBe(2);
     expect(graph.calls[0]!.token).toBe(META.pageAccessToken);
-    const lead = await waitFor(() => t.ctx.prisma.lead.findFirst({ where: { externalId: "900001" }, include: { contact: true } }), "lead row (written after the text)");
+    const lead = await waitFor(
+      () => t.ctx.prisma.lead.findFirst({ where: { externalId: "900001" }, include: { contact: true } }),
+      "lead row (written after the text)",
+    );
     expect(lead).toMatchObject({ channel: "meta", source: "facebook-ads", formId: "7000000000001", adId: "6000000000001" });
     expect(lead.contact).toMatchObject({ name: "Lee Kim", email: "lee@example.com", zip: "10003" });
   });
 
   it("a bad X-Hub-Signature-256 is a 403 and nothing is stored", async () => {
     const raw = JSON.stringify(leadgenWebhook({ pageId: META.pageId, leadgenId: "900002" }));
-    const res = await fetch(`${t.url}/webhooks/facebook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signMeta("not-the-secret", raw) }, body: raw });
+    const res = await fetch(`${t.url}/webhooks/facebook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": signMeta("not-the-secret", raw) },
+      body: raw,
+    });
     expect(res.status).toBe(403);
     expect(await t.ctx.prisma.inboundEvent.count({ where: { provider: "meta" } })).toBe(1);
   });
@@ -217,18 +258,53 @@ describe("Meta lead ads", () => {
 
 describe("doors that lead nowhere", () => {
   it.each([
-    ["a form for an unknown business", () => fetch(`${t.url}/webhooks/forms/nobody-here`, { method: "POST", headers: { "content-type": "application/json", "x-leadline-token": TOKEN }, body: '{"name":"x","phone":"2125550100"}' }), 404],
-    ["a Google lead without lead_id", () => fetch(`${t.url}/webhooks/forms/acme-plumbing/google-ads`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ google_key: GOOGLE_KEY, user_column_data: [] }) }), 400],
-    ["Meta malformed JSON", () => fetch(`${t.url}/webhooks/facebook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, "{no") }, body: "{no" }), 400],
+    [
+      "a form for an unknown business",
+      () =>
+        fetch(`${t.url}/webhooks/forms/nobody-here`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-leadline-token": TOKEN },
+          body: '{"name":"x","phone":"2125550100"}',
+        }),
+      404,
+    ],
+    [
+      "a Google lead without lead_id",
+      () =>
+        fetch(`${t.url}/webhooks/forms/acme-plumbing/google-ads`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ google_key: GOOGLE_KEY, user_column_data: [] }),
+        }),
+      400,
+    ],
+    [
+      "Meta malformed JSON",
+      () =>
+        fetch(`${t.url}/webhooks/facebook`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, "{no") },
+          body: "{no",
+        }),
+      400,
+    ],
     [
       "Meta for a page no business owns, correctly signed with our secret",
       () => {
         const raw = JSON.stringify(leadgenWebhook({ pageId: "999999", leadgenId: "900099" }));
-        return fetch(`${t.url}/webhooks/facebook`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, raw) }, body: raw });
+        return fetch(`${t.url}/webhooks/facebook`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(META.appSecret, raw) },
+          body: raw,
+        });
       },
       403,
     ],
-    ["a chat session for a business without web chat", () => fetch(`${t.url}/api/chat/nobody-here/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }), 404],
+    [
+      "a chat session for a business without web chat",
+      () => fetch(`${t.url}/api/chat/nobody-here/sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
+      404,
+    ],
   ])("%s is refused with a one-line reason and stores nothing", async (_, act, status) => {
     const before = await t.ctx.prisma.inboundEvent.count();
     const res = await act();
@@ -241,12 +317,30 @@ describe("doors that lead nowhere", () => {
 describe("one contact, many doors", () => {
   it("a homeowner who chats, then fills a form, then calls is one contact with one timeline", async () => {
     const phone = nextPhone();
-    const session = (await (await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, { method: "POST", headers: { "content-type": "application/json", origin: ORIGIN }, body: "{}" })).json()) as { sessionId: string; token: string };
+    const session = (await (
+      await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, { method: "POST", headers: { "content-type": "application/json", origin: ORIGIN }, body: "{}" })
+    ).json()) as { sessionId: string; token: string };
     const auth = { "content-type": "application/json", authorization: `Bearer ${session.token}`, origin: ORIGIN };
-    await fetch(`${t.url}/api/chat/sessions/${session.sessionId}/messages`, { method: "POST", headers: auth, body: JSON.stringify({ text: "Do you fix sump pumps?", clientId: "m1" }) });
-    await waitFor(async () => (await t.ctx.prisma.message.count({ where: { conversation: { chatSessions: { some: { id: session.sessionId } } }, author: "template" } })) === 1, "chat ack");
+    await fetch(`${t.url}/api/chat/sessions/${session.sessionId}/messages`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ text: "Do you fix sump pumps?", clientId: "m1" }),
+    });
+    await waitFor(
+      async () =>
+        (await t.ctx.prisma.message.count({ where: { conversation: { chatSessions: { some: { id: session.sessionId } } }, author: "template" } })) === 1,
+      "chat ack",
+    );
     const consentText = "I agree to receive text messages from Acme Plumbing about my request. Reply STOP to opt out.";
-    expect((await fetch(`${t.url}/api/chat/sessions/${session.sessionId}/sms`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Chris Park", phone, consent: true, consentText }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${t.url}/api/chat/sessions/${session.sessionId}/sms`, {
+          method: "POST",
+          headers: auth,
+          body: JSON.stringify({ name: "Chris Park", phone, consent: true, consentText }),
+        })
+      ).status,
+    ).toBe(200);
     // the form and the call race each other
     const call = callParams({ from: phone, to: ACME_NUMBER });
     await Promise.all([postJson({ name: "Chris Park", phone, email: "chris@example.com", message: "Sump pump died" }), t.post("/webhooks/twilio/voice", call)]);
@@ -269,7 +363,10 @@ describe("reports", () => {
   it("shows leads and first-response times by source for a date range", async () => {
     const res = await t.admin(`/api/admin/businesses/acme-plumbing/reports?from=2026-01-01&to=2030-12-31`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { speedToLead: { leads: number; medianSeconds: number }; bySource: { source: string; leads: number; responded: number; medianFirstResponseSeconds: number | null }[] };
+    const body = (await res.json()) as {
+      speedToLead: { leads: number; medianSeconds: number };
+      bySource: { source: string; leads: number; responded: number; medianFirstResponseSeconds: number | null }[];
+    };
     const google = body.bySource.find((s) => s.source === "google-ads")!;
     expect(google.leads).toBeGreaterThanOrEqual(2); // the JSON form with gclid and the Google lead form (the test lead is excluded)
     expect(google.responded).toBe(google.leads);

@@ -47,7 +47,11 @@ describe("incoming call", () => {
     expect(xml).toContain(`<Dial action="https://leadline.test/webhooks/twilio/voice/dial-status"`);
     expect(xml).toContain('timeout="20"');
     expect(xml).toContain('answerOnBridge="true"');
-    expect(xml).toMatch(new RegExp(`<Number url="https://leadline.test/webhooks/twilio/voice/screen\\?parent=CA[0-9a-f]{32}&amp;b=acme-plumbing" method="POST">\\${ACME_FORWARD}</Number>`));
+    expect(xml).toMatch(
+      new RegExp(
+        `<Number url="https://leadline.test/webhooks/twilio/voice/screen\\?parent=CA[0-9a-f]{32}&amp;b=acme-plumbing" method="POST">\\${ACME_FORWARD}</Number>`,
+      ),
+    );
     await waitFor(async () => (await t.ctx.prisma.call.count({ where: { fromNumber: from } })) === 1, "call row");
     await settle();
     expect(textsTo(from)).toHaveLength(0);
@@ -57,12 +61,22 @@ describe("incoming call", () => {
     const { call, xml: dialXml } = await ring(nextCaller());
     // Twilio requests the <Number url> exactly as given in the TwiML
     const screenPath = /<Number url="https:\/\/leadline\.test([^"]+)"/.exec(dialXml)![1]!.replace(/&amp;/g, "&");
-    const screen = await t.post(screenPath, { CallSid: sid("CA"), AccountSid: call.AccountSid!, From: call.From!, To: ACME_FORWARD, ParentCallSid: call.CallSid! });
+    const screen = await t.post(screenPath, {
+      CallSid: sid("CA"),
+      AccountSid: call.AccountSid!,
+      From: call.From!,
+      To: ACME_FORWARD,
+      ParentCallSid: call.CallSid!,
+    });
     const xml = await screen.text();
     expect(xml).toContain("Call for Acme Plumbing. Press any key to answer.");
     expect(xml).toContain(`<Gather numDigits="1" timeout="6" action="https://leadline.test/webhooks/twilio/voice/screen/accept?parent=${call.CallSid}"`);
     expect(xml).toContain("<Hangup/>");
-    const accept = await t.post(`/webhooks/twilio/voice/screen/accept?parent=${call.CallSid}`, { CallSid: sid("CA"), AccountSid: call.AccountSid!, Digits: "1" });
+    const accept = await t.post(`/webhooks/twilio/voice/screen/accept?parent=${call.CallSid}`, {
+      CallSid: sid("CA"),
+      AccountSid: call.AccountSid!,
+      Digits: "1",
+    });
     expect(accept.status).toBe(200);
     const { xml: after } = await endDial(call, "completed");
     expect(after).toContain("<Hangup/>");
@@ -75,7 +89,7 @@ describe("incoming call", () => {
     const from = nextCaller();
     const { call } = await ring(from);
     const { xml } = await endDial(call, status);
-    if (status !== "canceled") expect(xml).toContain("<Record action=\"https://leadline.test/webhooks/twilio/voice/recording\"");
+    if (status !== "canceled") expect(xml).toContain('<Record action="https://leadline.test/webhooks/twilio/voice/recording"');
     await waitFor(() => textsTo(from).length === 1, "text-back");
     const [text] = textsTo(from);
     expect(text!.From).toBe(ACME_NUMBER);

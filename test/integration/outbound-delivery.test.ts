@@ -29,7 +29,9 @@ const nextPhone = () => `+1718555${String(1000 + ++n).padStart(4, "0")}`;
 async function contactWithConversation() {
   const phone = nextPhone();
   const contact = await t.ctx.prisma.contact.create({ data: { businessId, phone, createdAt: t.clock.now() } });
-  const conversation = await t.ctx.prisma.conversation.create({ data: { businessId, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: t.clock.now() } });
+  const conversation = await t.ctx.prisma.conversation.create({
+    data: { businessId, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: t.clock.now() },
+  });
   return { phone, contact, conversation };
 }
 
@@ -78,7 +80,17 @@ describe("the one door out", () => {
   it("a dedupe key makes the same logical send one message", async () => {
     const a = await send("once", "dedupe-test-1");
     const again = await sendMessage(t.ctx, {
-      businessId, conversationId: a.conversation.id, contactId: a.contact.id, to: a.phone, from: ACME_NUMBER, body: "once", author: "human", purpose: "reply", kind: "reply", replyToAt: t.clock.now(), dedupeKey: "dedupe-test-1",
+      businessId,
+      conversationId: a.conversation.id,
+      contactId: a.contact.id,
+      to: a.phone,
+      from: ACME_NUMBER,
+      body: "once",
+      author: "human",
+      purpose: "reply",
+      kind: "reply",
+      replyToAt: t.clock.now(),
+      dedupeKey: "dedupe-test-1",
     });
     expect(again).toEqual({ id: a.msg.id, status: expect.any(String), created: false });
     await statusIs(a.msg.id, "accepted");
@@ -116,7 +128,18 @@ describe("the one door out", () => {
     const c = await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } });
     expect(c.optedOutAt).not.toBeNull();
     expect(await t.ctx.prisma.optOutEvent.count({ where: { contactId: contact.id, reason: "carrier-21610" } })).toBe(1);
-    const later = await sendMessage(t.ctx, { businessId, conversationId: conversation.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hello?", author: "human", purpose: "reply", kind: "reply", replyToAt: t.clock.now() });
+    const later = await sendMessage(t.ctx, {
+      businessId,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      to: phone,
+      from: ACME_NUMBER,
+      body: "hello?",
+      author: "human",
+      purpose: "reply",
+      kind: "reply",
+      replyToAt: t.clock.now(),
+    });
     expect(later.status).toBe("blocked");
     await settle();
     expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(1);
@@ -125,7 +148,19 @@ describe("the one door out", () => {
   it("a crash between claiming and hearing back leaves it unknown, never resent", async () => {
     const { contact, conversation, phone } = await contactWithConversation();
     const m = await t.ctx.prisma.message.create({
-      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone, createdAt: t.clock.now() },
+      data: {
+        businessId,
+        conversationId: conversation.id,
+        contactId: contact.id,
+        direction: "outbound",
+        channel: "sms",
+        author: "human",
+        body: "x",
+        status: "sending",
+        fromNumber: ACME_NUMBER,
+        toNumber: phone,
+        createdAt: t.clock.now(),
+      },
     });
     const outcome = await deliverMessage(t.ctx, m.id, { lastAttempt: false });
     expect(outcome).toEqual({ kind: "done", status: "unknown" });
@@ -136,7 +171,19 @@ describe("the one door out", () => {
   it("the sweeper marks sends stuck in 'sending' as unknown", async () => {
     const { contact, conversation, phone } = await contactWithConversation();
     const m = await t.ctx.prisma.message.create({
-      data: { businessId, conversationId: conversation.id, contactId: contact.id, direction: "outbound", channel: "sms", author: "human", body: "x", status: "sending", fromNumber: ACME_NUMBER, toNumber: phone, createdAt: t.clock.now() },
+      data: {
+        businessId,
+        conversationId: conversation.id,
+        contactId: contact.id,
+        direction: "outbound",
+        channel: "sms",
+        author: "human",
+        body: "x",
+        status: "sending",
+        fromNumber: ACME_NUMBER,
+        toNumber: phone,
+        createdAt: t.clock.now(),
+      },
     });
     t.clock.set(new Date(Date.now() + 5 * 60_000).toISOString());
     try {
@@ -150,9 +197,15 @@ describe("the one door out", () => {
 
 describe("status callbacks", () => {
   async function callback(id: string, phone: string, sid: string, status: string, errorCode?: string) {
-    const res = await t.post(`/webhooks/twilio/status?m=${id}`, statusParams({ messageSid: sid, status, from: ACME_NUMBER, to: phone, ...(errorCode ? { errorCode } : {}) }));
+    const res = await t.post(
+      `/webhooks/twilio/status?m=${id}`,
+      statusParams({ messageSid: sid, status, from: ACME_NUMBER, to: phone, ...(errorCode ? { errorCode } : {}) }),
+    );
     expect(res.status).toBe(204);
-    await waitFor(async () => (await t.ctx.prisma.inboundEvent.findFirst({ where: { externalId: `status-${sid}-${status}` } }))?.status === "processed", `${status} processed`);
+    await waitFor(
+      async () => (await t.ctx.prisma.inboundEvent.findFirst({ where: { externalId: `status-${sid}-${status}` } }))?.status === "processed",
+      `${status} processed`,
+    );
   }
 
   it("statuses only move forward: a late 'sent' never undoes 'delivered'", async () => {
@@ -190,9 +243,14 @@ describe("status callbacks", () => {
   });
 
   it("a malformed status callback is a 400", async () => {
-    const res = await t.post("/webhooks/twilio/status?m=abc", statusParams({ messageSid: "SM" + "d".repeat(32), status: "delivered", from: ACME_NUMBER, to: "+12125550000" }));
+    const res = await t.post(
+      "/webhooks/twilio/status?m=abc",
+      statusParams({ messageSid: "SM" + "d".repeat(32), status: "delivered", from: ACME_NUMBER, to: "+12125550000" }),
+    );
     expect(res.status).toBe(400);
-    const bad = await t.post("/webhooks/twilio/status", { ...statusParams({ messageSid: "SM" + "d".repeat(32), status: "teleported", from: ACME_NUMBER, to: "+12125550000" }) });
+    const bad = await t.post("/webhooks/twilio/status", {
+      ...statusParams({ messageSid: "SM" + "d".repeat(32), status: "teleported", from: ACME_NUMBER, to: "+12125550000" }),
+    });
     expect(bad.status).toBe(400);
   });
 });
@@ -233,7 +291,18 @@ describe("Redis is the trigger, Postgres the truth", () => {
       const phone = nextPhone();
       const contact = await web.ctx.prisma.contact.create({ data: { businessId: bid, phone, createdAt: web.clock.now() } });
       const conv = await web.ctx.prisma.conversation.create({ data: { businessId: bid, contactId: contact.id, createdAt: web.clock.now() } });
-      const msg = await sendMessage(web.ctx, { businessId: bid, conversationId: conv.id, contactId: contact.id, to: phone, from: ACME_NUMBER, body: "hi", author: "human", purpose: "reply", kind: "reply", replyToAt: web.clock.now() });
+      const msg = await sendMessage(web.ctx, {
+        businessId: bid,
+        conversationId: conv.id,
+        contactId: contact.id,
+        to: phone,
+        from: ACME_NUMBER,
+        body: "hi",
+        author: "human",
+        purpose: "reply",
+        kind: "reply",
+        replyToAt: web.clock.now(),
+      });
       await deleteRedisPrefix(web.prefix);
       const worker = await startTestLeadline({ env: { ROLE: "worker" }, database: web.database, prefix: web.prefix });
       try {

@@ -122,7 +122,10 @@ describe("keywords and opt-out", () => {
   async function textAndWait(from: string, body: string) {
     const p = sms(from, body);
     await t.post("/webhooks/twilio/sms", p);
-    await waitFor(async () => (await t.ctx.prisma.inboundEvent.findFirst({ where: { externalId: p.MessageSid } }))?.status === "processed", `"${body}" processed`);
+    await waitFor(
+      async () => (await t.ctx.prisma.inboundEvent.findFirst({ where: { externalId: p.MessageSid } }))?.status === "processed",
+      `"${body}" processed`,
+    );
   }
   const contact = (phone: string) => t.ctx.prisma.contact.findFirstOrThrow({ where: { phone } });
 
@@ -191,12 +194,19 @@ describe("tenants", () => {
     await t.post("/webhooks/twilio/sms", sms(from, "acme please"));
     await t.post("/webhooks/twilio/sms", smsParams({ from, to: "+15555550200", body: "bravo please" }));
     await waitFor(() => twilio.sent.filter((m) => m.To === from).length === 2, "two acks");
-    expect(twilio.sent.filter((m) => m.To === from).map((m) => m.From).sort()).toEqual([ACME_NUMBER, "+15555550200"]);
+    expect(
+      twilio.sent
+        .filter((m) => m.To === from)
+        .map((m) => m.From)
+        .sort(),
+    ).toEqual([ACME_NUMBER, "+15555550200"]);
     const contacts = await t.ctx.prisma.contact.findMany({ where: { phone: from }, include: { business: true, messages: true } });
     expect(contacts).toHaveLength(2);
     for (const c of contacts) expect(c.messages.every((m) => m.businessId === c.businessId)).toBe(true);
 
-    const a = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as { conversations: { id: string; contact: { phone: string }; lastMessage: { body: string } }[] };
+    const a = (await (await t.admin("/api/admin/businesses/acme-plumbing/conversations")).json()) as {
+      conversations: { id: string; contact: { phone: string }; lastMessage: { body: string } }[];
+    };
     const b = (await (await t.admin("/api/admin/businesses/bravo-hvac/conversations")).json()) as typeof a;
     const aConv = a.conversations.filter((c) => c.contact.phone === from);
     const bConv = b.conversations.filter((c) => c.contact.phone === from);

@@ -25,7 +25,11 @@ interface Session {
 }
 
 async function newSession(body: object = {}, origin = ORIGIN): Promise<Session> {
-  const res = await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, { method: "POST", headers: { "content-type": "application/json", origin }, body: JSON.stringify(body) });
+  const res = await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(201);
   expect(res.headers.get("access-control-allow-origin")).toBe(origin);
   return (await res.json()) as Session;
@@ -40,7 +44,10 @@ const say = (s: Session, text: string, clientId?: string, token = s.token) =>
 /** reads SSE `message` events until `until` holds or the time runs out */
 async function readEvents(s: Session, until: (events: { id: string; author: string; text: string; clientId?: string }[]) => boolean, lastEventId?: string) {
   const ac = new AbortController();
-  const res = await fetch(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, { signal: ac.signal, headers: lastEventId ? { "last-event-id": lastEventId } : {} });
+  const res = await fetch(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, {
+    signal: ac.signal,
+    headers: lastEventId ? { "last-event-id": lastEventId } : {},
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
   const events: { id: string; author: string; text: string; clientId?: string }[] = [];
@@ -49,7 +56,10 @@ async function readEvents(s: Session, until: (events: { id: string; author: stri
   const deadline = Date.now() + 20_000;
   try {
     while (!until(events) && Date.now() < deadline) {
-      const { value, done } = await Promise.race([reader.read(), new Promise<{ value: undefined; done: boolean }>((r) => setTimeout(() => r({ value: undefined, done: false }), 500))]);
+      const { value, done } = await Promise.race([
+        reader.read(),
+        new Promise<{ value: undefined; done: boolean }>((r) => setTimeout(() => r({ value: undefined, done: false }), 500)),
+      ]);
       if (done) break;
       if (value) buf += new TextDecoder().decode(value);
       let i;
@@ -68,7 +78,10 @@ async function readEvents(s: Session, until: (events: { id: string; author: stri
 
 describe("web chat API", () => {
   it("a visitor chats and gets the acknowledgement on the event stream, once", async () => {
-    const s = await newSession({ landingPage: "https://acmeplumbing.example/drains?utm_source=google&utm_medium=cpc&utm_campaign=fall&gclid=abc123", referrer: "https://www.google.com/" });
+    const s = await newSession({
+      landingPage: "https://acmeplumbing.example/drains?utm_source=google&utm_medium=cpc&utm_campaign=fall&gclid=abc123",
+      referrer: "https://www.google.com/",
+    });
     expect(s.greeting).toBe("Hi! How can we help today?");
     expect(s.businessName).toBe("Acme Plumbing");
     const res = await say(s, "My drain is clogged", "c1");
@@ -80,7 +93,14 @@ describe("web chat API", () => {
     ]);
     expect(events[0]!.clientId).toBe("c1");
     const lead = await t.ctx.prisma.lead.findFirstOrThrow({ where: { contact: { chatSessions: { some: { id: s.sessionId } } } } });
-    expect(lead).toMatchObject({ channel: "webchat", source: "google-ads", utmSource: "google", utmCampaign: "fall", gclid: "abc123", referrer: "https://www.google.com/" });
+    expect(lead).toMatchObject({
+      channel: "webchat",
+      source: "google-ads",
+      utmSource: "google",
+      utmCampaign: "fall",
+      gclid: "abc123",
+      referrer: "https://www.google.com/",
+    });
     expect(lead.firstResponseAt).not.toBeNull();
     expect(twilio.attempts).toHaveLength(0); // a web chat reply is not an SMS
   });
@@ -106,11 +126,18 @@ describe("web chat API", () => {
 
   it("refuses an origin the business did not list, and stores nothing", async () => {
     const before = await t.ctx.prisma.chatSession.count();
-    const res = await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
+    const res = await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      body: "{}",
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
     expect(await t.ctx.prisma.chatSession.count()).toBe(before);
-    const pre = await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST" } });
+    const pre = await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, {
+      method: "OPTIONS",
+      headers: { origin: ORIGIN, "access-control-request-method": "POST" },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe(ORIGIN);
   });
@@ -119,8 +146,26 @@ describe("web chat API", () => {
     ["a wrong token", (s: Session) => say(s, "hi", undefined, "not-the-token"), 401],
     ["an empty message", (s: Session) => say(s, "   "), 400],
     ["a message over 1000 characters", (s: Session) => say(s, "x".repeat(1001)), 400],
-    ["malformed JSON", (s: Session) => fetch(`${t.url}/api/chat/sessions/${s.sessionId}/messages`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: "{nope" }), 400],
-    ["an oversized body", (s: Session) => fetch(`${t.url}/api/chat/sessions/${s.sessionId}/messages`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` }, body: JSON.stringify({ text: "a", pad: "x".repeat(20_000) }) }), 413],
+    [
+      "malformed JSON",
+      (s: Session) =>
+        fetch(`${t.url}/api/chat/sessions/${s.sessionId}/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` },
+          body: "{nope",
+        }),
+      400,
+    ],
+    [
+      "an oversized body",
+      (s: Session) =>
+        fetch(`${t.url}/api/chat/sessions/${s.sessionId}/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${s.token}` },
+          body: JSON.stringify({ text: "a", pad: "x".repeat(20_000) }),
+        }),
+      413,
+    ],
   ])("%s is refused (%#) and nothing is stored", async (_, act, status) => {
     const s = await newSession();
     const res = await act(s);
@@ -147,7 +192,12 @@ describe("web chat API", () => {
     const s = await newSession();
     await say(s, "can you text me?", "h1");
     await readEvents(s, (e) => e.some((x) => x.author === "template"));
-    const post = (body: object) => fetch(`${t.url}/api/chat/sessions/${s.sessionId}/sms`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${s.token}`, origin: ORIGIN }, body: JSON.stringify(body) });
+    const post = (body: object) =>
+      fetch(`${t.url}/api/chat/sessions/${s.sessionId}/sms`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${s.token}`, origin: ORIGIN },
+        body: JSON.stringify(body),
+      });
     const wording = "I agree to receive text messages from Acme Plumbing about my request. Msg & data rates may apply. Reply STOP to opt out.";
     expect((await post({ name: "Dana Smith", phone, consent: false, consentText: wording })).status).toBe(400);
     expect((await post({ name: "Dana Smith", phone: "12", consent: true, consentText: wording })).status).toBe(400);
@@ -155,7 +205,10 @@ describe("web chat API", () => {
     expect(ok.status).toBe(200);
     await waitFor(() => twilio.sent.some((m) => m.To === phone), "hand-off text");
     expect(twilio.sent.find((m) => m.To === phone)!.Body).toMatch(/^Hi Dana, this is Acme Plumbing/);
-    const contacts = await t.ctx.prisma.contact.findMany({ where: { phone }, include: { consents: true, conversations: { where: { status: "open" }, include: { messages: { orderBy: { createdAt: "asc" } } } } } });
+    const contacts = await t.ctx.prisma.contact.findMany({
+      where: { phone },
+      include: { consents: true, conversations: { where: { status: "open" }, include: { messages: { orderBy: { createdAt: "asc" } } } } },
+    });
     expect(contacts).toHaveLength(1);
     expect(contacts[0]!.name).toBe("Dana Smith");
     expect(contacts[0]!.consents.find((c) => c.basis === "webchat")?.wording).toBe(wording);

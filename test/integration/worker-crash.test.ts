@@ -65,13 +65,21 @@ it("kill -9 while the text-back is at Twilio: the call is recorded, the text is 
     lockDurationMs: 1000,
   });
   try {
-    const msg = await waitFor(async () => {
-      const m = await worker.ctx.prisma.message.findFirst({ where: { toNumber: from, purpose: "textback" } });
-      return m?.status === "unknown" ? m : undefined;
-    }, "stalled send marked unknown", 20_000);
+    const msg = await waitFor(
+      async () => {
+        const m = await worker.ctx.prisma.message.findFirst({ where: { toNumber: from, purpose: "textback" } });
+        return m?.status === "unknown" ? m : undefined;
+      },
+      "stalled send marked unknown",
+      20_000,
+    );
     expect(msg.errorCode).toBe("outcome-unknown");
     // the re-run of the dial-status event finishes its bookkeeping after handing the send over
-    await waitFor(async () => (await worker.ctx.prisma.inboundEvent.findFirstOrThrow({ where: { externalId: `dial-${call.CallSid}` } })).status === "processed", "event processed", 20_000);
+    await waitFor(
+      async () => (await worker.ctx.prisma.inboundEvent.findFirstOrThrow({ where: { externalId: `dial-${call.CallSid}` } })).status === "processed",
+      "event processed",
+      20_000,
+    );
     expect((await worker.ctx.prisma.call.findUniqueOrThrow({ where: { callSid: call.CallSid! } })).status).toBe("missed");
     expect(fake.requests.filter((r) => r.to === from)).toHaveLength(1);
   } finally {
@@ -89,7 +97,12 @@ it("kill -9 before an event is processed: the next worker processes it, once", a
   child.kill("SIGKILL"); // dies as soon as it is up, maybe mid-job
   await new Promise((r) => child!.once("exit", r));
   child = undefined;
-  const worker = await startTestLeadline({ env: { ROLE: "worker", TWILIO_API_BASE_URL: fake.url }, database: web.database, prefix: web.prefix, lockDurationMs: 1000 });
+  const worker = await startTestLeadline({
+    env: { ROLE: "worker", TWILIO_API_BASE_URL: fake.url },
+    database: web.database,
+    prefix: web.prefix,
+    lockDurationMs: 1000,
+  });
   try {
     await waitFor(() => fake.requests.some((r) => r.to === from), "text-back", 20_000);
     await new Promise((r) => setTimeout(r, 1500)); // past one stall interval: a stalled duplicate would show now

@@ -32,12 +32,9 @@ describe("classifyKeyword: reserved single-word keywords", () => {
     expect(classifyKeyword(body)).toEqual({ action: "opt-out", kind: "keyword" });
   });
 
-  it.each([["START"], ["start"], ["Start!"], ["UNSTOP"], ["Unstop"], ["YES"], ["yes"], ["Yes!"]])(
-    "%j is a keyword opt-in",
-    (body) => {
-      expect(classifyKeyword(body)).toEqual({ action: "opt-in", kind: "keyword" });
-    },
-  );
+  it.each([["START"], ["start"], ["Start!"], ["UNSTOP"], ["Unstop"], ["YES"], ["yes"], ["Yes!"]])("%j is a keyword opt-in", (body) => {
+    expect(classifyKeyword(body)).toEqual({ action: "opt-in", kind: "keyword" });
+  });
 
   it.each([["HELP"], ["help!"], ["Help?"], ["INFO"], ["info"], ["Info?"]])("%j is a keyword help request", (body) => {
     expect(classifyKeyword(body)).toEqual({ action: "help", kind: "keyword" });

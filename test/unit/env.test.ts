@@ -45,14 +45,20 @@ describe("parseEnv: accepted values", () => {
     [{ REDIS_URL: "rediss://cache:6380" }, { REDIS_URL: "rediss://cache:6380" }],
     // a token alone is fine (webhooks verified, texts go to the console provider)
     [{ TWILIO_AUTH_TOKEN: "secret" }, { TWILIO_AUTH_TOKEN: "secret" }],
-    [{ TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: "secret" }, { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: "secret" }],
+    [
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: "secret" },
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: "secret" },
+    ],
     [{ ADMIN_TOKEN: "x".repeat(16) }, { ADMIN_TOKEN: "x".repeat(16) }],
     // PUBLIC_BASE_URL: trailing slashes stripped, whitespace trimmed, path kept
     [{ PUBLIC_BASE_URL: "https://leads.example.com/" }, { PUBLIC_BASE_URL: "https://leads.example.com" }],
     [{ PUBLIC_BASE_URL: "https://leads.example.com///" }, { PUBLIC_BASE_URL: "https://leads.example.com" }],
     [{ PUBLIC_BASE_URL: "https://example.com/leadline/" }, { PUBLIC_BASE_URL: "https://example.com/leadline" }],
     [{ PUBLIC_BASE_URL: "  https://leads.example.com/ " }, { PUBLIC_BASE_URL: "https://leads.example.com" }],
-    [{ PUBLIC_BASE_URL: "https://leads.example.com", PORT: "8080" }, { PUBLIC_BASE_URL: "https://leads.example.com", PORT: 8080 }],
+    [
+      { PUBLIC_BASE_URL: "https://leads.example.com", PORT: "8080" },
+      { PUBLIC_BASE_URL: "https://leads.example.com", PORT: 8080 },
+    ],
   ])("%j", (source, expected) => {
     expect(parseEnv(source)).toMatchObject(expected);
   });

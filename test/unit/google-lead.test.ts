@@ -76,11 +76,7 @@ describe("leadFromGoogle: column variants", () => {
       [{ column_name: "Best time to call", string_value: "Evenings" }],
       { extra: { "Best time to call": "Evenings" } },
     ],
-    [
-      "unknown column_id without column_name stays under column_id",
-      [{ column_id: "budget", string_value: "5000" }],
-      { extra: { budget: "5000" } },
-    ],
+    ["unknown column_id without column_name stays under column_id", [{ column_id: "budget", string_value: "5000" }], { extra: { budget: "5000" } }],
   ])("%s", (_label, columns, expected) => {
     const lead = leadFromGoogle(ZGoogleLead.parse({ ...googlePayload(), user_column_data: columns }));
     expect(lead).toMatchObject(expected);

@@ -38,12 +38,7 @@ describe("normalizeGsm7: typography is replaced by GSM-7 equivalents", () => {
 
 describe("normalizeGsm7: encoding", () => {
   it.each([
-    [
-      "typical LLM reply",
-      "We\u2019re on our way \u2014 see you at 3\u00A0PM\u2026 \u201CAcme\u201D",
-      "We're on our way - see you at 3 PM... \"Acme\"",
-      "GSM-7",
-    ],
+    ["typical LLM reply", "We\u2019re on our way \u2014 see you at 3\u00A0PM\u2026 \u201CAcme\u201D", 'We\'re on our way - see you at 3 PM... "Acme"', "GSM-7"],
     ["LLM reply with hidden zero-width chars", "Thanks\u200B! Booked\u2060 for 9\u201310am.", "Thanks! Booked for 9-10am.", "GSM-7"],
     ["plain ASCII", "Hi, this is Acme Plumbing.", "Hi, this is Acme Plumbing.", "GSM-7"],
     ["an emoji keeps UCS-2", "See you soon \u{1F44D}", "See you soon \u{1F44D}", "UCS-2"],

@@ -46,7 +46,11 @@ describe("parseProfile: values given are kept and phone numbers normalised to E.
     ["ringSeconds: 30", (p: ReturnType<typeof parseProfile>) => p.ringSeconds, 30],
     ["textBack: { windowMinutes: 10 }", (p: ReturnType<typeof parseProfile>) => p.textBack, { enabled: true, windowMinutes: 10 }],
     ["messaging: { mps: 4 }", (p: ReturnType<typeof parseProfile>) => p.messaging.mps, 4],
-    ['hours: { mon: ["08:00-17:00"], sun: ["00:00-24:00"] }', (p: ReturnType<typeof parseProfile>) => [p.hours.mon, p.hours.sun], [["08:00-17:00"], ["00:00-24:00"]]],
+    [
+      'hours: { mon: ["08:00-17:00"], sun: ["00:00-24:00"] }',
+      (p: ReturnType<typeof parseProfile>) => [p.hours.mon, p.hours.sun],
+      [["08:00-17:00"], ["00:00-24:00"]],
+    ],
   ] as const)("%s", (yaml, pick, expected) => {
     expect(pick(parseProfile(withLines(yaml)))).toEqual(expected);
   });
@@ -69,7 +73,11 @@ describe("parseProfile: errors name the field", () => {
     ["hours range 9-5", withLines('hours: { mon: ["9-5"] }'), /^hours\.mon\.0: must be "HH:MM-HH:MM"/],
     ["hours range ending before it starts", withLines('hours: { tue: ["08:00-17:00", "17:00-08:00"] }'), /^hours\.tue\.1: must end after it starts/],
     ["hours range with 25:00", withLines('hours: { wed: ["08:00-25:00"] }'), /^hours\.wed\.0:/],
-    ["numberSources key not in phoneNumbers", withLines('phoneNumbers: ["+15555550100"]', 'numberSources: { "+15555550199": google-lsa }'), /^numberSources\.\+15555550199: not one of phoneNumbers/],
+    [
+      "numberSources key not in phoneNumbers",
+      withLines('phoneNumbers: ["+15555550100"]', 'numberSources: { "+15555550199": google-lsa }'),
+      /^numberSources\.\+15555550199: not one of phoneNumbers/,
+    ],
     ["numberSources without any phoneNumbers", withLines('numberSources: { "+15555550100": google-lsa }'), /numberSources/],
     ["numberSources key not a phone number", withLines('numberSources: { "nope": google-lsa }'), /^numberSources:.*"nope" is not a valid phone number/],
     ["bad slug", "slug: Acme Plumbing\nname: Acme\ntimezone: America/New_York\n", /^slug:/],

@@ -47,19 +47,13 @@ describe("canAdvanceStatus", () => {
 });
 
 describe("statusesBefore", () => {
-  it.each([["queued"], ["sending"], ["accepted"], ["unknown"], ["sent"], ["scheduled"]])(
-    'statusesBefore("delivered") contains %s',
-    (s) => {
-      expect(statusesBefore("delivered")).toContain(s);
-    },
-  );
+  it.each([["queued"], ["sending"], ["accepted"], ["unknown"], ["sent"], ["scheduled"]])('statusesBefore("delivered") contains %s', (s) => {
+    expect(statusesBefore("delivered")).toContain(s);
+  });
 
-  it.each([["delivered"], ["failed"], ["undelivered"], ["canceled"], ["blocked"], ["read"]])(
-    'statusesBefore("delivered") does not contain %s',
-    (s) => {
-      expect(statusesBefore("delivered")).not.toContain(s);
-    },
-  );
+  it.each([["delivered"], ["failed"], ["undelivered"], ["canceled"], ["blocked"], ["read"]])('statusesBefore("delivered") does not contain %s', (s) => {
+    expect(statusesBefore("delivered")).not.toContain(s);
+  });
 
   it.each([
     ["queued", []],

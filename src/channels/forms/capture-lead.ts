@@ -28,7 +28,11 @@ export interface CaptureLeadInput {
 
 export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLeadInput): Promise<void> {
   const { lead } = i;
-  const contact = await resolveContact(ctx.prisma, { businessId: business.id, phone: lead.phone, email: lead.email, name: lead.name, zip: lead.zip }, i.receivedAt);
+  const contact = await resolveContact(
+    ctx.prisma,
+    { businessId: business.id, phone: lead.phone, email: lead.email, name: lead.name, zip: lead.zip },
+    i.receivedAt,
+  );
   const from = business.profile.phoneNumbers[0];
   const { conversation } = await findOrOpenConversation(ctx.prisma, {
     businessId: business.id,
@@ -66,7 +70,10 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
       immediate: true,
     });
   } else {
-    ctx.log.info({ leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) }, canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office");
+    ctx.log.info(
+      { leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) },
+      canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office",
+    );
   }
   // The lead row follows the text; captureTouch finds that text and takes it as the first response.
   await captureTouch(ctx.prisma, {

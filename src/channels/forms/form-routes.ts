@@ -14,7 +14,6 @@ import { verifyFormAuth } from "./verify-form-auth.ts";
 import { sameSecret, sha256Hex } from "../../lib/crypto.ts";
 import { ZSlugParams as ZSlug } from "../../lib/schemas.ts";
 
-
 export interface LeadEventPayload {
   leadId: string;
   channel: "form" | "google-ads" | "meta";
@@ -26,7 +25,13 @@ export interface LeadEventPayload {
 }
 
 /** Stores the lead event once per provider id; a repeat answers with the first lead id. */
-export async function recordLeadEvent(ctx: Ctx, business: BusinessRef, provider: string, externalId: string, payload: Omit<LeadEventPayload, "leadId">): Promise<{ leadId: string; duplicate: boolean }> {
+export async function recordLeadEvent(
+  ctx: Ctx,
+  business: BusinessRef,
+  provider: string,
+  externalId: string,
+  payload: Omit<LeadEventPayload, "leadId">,
+): Promise<{ leadId: string; duplicate: boolean }> {
   const leadId = newId();
   const scoped = `${business.id}:${externalId}`;
   const { id } = await recordInboundEvent(ctx, { provider, kind: "lead", externalId: scoped, businessId: business.id, payload: { ...payload, leadId } });

@@ -27,7 +27,20 @@ const ALIASES: Record<string, string[]> = {
   name: ["name", "full_name", "fullname", "your_name", "contact_name", "customer_name"],
   firstName: ["first_name", "firstname", "fname", "first", "given_name"],
   lastName: ["last_name", "lastname", "lname", "last", "surname", "family_name"],
-  phone: ["phone", "phone_number", "phonenumber", "tel", "telephone", "mobile", "mobile_phone", "mobile_number", "cell", "cell_phone", "your_phone", "phone_mobile"],
+  phone: [
+    "phone",
+    "phone_number",
+    "phonenumber",
+    "tel",
+    "telephone",
+    "mobile",
+    "mobile_phone",
+    "mobile_number",
+    "cell",
+    "cell_phone",
+    "your_phone",
+    "phone_mobile",
+  ],
   email: ["email", "email_address", "e_mail", "e_mail_address", "your_email", "emailaddress"],
   zip: ["zip", "zipcode", "zip_code", "postal_code", "postalcode", "postcode", "post_code", "postal", "zip_postal_code", "postal_zip_code"],
   message: ["message", "comments", "comment", "details", "description", "notes", "your_message", "how_can_we_help", "project_details", "question"],
@@ -66,7 +79,11 @@ const TRUE = /^(true|yes|y|on|1|checked|agree|agreed|i agree)$/i;
 function flatten(body: Record<string, unknown>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of Object.entries(body)) {
-    const value = Array.isArray(v) ? v.filter((x) => ["string", "number", "boolean"].includes(typeof x)).join(", ") : ["string", "number", "boolean"].includes(typeof v) ? String(v) : undefined;
+    const value = Array.isArray(v)
+      ? v.filter((x) => ["string", "number", "boolean"].includes(typeof x)).join(", ")
+      : ["string", "number", "boolean"].includes(typeof v)
+        ? String(v)
+        : undefined;
     if (value !== undefined && value.trim() !== "") out.set(k, value.trim().slice(0, 5000));
   }
   return out;
@@ -83,7 +100,7 @@ export function normalizeFormFields(body: Record<string, unknown>): FormLead {
   const name = known.name ?? ([known.firstName, known.lastName].filter(Boolean).join(" ") || undefined);
   const phone = known.phone ? toE164(known.phone) : undefined;
   const email = known.email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(known.email) ? known.email.toLowerCase() : undefined;
-  const zip = known.zip ? /^(\d{5})(-\d{4})?$/.exec(known.zip)?.[1] ?? known.zip.toUpperCase().slice(0, 10) : undefined;
+  const zip = known.zip ? (/^(\d{5})(-\d{4})?$/.exec(known.zip)?.[1] ?? known.zip.toUpperCase().slice(0, 10)) : undefined;
   return {
     name: name?.slice(0, 200),
     phone,

@@ -15,7 +15,9 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
   const p = ZTwilioCall.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   // The voice event has normally recorded the call already: one lookup instead of four.
-  const call = (await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } })) ?? (await recordCall(ctx, business, p, phone, event.receivedAt));
+  const call =
+    (await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } })) ??
+    (await recordCall(ctx, business, p, phone, event.receivedAt));
 
   let missedReason: string | undefined;
   let dialStatus: string | undefined;
@@ -31,7 +33,15 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
   }
   if (!missedReason || !call.conversationId) return;
   // Speed to lead: the text goes out first, the bookkeeping after.
-  await sendMissedCallTextBack(ctx, { business, contactId: call.contactId, conversationId: call.conversationId, callSid: p.CallSid, to: phone, from: p.To, receivedAt: event.receivedAt });
+  await sendMissedCallTextBack(ctx, {
+    business,
+    contactId: call.contactId,
+    conversationId: call.conversationId,
+    callSid: p.CallSid,
+    to: phone,
+    from: p.To,
+    receivedAt: event.receivedAt,
+  });
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
   await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
@@ -50,12 +60,28 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
 async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone: string, at: Date) {
   const { contact } = await findOrCreateContact(ctx.prisma, business.id, phone, at, { zip: p.FromZip, name: cleanCallerName(p.CallerName) });
   const { conversation } = await findOrOpenConversation(ctx.prisma, { businessId: business.id, contactId: contact.id, businessNumber: p.To, at });
-  const { call, created } = await ensureCall(ctx, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, callSid: p.CallSid, from: phone, to: p.To, at });
+  const { call, created } = await ensureCall(ctx, {
+    businessId: business.id,
+    contactId: contact.id,
+    conversationId: conversation.id,
+    callSid: p.CallSid,
+    from: phone,
+    to: p.To,
+    at,
+  });
   if (created) {
     // every call is a touch (the lead keeps the first), attributed to the tracking number called;
     // only the event that created the call records it, however the voice/dial-status events race
     const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone";
-    await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "call", source, attribution: {}, at });
+    await captureTouch(ctx.prisma, {
+      businessId: business.id,
+      contactId: contact.id,
+      conversationId: conversation.id,
+      channel: "call",
+      source,
+      attribution: {},
+      at,
+    });
   }
   return call;
 }
@@ -64,7 +90,15 @@ async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone
 async function ensureCall(ctx: Ctx, c: { businessId: string; contactId: string; conversationId: string; callSid: string; from: string; to: string; at: Date }) {
   try {
     const call = await ctx.prisma.call.create({
-      data: { businessId: c.businessId, contactId: c.contactId, conversationId: c.conversationId, callSid: c.callSid, fromNumber: c.from, toNumber: c.to, createdAt: c.at },
+      data: {
+        businessId: c.businessId,
+        contactId: c.contactId,
+        conversationId: c.conversationId,
+        callSid: c.callSid,
+        fromNumber: c.from,
+        toNumber: c.to,
+        createdAt: c.at,
+      },
     });
     return { call, created: true };
   } catch (e) {

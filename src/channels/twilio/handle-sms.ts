@@ -32,7 +32,15 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   if (opened) {
     // a new conversation is a touch, attributed to the tracking number they texted
     const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "sms";
-    await captureTouch(ctx.prisma, { businessId: business.id, contactId: contact.id, conversationId: conversation.id, channel: "sms", source, attribution: {}, at: event.receivedAt });
+    await captureTouch(ctx.prisma, {
+      businessId: business.id,
+      contactId: contact.id,
+      conversationId: conversation.id,
+      channel: "sms",
+      source,
+      attribution: {},
+      at: event.receivedAt,
+    });
   }
 
   const keyword = classifyKeyword(p.Body);

@@ -9,7 +9,12 @@ import { EMPTY_MESSAGING_TWIML } from "./build-twiml.ts";
 import { ZMessageStatus, ZTwilioSms } from "./twilio-schemas.ts";
 import { verifyTwilioSignature } from "./verify-twilio-signature.ts";
 
-const ZStatusQuery = z.object({ m: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a message id").optional() });
+const ZStatusQuery = z.object({
+  m: z
+    .string()
+    .regex(/^[a-z0-9]{20,40}$/, "must be a message id")
+    .optional(),
+});
 
 export function messagingRoutes(ctx: Ctx): Router {
   const r = Router();

@@ -48,7 +48,21 @@ export type TRecording = z.infer<typeof ZRecording>;
 export const ZMessageStatus = z.looseObject({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-zA-Z]{32}$/, "must be a Twilio message sid"),
   AccountSid: ZSid("AC"),
-  MessageStatus: z.enum(["accepted", "scheduled", "queued", "sending", "sent", "delivered", "undelivered", "failed", "read", "canceled", "receiving", "received", "partially_delivered"]),
+  MessageStatus: z.enum([
+    "accepted",
+    "scheduled",
+    "queued",
+    "sending",
+    "sent",
+    "delivered",
+    "undelivered",
+    "failed",
+    "read",
+    "canceled",
+    "receiving",
+    "received",
+    "partially_delivered",
+  ]),
   ErrorCode: z.string().optional(),
 });
 export type TMessageStatus = z.infer<typeof ZMessageStatus>;
@@ -58,7 +72,8 @@ export function mediaOf(p: Record<string, unknown>, count: number): { url: strin
   const out: { url: string; contentType: string | undefined }[] = [];
   for (let i = 0; i < count; i++) {
     const url = p[`MediaUrl${i}`];
-    if (typeof url === "string") out.push({ url, contentType: typeof p[`MediaContentType${i}`] === "string" ? (p[`MediaContentType${i}`] as string) : undefined });
+    if (typeof url === "string")
+      out.push({ url, contentType: typeof p[`MediaContentType${i}`] === "string" ? (p[`MediaContentType${i}`] as string) : undefined });
   }
   return out;
 }

@@ -81,7 +81,10 @@ export function voiceRoutes(ctx: Ctx): Router {
       // With screening, "completed" only means a phone picked up; a person must also have pressed a key.
       try {
         const accepted = await withTimeout(
-          ctx.prisma.inboundEvent.findUnique({ where: { provider_externalId: { provider: "twilio", externalId: `screen-accept-${p.CallSid}` } }, select: { id: true } }),
+          ctx.prisma.inboundEvent.findUnique({
+            where: { provider_externalId: { provider: "twilio", externalId: `screen-accept-${p.CallSid}` } },
+            select: { id: true },
+          }),
           STORE_TIMEOUT_MS,
         );
         missed = !accepted;

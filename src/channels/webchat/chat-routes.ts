@@ -19,7 +19,10 @@ export const MAX_CHAT_TEXT = 1000;
 const ZSessionId = z.object({ id: ZRowId });
 const ZMessage = z.object({
   text: z.string().trim().min(1, "must not be empty").max(MAX_CHAT_TEXT, `must be at most ${MAX_CHAT_TEXT} characters`),
-  clientId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only (max 64)").optional(),
+  clientId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, - and _ only (max 64)")
+    .optional(),
 });
 
 export function chatRoutes(ctx: Ctx): Router {
@@ -77,10 +80,26 @@ export function chatRoutes(ctx: Ctx): Router {
       const contact = await tx.contact.create({ data: { businessId: b.id, createdAt: at } });
       const conversation = await tx.conversation.create({ data: { businessId: b.id, contactId: contact.id, channel: "webchat", createdAt: at } });
       return tx.chatSession.create({
-        data: { businessId: b.id, contactId: contact.id, conversationId: conversation.id, tokenHash: hash, origin: req.header("origin") ?? null, attribution, createdAt: at, lastSeenAt: at },
+        data: {
+          businessId: b.id,
+          contactId: contact.id,
+          conversationId: conversation.id,
+          tokenHash: hash,
+          origin: req.header("origin") ?? null,
+          attribution,
+          createdAt: at,
+          lastSeenAt: at,
+        },
       });
     });
-    res.status(201).json({ sessionId: created.id, token, greeting: b.profile.webchat?.greeting ?? `Hi! How can ${b.profile.name} help today?`, businessName: b.profile.name });
+    res
+      .status(201)
+      .json({
+        sessionId: created.id,
+        token,
+        greeting: b.profile.webchat?.greeting ?? `Hi! How can ${b.profile.name} help today?`,
+        businessName: b.profile.name,
+      });
   });
 
   r.post("/api/chat/sessions/:id/messages", json, async (req, res) => {

@@ -47,7 +47,9 @@ export async function handOffChatToSms(
     const s = await tx.chatSession.update({ where: { id: session.id }, data: { smsHandoffAt: now } });
     await tx.conversation.update({ where: { id: s.conversationId }, data: { channel: "sms", businessNumber: from } });
     if (!merged.optedOutAt) {
-      await tx.consent.create({ data: { businessId: business.id, contactId: contact.id, scope: "transactional", basis: "webchat", wording: input.consentText, grantedAt: now } });
+      await tx.consent.create({
+        data: { businessId: business.id, contactId: contact.id, scope: "transactional", basis: "webchat", wording: input.consentText, grantedAt: now },
+      });
     }
     return { contactId: contact.id, conversationId: s.conversationId, optedOut: merged.optedOutAt !== null };
   });

@@ -99,7 +99,9 @@
   const color = /^#[0-9a-f]{3,8}$/i.test(script.getAttribute("data-color") || "") ? script.getAttribute("data-color") : "#1a56db";
   const CSS =
     ":host{all:initial}" +
-    ".ll-root{all:initial;font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;--ll-c:" + color + "}" +
+    ".ll-root{all:initial;font:15px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1f2328;--ll-c:" +
+    color +
+    "}" +
     ".ll-root *{box-sizing:border-box;font:inherit;color:inherit;margin:0;letter-spacing:normal;text-transform:none}" +
     ".ll-root [hidden]{display:none!important}" +
     ".ll-bubble{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:60px;height:60px;border-radius:50%;border:0;padding:0;background:var(--ll-c);color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.28);display:flex;align-items:center;justify-content:center}" +
@@ -169,10 +171,18 @@
   }
   const wrap = h("div", { class: "ll-root" });
   const badge = h("span", { class: "ll-badge", hidden: true, "aria-hidden": "true" });
-  const bubbleBtn = h("button", { type: "button", class: "ll-bubble", "aria-label": "Open chat", "aria-expanded": "false", "aria-haspopup": "dialog", onclick: () => (isOpen ? close() : open()) }, [
-    svg("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"),
-    badge,
-  ]);
+  const bubbleBtn = h(
+    "button",
+    {
+      type: "button",
+      class: "ll-bubble",
+      "aria-label": "Open chat",
+      "aria-expanded": "false",
+      "aria-haspopup": "dialog",
+      onclick: () => (isOpen ? close() : open()),
+    },
+    [svg("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"), badge],
+  );
   const title = h("div", { class: "ll-title", text: "Chat" });
   const status = h("div", { class: "ll-status", role: "status", hidden: true });
   const log = h("div", { class: "ll-log", role: "log", "aria-live": "polite", "aria-label": "Messages" });
@@ -185,7 +195,16 @@
   const smsLink = h("button", { type: "button", class: "ll-link", text: "Text me instead", onclick: () => showSms(true) });
 
   const smsName = h("input", { class: "ll-field", name: "name", type: "text", autocomplete: "name", required: true, maxlength: "100" });
-  const smsPhone = h("input", { class: "ll-field", name: "phone", type: "tel", autocomplete: "tel", inputmode: "tel", required: true, maxlength: "30", placeholder: "(555) 555-5555" });
+  const smsPhone = h("input", {
+    class: "ll-field",
+    name: "phone",
+    type: "tel",
+    autocomplete: "tel",
+    inputmode: "tel",
+    required: true,
+    maxlength: "30",
+    placeholder: "(555) 555-5555",
+  });
   const consentBox = h("input", { type: "checkbox", name: "consent" });
   const consentText = h("span");
   const smsErr = h("p", { class: "ll-err", role: "alert", hidden: true });
@@ -275,8 +294,7 @@
     const name = session.businessName || "us";
     title.textContent = session.businessName || "Chat";
     panel.setAttribute("aria-label", "Chat with " + name);
-    consentText.textContent =
-      "I agree to receive text messages from " + name + " about my request. Msg & data rates may apply. Reply STOP to opt out.";
+    consentText.textContent = "I agree to receive text messages from " + name + " about my request. Msg & data rates may apply. Reply STOP to opt out.";
     if (!greetingEl && session.greeting) {
       greetingEl = h("div", { class: "ll-msg ll-them", "data-author": "greeting", text: session.greeting });
       log.insertBefore(greetingEl, log.firstChild);
