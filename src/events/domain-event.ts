@@ -12,6 +12,7 @@ export interface DomainEventPayloads {
   "message.status": { messageId: string; conversationId: string; contactId: string; status: string; errorCode?: string | null };
   "lead.updated": { leadId: string; conversationId: string | null; contactId: string; stage: string; change: "created" | "stage" | "details" };
   "conversation.assigned": { conversationId: string; contactId: string; handledBy: "ai" | "human"; by: string };
+  "alert.raised": { alertId: string; kind: string; message: string; subject: string | null };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;
