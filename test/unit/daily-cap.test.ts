@@ -14,7 +14,7 @@ describe("nextUnderCap: fewer than `cap` proactive texts in (t - 24h, t]", () =>
     ["a text older than 24h does not count", [-30, -10, -1], 3, 0],
     ["exactly 24h ago has left the window (open at t - 24h)", [-24], 1, 0],
     ["one at t itself counts (closed at t)", [0], 1, 24],
-    ["later texts (scheduled) are not counted", [1, 5], 1, 0],
+    ["later texts (scheduled) hold their place too: wait until 24h after the last", [1, 5], 1, 29],
     ["two texts leave together", [-23, -23, -1], 2, 1],
     ["cap 1 waits for the newest to leave", [-23, -23, -1], 1, 23],
     ["input order does not matter", [-1, -23, -10], 3, 1],
