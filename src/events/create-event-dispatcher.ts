@@ -66,6 +66,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   }
 
   async function claim(p: Pump): Promise<boolean> {
+    if (closed || !pumps.has(p)) return false;
     if (!p.sub.durable) return true;
     // lease times are real elapsed time between processes, not business time: the database's clock
     const rows = await o.sql<{ position: string }>(
@@ -82,11 +83,17 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   async function advance(p: Pump, seq: bigint): Promise<void> {
     p.position = seq;
     if (!p.sub.durable) return;
-    await o.sql(`UPDATE "EventCursor" SET "position" = $3, "updatedAt" = clock_timestamp() WHERE "subscriber" = $1 AND "leaseOwner" = $2 AND "position" < $3`, [
-      p.sub.name,
-      owner,
-      seq.toString(),
-    ]);
+    // moving the cursor renews the lease: a long catch-up is not taken over halfway
+    await o.sql(
+      `UPDATE "EventCursor" SET "position" = $3, "leaseUntil" = clock_timestamp() + $4 * interval '1 millisecond', "updatedAt" = clock_timestamp()
+       WHERE "subscriber" = $1 AND "leaseOwner" = $2 AND "position" < $3`,
+      [p.sub.name, owner, seq.toString(), leaseMs],
+    );
+  }
+
+  async function release(names: string[]): Promise<void> {
+    if (!names.length) return;
+    await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = ANY($1) AND "leaseOwner" = $2`, [names, owner]).catch(() => undefined);
   }
 
   async function deliver(p: Pump, e: DomainEvent): Promise<boolean> {
@@ -140,6 +147,8 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       o.log.warn({ subscriber: p.sub.name, err: (err as Error).message }, "event dispatch paused (database unavailable?)");
     } finally {
       p.running = false;
+      // a run that was in flight when its subscriber stopped must not keep the lease
+      if (p.sub.durable && (closed || !pumps.has(p))) await release([p.sub.name]);
     }
   }
 
@@ -174,8 +183,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       return async () => {
         pumps.delete(p);
         clearTimeout(p.retryTimer);
-        if (sub.durable)
-          await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = $1 AND "leaseOwner" = $2`, [sub.name, owner]).catch(() => {});
+        if (sub.durable) await release([sub.name]);
       };
     },
     poke: pokeAll,
@@ -185,8 +193,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       for (const p of pumps) clearTimeout(p.retryTimer);
       const durable = [...pumps].filter((p) => p.sub.durable).map((p) => p.sub.name);
       pumps.clear();
-      if (durable.length)
-        await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = ANY($1) AND "leaseOwner" = $2`, [durable, owner]).catch(() => {});
+      await release(durable);
       await unlisten?.().catch(() => {});
     },
   };

@@ -19,7 +19,7 @@ export async function readEvents(sql: SqlRunner, after: bigint, limit = 200): Pr
     `SELECT "seq"::text AS "seq", "businessId", "type", "subject", "payload",
        (extract(epoch from "createdAt") * 1000)::float8 AS "atMs" FROM "DomainEvent"
      WHERE "seq" > $1 AND "txid" < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY "seq" LIMIT $2`,
+     ORDER BY "DomainEvent"."seq" LIMIT $2`, // the column, not the text alias ("10" would sort before "9")
     [after.toString(), limit],
   );
   return rows.map(

@@ -1,0 +1,181 @@
+// The one event stream: events are written with the change they announce, read in commit order,
+// and delivered in order, at least once, to each subscriber from its own cursor.
+import { pino } from "pino";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createEventDispatcher, type EventDispatcher } from "../../src/events/create-event-dispatcher.ts";
+import type { DomainEvent } from "../../src/events/domain-event.ts";
+import { emitEvent } from "../../src/events/emit-event.ts";
+import { assignConversation } from "../../src/inbox/assign-conversation.ts";
+import { createTwilioFake } from "../fakes/twilio-api.ts";
+import { smsParams } from "../fakes/twilio-webhooks.ts";
+import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { useMsw } from "../helpers/use-msw.ts";
+import { settle, waitFor } from "../helpers/wait-for.ts";
+
+const twilio = createTwilioFake();
+useMsw(twilio.handler);
+
+let t: TestLeadline;
+let businessId: string;
+const dispatchers: EventDispatcher[] = [];
+beforeAll(async () => {
+  t = await startTestLeadline();
+  businessId = await t.apply(acmeProfile());
+});
+afterEach(async () => {
+  await Promise.all(dispatchers.splice(0).map((d) => d.close()));
+  twilio.reset();
+});
+afterAll(() => t.close());
+
+const silent = pino({ level: "silent" });
+function dispatcher(): EventDispatcher {
+  const d = createEventDispatcher({ sql: t.ll.db.sql, log: silent, ...(t.ll.db.listen ? { listen: t.ll.db.listen } : {}), pollMs: 100, retryBaseMs: 20 });
+  dispatchers.push(d);
+  return d;
+}
+let subject = 0;
+const emit = (s: string, i: number) =>
+  emitEvent(t.ctx.prisma, {
+    businessId,
+    type: "conversation.assigned",
+    subject: s,
+    at: t.clock.now(),
+    payload: { conversationId: s, contactId: "c", handledBy: "human", by: `test-${i}` },
+  });
+const byOf = (e: DomainEvent) => (e.payload as { by: string }).by;
+
+describe("events are written with the change", () => {
+  it("an inbound SMS and its answer produce lead.updated, message.added (in and out) and message.status, in that order", async () => {
+    const from = "+12125557001";
+    expect((await t.post("/webhooks/twilio/sms", smsParams({ from, to: ACME_NUMBER, body: "need a plumber" }))).status).toBe(200);
+    await waitFor(() => twilio.sent.some((m) => m.To === from), "the acknowledgement");
+    const conv = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone: from } } });
+    const events = await waitFor(async () => {
+      const rows = await t.ll.db.sql<{ type: string; payload: { direction?: string; status?: string } }>(
+        `SELECT "type", "payload" FROM "DomainEvent" WHERE "subject" = $1 ORDER BY "seq"`,
+        [conv.id],
+      );
+      return rows.some((r) => r.type === "message.status") ? rows : undefined;
+    }, "the delivery status event");
+    const kinds = events.map((e) => `${e.type}${e.payload.direction ? `:${e.payload.direction}` : ""}`);
+    expect(kinds.indexOf("message.added:inbound")).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf("message.added:inbound")).toBeLessThan(kinds.indexOf("message.added:outbound"));
+    expect(kinds.indexOf("message.added:outbound")).toBeLessThan(kinds.indexOf("message.status"));
+    expect(kinds).toContain("lead.updated");
+    expect(events.find((e) => e.type === "message.status")?.payload.status).toBe("accepted");
+    // a duplicate delivery of the same webhook stores nothing and announces nothing
+    const before = events.length;
+    await t.ctx.prisma.inboundEvent.updateMany({ where: { kind: "sms", payload: { path: ["From"], equals: from } }, data: { status: "pending" } });
+    await t.ll.sweep();
+    await settle(300);
+    const after = await t.ll.db.sql(`SELECT 1 FROM "DomainEvent" WHERE "subject" = $1 AND "type" = 'message.added'`, [conv.id]);
+    expect(after.length).toBe(events.filter((e) => e.type === "message.added").length);
+    expect(before).toBeGreaterThan(0);
+  });
+
+  it("handing a conversation to a person announces conversation.assigned once", async () => {
+    const conv = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { businessId } });
+    expect(await assignConversation(t.ctx, { businessId, conversationId: conv.id, handledBy: "human", by: "dispatcher" })).toBe(true);
+    expect(await assignConversation(t.ctx, { businessId, conversationId: conv.id, handledBy: "human", by: "dispatcher" })).toBe(false);
+    const rows = await t.ll.db.sql<{ payload: { handledBy: string } }>(
+      `SELECT "payload" FROM "DomainEvent" WHERE "subject" = $1 AND "type" = 'conversation.assigned'`,
+      [conv.id],
+    );
+    expect(rows.map((r) => r.payload.handledBy)).toEqual(["human"]);
+  });
+});
+
+describe("the dispatcher", () => {
+  it("a durable subscriber that was down catches up in order, and not from the beginning", async () => {
+    const s = `subject-${++subject}`;
+    const got: string[] = [];
+    const sub = { name: "catch-up-test", durable: true, handle: async (e: DomainEvent) => void got.push(byOf(e)) };
+    const first = dispatcher();
+    const stop = await first.subscribe({ ...sub, types: ["conversation.assigned"] });
+    for (let i = 1; i <= 3; i++) await emit(s, i);
+    await waitFor(() => got.length === 3, "first three");
+    await stop();
+    await first.close();
+
+    for (let i = 4; i <= 8; i++) await emit(s, i); // while the subscriber is down
+    const second = dispatcher(); // a restarted process
+    await second.subscribe({ ...sub, types: ["conversation.assigned"] });
+    await waitFor(() => got.length === 8, "the missed five", 5000);
+    await settle(300);
+    expect(got).toEqual(["test-1", "test-2", "test-3", "test-4", "test-5", "test-6", "test-7", "test-8"]);
+  });
+
+  it("a new subscriber starts at the head (it does not replay history)", async () => {
+    await emit(`subject-${++subject}`, 0);
+    const got: string[] = [];
+    await dispatcher().subscribe({ name: "fresh-test", durable: true, handle: async (e) => void got.push(byOf(e)) });
+    await settle(300);
+    expect(got).toEqual([]);
+    await emit(`subject-${subject}`, 1);
+    await waitFor(() => got.length === 1, "the new event");
+  });
+
+  it("reads in commit order: an event from a transaction still open holds back later ones, then both arrive in order", async () => {
+    const s = `subject-${++subject}`;
+    const got: string[] = [];
+    await dispatcher().subscribe({ name: "commit-order-test", durable: false, handle: async (e) => void got.push(byOf(e)) });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow = t.ctx.prisma.$transaction(
+      async (tx) => {
+        await emitEvent(tx, {
+          businessId,
+          type: "conversation.assigned",
+          subject: s,
+          at: t.clock.now(),
+          payload: { conversationId: s, contactId: "c", handledBy: "human", by: "early" },
+        });
+        await held;
+      },
+      { timeout: 10_000 },
+    );
+    await settle(150); // the early event has its seq; its transaction is still open
+    await emit(s, 2); // a later seq, committed at once
+    await settle(400);
+    expect(got).toEqual([]); // delivering "test-2" now would let the cursor skip "early"
+    release();
+    await slow;
+    await waitFor(() => got.length === 2, "both events");
+    expect(got).toEqual(["early", "test-2"]);
+  });
+
+  it("a failing subscriber gets the event again, and nothing after it is delivered first", async () => {
+    const s = `subject-${++subject}`;
+    const got: string[] = [];
+    let failures = 0;
+    await dispatcher().subscribe({
+      name: "retry-test",
+      durable: true,
+      handle: async (e) => {
+        if (byOf(e) === "test-1" && failures < 2) {
+          failures++;
+          throw new Error("slack is down");
+        }
+        got.push(byOf(e));
+      },
+    });
+    await emit(s, 1);
+    await emit(s, 2);
+    await waitFor(() => got.length === 2, "both after the retries", 5000);
+    expect(failures).toBe(2);
+    expect(got).toEqual(["test-1", "test-2"]);
+  });
+
+  it("two processes with the same durable subscriber deliver each event once (one holds the lease)", async () => {
+    const s = `subject-${++subject}`;
+    const got: string[] = [];
+    const sub = { name: "lease-test", durable: true, handle: async (e: DomainEvent) => void got.push(byOf(e)) };
+    await dispatcher().subscribe(sub);
+    await dispatcher().subscribe(sub);
+    for (let i = 1; i <= 20; i++) await emit(s, i);
+    await waitFor(() => got.length >= 20, "twenty events", 5000);
+    await settle(400);
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => `test-${i + 1}`));
+  });
+});
