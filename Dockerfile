@@ -17,5 +17,8 @@ COPY src/channels/webchat/widget ./dist/channels/webchat/widget
 COPY package.json ./
 COPY prisma ./prisma
 COPY prompts ./prompts
+# run unprivileged (node:24-slim's `node` user, uid 1000); it may write only its data folder
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
 EXPOSE 8080
 CMD ["node", "dist/main.js"]

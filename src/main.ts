@@ -1,5 +1,8 @@
-import { ConfigError, parseEnv } from "./config/env.ts";
-import { startLeadline } from "./boot/start-leadline.ts";
+import { ConfigError, parseEnv, type TEnv } from "./config/env.ts";
+import { startLeadline, type Leadline } from "./boot/start-leadline.ts";
+import { ensureRedis, RedisSetupError, type EnsuredRedis } from "./boot/ensure-redis.ts";
+import { DatabaseBusyError } from "./db/open-database.ts";
+import { createLogger } from "./lib/logger.ts";
 
 try {
   process.loadEnvFile();
@@ -7,7 +10,7 @@ try {
   // no .env file: fine
 }
 
-let env;
+let env: TEnv;
 try {
   env = parseEnv(process.env);
 } catch (e) {
@@ -18,18 +21,45 @@ try {
   throw e;
 }
 
-const leadline = await startLeadline(env);
+const log = createLogger(env.LOG_LEVEL);
+let redis: EnsuredRedis;
+try {
+  // REDIS_URL unset and nothing on 127.0.0.1:6379: a local redis-server for as long as we run
+  redis = await ensureRedis(env, log);
+} catch (e) {
+  if (e instanceof RedisSetupError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+
+let leadline: Leadline;
+try {
+  leadline = await startLeadline({ ...env, REDIS_URL: redis.url }, { log });
+} catch (e) {
+  await redis.stop();
+  if (e instanceof DatabaseBusyError) {
+    // another `npm start` holds the embedded database: one line, no stack trace
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+
 let stopping = false;
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.on(sig, () => {
     if (stopping) return;
     stopping = true;
-    leadline.ctx.log.info({ sig }, "shutting down");
+    log.info({ sig }, "shutting down");
     leadline
       .close()
+      .then(() => redis.stop())
       .then(() => process.exit(0))
-      .catch((err) => {
-        leadline.ctx.log.error({ err }, "shutdown failed");
+      .catch(async (err: unknown) => {
+        log.error({ err }, "shutdown failed");
+        await redis.stop().catch(() => {});
         process.exit(1);
       });
   });

@@ -2,6 +2,7 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
 import { toE164 } from "../lib/phone.ts";
+import { isPlaceholderSecret } from "./env.ts";
 
 const ZE164 = z.string().transform((raw, ctx) => {
   const e164 = toE164(raw);
@@ -18,6 +19,13 @@ const ZRange = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be "HH:MM-HH:MM"')
   .refine((r) => r.slice(0, 5) < r.slice(6), "must end after it starts");
 const ZDay = z.array(ZRange).default([]);
+
+/** A credential: never empty, never a placeholder left from an example (CHANGE-ME, your-…-here). */
+const ZSecret = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .refine((v) => !isPlaceholderSecret(v), "is a placeholder (like CHANGE-ME): put the real value here or remove the field");
 
 export const ZProfile = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes only"),
@@ -72,13 +80,24 @@ export const ZProfile = z.object({
   reviewUrl: z.url().optional(),
   slack: z.object({ channel: z.string().min(1) }).optional(),
   ai: z.object({ enabled: z.boolean().default(true), persona: z.string().optional(), model: z.string().optional() }).optional(),
-  forms: z.object({ token: z.string().min(8, "must be at least 8 characters").optional(), googleKey: z.string().min(1).optional() }).optional(),
-  meta: z.object({ pageId: z.string(), pageAccessToken: z.string(), appSecret: z.string(), verifyToken: z.string() }).optional(),
+  forms: z.object({ token: ZSecret.pipe(z.string().min(8, "must be at least 8 characters")).optional(), googleKey: ZSecret.optional() }).optional(),
+  meta: z
+    .object({
+      /** one business per Facebook page (checked at apply) */
+      pageId: z.string().trim().min(1, "must not be empty"),
+      pageAccessToken: ZSecret,
+      appSecret: ZSecret,
+      verifyToken: ZSecret,
+    })
+    .optional(),
   webchat: z.object({ allowedOrigins: z.array(z.url()).default([]), greeting: z.string().max(300).optional() }).optional(),
   compliance: z
     .object({
       /** proactive messages only inside this window, in the recipient's local time */
-      quietHours: z.object({ start: ZClock, end: ZClock }).default({ start: "08:00", end: "21:00" }),
+      quietHours: z
+        .object({ start: ZClock, end: ZClock })
+        .refine((q) => q.start < q.end, "start must be before end (the window may not cross midnight)")
+        .default({ start: "08:00", end: "21:00" }),
       /** proactive messages per contact in any 24 hours (0 = none) */
       maxProactivePerDay: z.number().int().min(0).default(3),
       /** an answer to the homeowner's message within this many minutes is a reply (never held by quiet hours) */
@@ -101,8 +120,15 @@ export const ZProfile = z.object({
         .min(0)
         .max(24 * 60)
         .default(30),
+      /** a text-back or speed-to-lead text that cannot go out within this long after the call or form is not sent; the office is alerted */
+      maxAgeMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(120),
     })
-    .default({ enabled: true, windowMinutes: 30 }),
+    .default({ enabled: true, windowMinutes: 30, maxAgeMinutes: 120 }),
   /** overrides for prompts/templates/*.txt */
   templates: z
     .object({

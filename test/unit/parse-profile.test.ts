@@ -44,7 +44,7 @@ describe("parseProfile: values given are kept and phone numbers normalised to E.
       { "+15555550100": "google-lsa" },
     ],
     ["ringSeconds: 30", (p: ReturnType<typeof parseProfile>) => p.ringSeconds, 30],
-    ["textBack: { windowMinutes: 10 }", (p: ReturnType<typeof parseProfile>) => p.textBack, { enabled: true, windowMinutes: 10 }],
+    ["textBack: { windowMinutes: 10 }", (p: ReturnType<typeof parseProfile>) => p.textBack, { enabled: true, windowMinutes: 10, maxAgeMinutes: 120 }],
     ["messaging: { mps: 4 }", (p: ReturnType<typeof parseProfile>) => p.messaging.mps, 4],
     [
       'hours: { mon: ["08:00-17:00"], sun: ["00:00-24:00"] }',
@@ -105,5 +105,73 @@ describe("hour ranges end no later than 24:00", () => {
   });
   it("00:00-24:00 is a whole day", () => {
     expect(parseProfile(`slug: acme\nname: Acme\ntimezone: America/New_York\nhours: { sat: ["00:00-24:00"] }\n`).hours.sat).toEqual(["00:00-24:00"]);
+  });
+});
+
+describe("profile secrets: empty or placeholder values are refused, naming the field", () => {
+  const META = { pageId: '"1122334455"', pageAccessToken: "EAAB-page-token", appSecret: "meta-app-secret", verifyToken: "meta-verify-me" };
+  const meta = (over: Partial<typeof META>) =>
+    `meta: { ${Object.entries({ ...META, ...over })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ")} }`;
+  const PLACEHOLDER = "is a placeholder (like CHANGE-ME): put the real value here or remove the field";
+
+  it.each([
+    ["forms.token CHANGE-ME", "forms: { token: CHANGE-ME }", `forms.token: ${PLACEHOLDER}`],
+    ["forms.token CHANGE-ME-please", "forms: { token: CHANGE-ME-please }", `forms.token: ${PLACEHOLDER}`],
+    ["forms.token empty", 'forms: { token: "" }', "forms.token: must not be empty"],
+    ["forms.token blank", 'forms: { token: "   " }', "forms.token: must not be empty"],
+    ["forms.token too short", "forms: { token: abc123 }", "forms.token: must be at least 8 characters"],
+    ["forms.googleKey CHANGE-ME", "forms: { token: acme-form-token-3f9c1e7a, googleKey: CHANGE-ME }", `forms.googleKey: ${PLACEHOLDER}`],
+    ["forms.googleKey empty", 'forms: { googleKey: "" }', "forms.googleKey: must not be empty"],
+    ["meta.appSecret CHANGE-ME", meta({ appSecret: "CHANGE-ME" }), `meta.appSecret: ${PLACEHOLDER}`],
+    ["meta.appSecret empty", meta({ appSecret: '""' }), "meta.appSecret: must not be empty"],
+    ["meta.verifyToken changeme", meta({ verifyToken: "changeme" }), `meta.verifyToken: ${PLACEHOLDER}`],
+    ["meta.verifyToken secret", meta({ verifyToken: "secret" }), `meta.verifyToken: ${PLACEHOLDER}`],
+    ["meta.pageAccessToken your-…-here", meta({ pageAccessToken: "your-page-access-token-here" }), `meta.pageAccessToken: ${PLACEHOLDER}`],
+    ["meta.pageAccessToken xxxx", meta({ pageAccessToken: "xxxxxxxx" }), `meta.pageAccessToken: ${PLACEHOLDER}`],
+    ["meta.pageId empty", meta({ pageId: '""' }), "meta.pageId: must not be empty"],
+  ])("%s", (_name, yaml, message) => {
+    expect(() => parseProfile(withLines(yaml))).toThrow(ProfileError);
+    expect(() => parseProfile(withLines(yaml))).toThrow(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+  });
+
+  it("the CONTRACT's meta block with CHANGE-ME secrets is refused", () => {
+    expect(() => parseProfile(withLines('meta: { pageId: "123", pageAccessToken: CHANGE-ME, appSecret: CHANGE-ME, verifyToken: CHANGE-ME }'))).toThrow(
+      /^meta\.pageAccessToken: is a placeholder/,
+    );
+  });
+
+  it("real-looking secrets are kept", () => {
+    const p = parseProfile(withLines("forms: { token: acme-form-token-3f9c1e7a, googleKey: g00gle-key-81 }", meta({})));
+    expect(p.forms).toEqual({ token: "acme-form-token-3f9c1e7a", googleKey: "g00gle-key-81" });
+    expect(p.meta).toEqual({ ...META, pageId: "1122334455" });
+  });
+
+  it("the shipped example has no placeholder secrets", () => {
+    const p = parseProfile(readFileSync(new URL("../../examples/acme-plumbing.yaml", import.meta.url), "utf8"));
+    expect(p.forms?.token).toBeTruthy();
+    expect(p.forms?.googleKey).toBeTruthy();
+  });
+});
+
+describe("compliance.quietHours: start before end, no window across midnight", () => {
+  it.each([
+    ["21:00", "08:00"],
+    ["22:00", "06:00"],
+    ["09:00", "09:00"],
+    ["08:01", "08:00"],
+  ])("%s-%s is refused", (start, end) => {
+    expect(() => parseProfile(withLines(`compliance: { quietHours: { start: "${start}", end: "${end}" } }`))).toThrow(
+      /^compliance\.quietHours: start must be before end \(the window may not cross midnight\)$/,
+    );
+  });
+
+  it.each([
+    ["08:00", "21:00"],
+    ["00:00", "23:59"],
+    ["09:00", "09:01"],
+  ])("%s-%s is accepted", (start, end) => {
+    expect(parseProfile(withLines(`compliance: { quietHours: { start: "${start}", end: "${end}" } }`)).compliance.quietHours).toEqual({ start, end });
   });
 });
