@@ -2,7 +2,8 @@
 import type { Ctx } from "../context.ts";
 import { deliverToChat } from "./deliver-to-chat.ts";
 import { gatherPolicyFacts } from "./gather-policy-facts.ts";
-import { handleSendFailure } from "./handle-send-failure.ts";
+import { alertSendUnknown, handleSendFailure } from "./handle-send-failure.ts";
+import { alertTooLate, isTooLate, TIME_BOUND_PURPOSES } from "./late-notice.ts";
 import { evaluateSendPolicy } from "./policy/evaluate-send-policy.ts";
 import { setMessageStatus } from "./set-message-status.ts";
 
@@ -25,9 +26,11 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   if (msg.status === "sending") {
     // A previous run died between claiming and hearing back: it may or may not have gone out.
     // Never resend blindly; surface it instead.
-    await setMessageStatus(ctx.sql, { messageId, to: "unknown", from: ["sending"], errorCode: "outcome-unknown", at });
-    ctx.metrics.sends.inc({ status: "unknown" });
-    ctx.log.error({ messageId }, "send outcome unknown after a crash; not resent");
+    if (await setMessageStatus(ctx.sql, { messageId, to: "unknown", from: ["sending"], errorCode: "outcome-unknown", at })) {
+      ctx.metrics.sends.inc({ status: "unknown" });
+      ctx.log.error({ messageId }, "send outcome unknown after a crash; not resent");
+      await alertSendUnknown(ctx, { ...msg, why: "the send was cut off mid-call" });
+    }
     return { kind: "done", status: "unknown" };
   }
   if (msg.status !== "queued") return { kind: "skip", reason: `already ${msg.status}` };
@@ -39,6 +42,19 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     return { kind: "done", status: "blocked" };
   }
   const business = await ctx.directory.byId(msg.businessId);
+  if (business && msg.purpose && TIME_BOUND_PURPOSES.includes(msg.purpose) && isTooLate(msg.createdAt, at, business.profile.textBack.maxAgeMinutes)) {
+    // stuck in the queue for hours (provider or Redis outage): not worth a surprise text now
+    await setMessageStatus(ctx.sql, { messageId, to: "canceled", from: ["queued"], errorCode: "too-late", at });
+    ctx.metrics.sends.inc({ status: "canceled" });
+    await alertTooLate(ctx, business, {
+      kind: msg.purpose === "textback" ? "textback" : "speed-to-lead",
+      key: msg.dedupeKey ?? msg.id,
+      triggerAt: msg.createdAt,
+      phone: msg.toNumber ?? "",
+      conversationId: msg.conversationId,
+    });
+    return { kind: "done", status: "canceled" };
+  }
   if (msg.kind === "proactive" && business) {
     // Time has passed since the row was written (a retry, a Redis outage): quiet hours again.
     const verdict = evaluateSendPolicy({
@@ -92,6 +108,6 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     ctx.metrics.sends.inc({ status: next });
     return { kind: "done", status: next };
   } catch (e) {
-    return handleSendFailure(ctx, msg, e, opts.lastAttempt);
+    return handleSendFailure(ctx, { ...msg, attemptedAt: at }, e, opts.lastAttempt);
   }
 }

@@ -1,17 +1,33 @@
 // What a failed provider call means for the row: an opt-out (21610), a final refusal (other 4xx),
-// or trouble worth another try (429, 5xx, timeout) until the job's last attempt.
+// trouble worth another try (429, 5xx, connection refused) until the job's last attempt — or an
+// unknown outcome (timeout, reset after sending): the text may already be out, so look it up in the
+// provider's records first and resend only when it is certainly absent (no double texts).
+import { raiseAlert } from "../alerts/raise-alert.ts";
 import type { Ctx } from "../context.ts";
 import type { DeliverOutcome } from "./deliver-message.ts";
-import { ProviderError } from "./providers/sms-provider.ts";
+import { type FindSentResult, ProviderError } from "./providers/sms-provider.ts";
 import { recordOptOut } from "./record-opt-out.ts";
 import { setMessageStatus } from "./set-message-status.ts";
 
-export async function handleSendFailure(
-  ctx: Ctx,
-  msg: { id: string; businessId: string; contactId: string },
-  e: unknown,
-  lastAttempt: boolean,
-): Promise<DeliverOutcome> {
+export interface FailedSend {
+  id: string;
+  businessId: string;
+  contactId: string;
+  conversationId: string;
+  toNumber: string | null;
+  fromNumber: string | null;
+  /** exactly what went to the provider (GSM-7 normalised when the row was written) */
+  body: string;
+  /** when this provider call started */
+  attemptedAt: Date;
+}
+
+/** Twilio's date_created has whole seconds and its clock is not ours: look a little further back. */
+const LOOKUP_SKEW_MS = 60_000;
+/** Twilio statuses a found message keeps as they are; queued/accepted/sending/scheduled ⇒ accepted */
+const ADOPTED_AS_IS = new Set(["sent", "delivered", "undelivered", "failed", "read", "canceled"]);
+
+export async function handleSendFailure(ctx: Ctx, msg: FailedSend, e: unknown, lastAttempt: boolean): Promise<DeliverOutcome> {
   const err = e instanceof ProviderError ? e : undefined;
   const error = e as Error;
   const at = ctx.clock.now();
@@ -26,10 +42,15 @@ export async function handleSendFailure(
     return fail("21610");
   }
   const code = err?.code ?? (err?.httpStatus ? String(err.httpStatus) : undefined);
-  if (err && !err.retryable) return fail(code ?? "rejected");
-  // 429, 5xx, timeout, or our own bug: put it back for the next attempt.
+  if (err?.outcome === "rejected") return fail(code ?? "rejected");
+  if (err?.outcome === "unknown") {
+    const settled = await reconcile(ctx, msg, error);
+    if (settled) return settled;
+    // certainly absent: a plain retryable failure from here on
+  }
+  // 429, 5xx, connection refused, a lookup that found nothing, or our own bug: put it back.
   if (lastAttempt) return fail(code ?? "retries-exhausted");
-  await setMessageStatus(ctx.sql, {
+  const requeued = await setMessageStatus(ctx.sql, {
     messageId: msg.id,
     to: "queued",
     from: ["sending"],
@@ -38,6 +59,82 @@ export async function handleSendFailure(
     at,
     emit: false,
   });
+  if (!requeued) return { kind: "skip", reason: "moved on meanwhile (status callback)" };
   ctx.metrics.sends.inc({ status: "retried" });
   return { kind: "retry", error };
+}
+
+/**
+ * The provider may have the message: ask it. Found ⇒ adopt its id and status; cannot tell ⇒
+ * `unknown` and an office alert; certainly absent ⇒ undefined (the caller may resend).
+ */
+async function reconcile(ctx: Ctx, msg: FailedSend, error: Error): Promise<DeliverOutcome | undefined> {
+  const since = new Date(msg.attemptedAt.getTime() - LOOKUP_SKEW_MS);
+  // an identical text sent earlier to the same number is another row's, never this one
+  const others = await ctx.prisma.message.findMany({
+    where: { contactId: msg.contactId, direction: "outbound", body: msg.body, providerId: { not: null }, id: { not: msg.id } },
+    select: { providerId: true },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+  });
+  let found: FindSentResult;
+  try {
+    found = await ctx.provider.findSent({
+      to: msg.toNumber ?? "",
+      from: msg.fromNumber ?? "",
+      body: msg.body,
+      since,
+      exclude: others.flatMap((o) => (o.providerId ? [o.providerId] : [])),
+    });
+  } catch {
+    found = "cannot-tell";
+  }
+  const at = ctx.clock.now();
+  if (found === "absent") {
+    ctx.log.warn({ messageId: msg.id, err: error.message }, "send outcome unknown; the provider has no such message: resending");
+    return undefined;
+  }
+  if (found === "cannot-tell") {
+    const marked = await setMessageStatus(ctx.sql, {
+      messageId: msg.id,
+      to: "unknown",
+      from: ["sending"],
+      errorCode: "outcome-unknown",
+      errorMessage: error.message.slice(0, 500),
+      at,
+    });
+    if (!marked) return { kind: "skip", reason: "moved on meanwhile (status callback)" };
+    ctx.metrics.sends.inc({ status: "unknown" });
+    ctx.log.error({ messageId: msg.id, err: error.message }, "send outcome unknown and the provider cannot tell; not resent");
+    await alertSendUnknown(ctx, { ...msg, why: `${ctx.provider.name === "twilio" ? "Twilio" : "the provider"} timed out` });
+    return { kind: "done", status: "unknown" };
+  }
+  const status = found.status === "partially_delivered" ? "delivered" : ADOPTED_AS_IS.has(found.status) ? found.status : "accepted";
+  const moved = await setMessageStatus(ctx.sql, { messageId: msg.id, to: status, from: ["sending"], providerId: found.providerId, sentAt: at, at });
+  if (!moved) await ctx.prisma.message.updateMany({ where: { id: msg.id, providerId: null }, data: { providerId: found.providerId, sentAt: at } });
+  await ctx.prisma.lead.updateMany({ where: { contactId: msg.contactId, firstResponseAt: null }, data: { firstResponseAt: at } });
+  ctx.metrics.sends.inc({ status });
+  ctx.log.warn({ messageId: msg.id, providerId: found.providerId, err: error.message }, "send outcome unknown; found at the provider, adopted");
+  return { kind: "done", status };
+}
+
+/** The office is told about a text that may or may not have gone out (and was not resent). */
+export async function alertSendUnknown(
+  ctx: Pick<Ctx, "prisma" | "clock" | "log">,
+  m: { id: string; businessId: string; conversationId: string; toNumber: string | null; why: string },
+): Promise<void> {
+  const to = m.toNumber ? `…${m.toNumber.slice(-4)}` : "a contact";
+  try {
+    await raiseAlert(ctx, {
+      businessId: m.businessId,
+      kind: "send-unknown",
+      message: `Text to ${to} may or may not have gone out (${m.why}); not resent`,
+      subject: m.conversationId,
+      dedupeKey: `send-unknown-${m.id}`,
+      payload: { messageId: m.id },
+    });
+  } catch (e) {
+    // the row already says `unknown`; the alert must not undo or retry the work
+    ctx.log.error({ messageId: m.id, err: (e as Error).message }, "send-unknown alert not raised");
+  }
 }

@@ -2,6 +2,7 @@
 // whose delivery job was lost (Redis flushed) are re-queued, and sends cut off mid-call surface
 // as `unknown` (never resent blindly).
 import type { Ctx } from "../context.ts";
+import { alertSendUnknown } from "./handle-send-failure.ts";
 
 const SENDING_STUCK_MS = 2 * 60_000;
 const LOST_AFTER_MS = 5_000;
@@ -40,22 +41,23 @@ export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; reque
   });
   for (const m of queued) await requeue(m.id); // same jobId while the job exists = no duplicate
 
-  const stuck = await ctx.sql<{ id: string }>(
+  const stuck = await ctx.sql<{ id: string; businessId: string; conversationId: string; toNumber: string | null }>(
     `WITH u AS (
        UPDATE "Message" SET "status" = 'unknown', "errorCode" = 'outcome-unknown', "updatedAt" = $1
        WHERE "direction" = 'outbound' AND "status" = 'sending' AND COALESCE("attemptedAt", "updatedAt") < $2
-       RETURNING "id", "businessId", "conversationId", "contactId"
+       RETURNING "id", "businessId", "conversationId", "contactId", "toNumber"
      ), ev AS (
        INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
        SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
          'contactId', "contactId", 'status', 'unknown', 'errorCode', 'outcome-unknown'), $1::timestamp FROM u
      )
-     SELECT "id" FROM u`,
+     SELECT "id", "businessId", "conversationId", "toNumber" FROM u`,
     [now.toISOString(), new Date(now.getTime() - SENDING_STUCK_MS).toISOString()],
   );
   if (stuck.length) {
     ctx.metrics.sends.inc({ status: "unknown" }, stuck.length);
     ctx.log.error({ count: stuck.length }, "sends cut off mid-call marked unknown (not resent)");
+    for (const m of stuck) await alertSendUnknown(ctx, { ...m, why: "the send was cut off mid-call" });
   }
   return { released: released.length, requeued: queued.length, unknown: stuck.length };
 }

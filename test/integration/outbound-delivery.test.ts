@@ -1,14 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTwilioFake, TWILIO_ERRORS } from "../fakes/twilio-api.ts";
-import { smsParams, statusParams } from "../fakes/twilio-webhooks.ts";
+import { ACCOUNT_SID, smsParams, statusParams } from "../fakes/twilio-webhooks.ts";
 import { useMsw } from "../helpers/use-msw.ts";
-import { ACME_NUMBER, acmeProfile, deleteRedisPrefix, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { ACME_NUMBER, acmeProfile, deleteRedisPrefix, startTestLeadline, TWILIO_TOKEN, type TestLeadline } from "../helpers/test-leadline.ts";
 import { settle, waitFor } from "../helpers/wait-for.ts";
 import { sendMessage } from "../../src/messaging/send-message.ts";
 import { deliverMessage } from "../../src/messaging/deliver-message.ts";
 import { sweepInbound } from "../../src/inbox/sweep-inbound.ts";
 import { MAX_EVENT_ATTEMPTS } from "../../src/jobs/job-registry.ts";
 import { sweepOutbound } from "../../src/messaging/sweep-outbound.ts";
+import { createTwilioProvider } from "../../src/messaging/providers/twilio-provider.ts";
 
 const twilio = createTwilioFake();
 useMsw(twilio.handler);
@@ -16,7 +17,9 @@ useMsw(twilio.handler);
 let t: TestLeadline;
 let businessId: string;
 beforeAll(async () => {
-  t = await startTestLeadline();
+  // a dropped connection is an unknown outcome, looked up before resending: no settle wait here
+  const provider = createTwilioProvider({ accountSid: ACCOUNT_SID, authToken: TWILIO_TOKEN, baseUrl: "https://api.twilio.com", reconcileDelayMs: 0 });
+  t = await startTestLeadline({ provider });
   businessId = await t.apply(acmeProfile({ templates: { acknowledgement: "Thanks — we’ll text you back… shortly!" } }));
 });
 afterAll(() => t.close());
@@ -101,7 +104,7 @@ describe("the one door out", () => {
   it.each([
     ["429", TWILIO_ERRORS.tooMany],
     ["500", TWILIO_ERRORS.serverError],
-    ["a network failure", "network" as const],
+    ["a connection dropped before Twilio took it (looked up: absent)", "network" as const],
   ])("%s is retried with backoff until it goes through, and is sent once", async (_, failure) => {
     twilio.failNext(failure, failure);
     const { msg, phone } = await send();
@@ -109,6 +112,7 @@ describe("the one door out", () => {
     expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(3);
     expect(twilio.sent.filter((m) => m.To === phone)).toHaveLength(1);
     expect((await row(msg.id)).attempts).toBe(3);
+    expect(twilio.lookups.filter((q) => q.get("To") === phone)).toHaveLength(failure === "network" ? 2 : 0);
   });
 
   it("another 4xx fails the message with Twilio's code and is not retried", async () => {
@@ -166,6 +170,10 @@ describe("the one door out", () => {
     expect(outcome).toEqual({ kind: "done", status: "unknown" });
     expect((await row(m.id)).status).toBe("unknown");
     expect(twilio.attempts.filter((x) => x.To === phone)).toHaveLength(0);
+    const alerts = await t.ctx.prisma.alert.findMany({ where: { dedupeKey: `send-unknown-${m.id}` } });
+    expect(alerts.map((a) => [a.kind, a.message])).toEqual([
+      ["send-unknown", `Text to …${phone.slice(-4)} may or may not have gone out (the send was cut off mid-call); not resent`],
+    ]);
   });
 
   it("the sweeper marks sends stuck in 'sending' as unknown", async () => {
@@ -192,6 +200,10 @@ describe("the one door out", () => {
       t.clock.set(new Date().toISOString());
     }
     expect((await row(m.id)).status).toBe("unknown");
+    const alerts = await t.ctx.prisma.alert.findMany({ where: { dedupeKey: `send-unknown-${m.id}` } });
+    expect(alerts.map((a) => [a.kind, a.subject, a.message])).toEqual([
+      ["send-unknown", conversation.id, `Text to …${phone.slice(-4)} may or may not have gone out (the send was cut off mid-call); not resent`],
+    ]);
   });
 });
 
