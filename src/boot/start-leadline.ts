@@ -49,8 +49,8 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, serve: true });
   if (db.kind === "pglite")
-    log.info({ dataDir: env.DATA_DIR }, "no DATABASE_URL: using embedded PGlite (the CLI reaches it through a loopback port while this runs)");
-  if (env.MIGRATE_ON_START && db.kind !== "pglite-remote") {
+    log.info({ dataDir: env.DATA_DIR }, "no DATABASE_URL: using embedded PGlite (the CLI sends its commands to this server while it runs)");
+  if (env.MIGRATE_ON_START) {
     const applied = await db.migrate();
     if (applied.length) log.info({ applied }, "migrations applied");
   }
@@ -71,7 +71,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     prisma: db.prisma,
     sql: db.sql,
     queues,
-    directory: createBusinessDirectory(db.prisma, opts.directoryTtlMs),
+    directory: createBusinessDirectory(db.prisma, { ttlMs: opts.directoryTtlMs, log }),
     provider,
     templates: loadTemplates(),
     metrics: createMetrics(),
@@ -83,15 +83,18 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     chat: createChatHub({ prisma: db.prisma, events }),
   };
 
+  await ctx.directory.watch(events);
+
   let server: Server | undefined;
   let url: string | undefined;
   if (env.ROLE !== "worker") {
     await ctx.chat.start();
-    const app = createApp(ctx, () => db.ping());
+    const app = createApp(ctx, () => db.ping(), db.localCli?.secret);
     server = await new Promise<Server>((ok) => {
       const s = app.listen(env.PORT, () => ok(s));
     });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    db.localCli?.announce(url);
     log.info({ port: (server.address() as AddressInfo).port, publicBaseUrl: env.PUBLIC_BASE_URL }, "web listening");
   }
   let workers: Workers | undefined;
@@ -118,6 +121,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       sweeper?.stop();
       await workers?.close();
       await ctx.chat.close();
+      await ctx.directory.close();
       await events.close();
       await queues.close();
       await db.close();

@@ -1,12 +1,17 @@
-// `npm run cli -- …`. With no DATABASE_URL it reaches the embedded database: directly, or through
-// the loopback port a running `npm start` serves it on (see src/db/open-database.ts).
+// `npm run cli -- …`. With no DATABASE_URL it uses the embedded database: it opens ./data itself,
+// or, while a running `npm start` holds it, sends the command to that server (src/cli/reach-server.ts).
 import { Command } from "commander";
 import { ConfigError, parseEnv } from "../config/env.ts";
 import { ProfileError } from "../config/parse-profile.ts";
-import { openDatabase, type Database } from "../db/open-database.ts";
+import { DatabaseBusyError, openDatabase, type Database } from "../db/open-database.ts";
+import { cliOperations, type CliOperations, ZTokenLabel } from "../http/local-cli-routes.ts";
+import { systemClock } from "../lib/clock.ts";
 import { AppError } from "../lib/errors.ts";
+import { ZSlugValue } from "../lib/schemas.ts";
 import { DEV_TWILIO_TOKEN } from "../boot/start-leadline.ts";
 import { applyBusinessCommand, listBusinessesCommand } from "./business-commands.ts";
+import { findRunningServer, remoteOperations } from "./reach-server.ts";
+import { createTokenCommand } from "./token-commands.ts";
 import { simulateMissedCall, simulateSms } from "./simulate-commands.ts";
 
 try {
@@ -21,10 +26,26 @@ async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const env = parseEnv(process.env);
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: 2 });
   try {
-    if (db.kind !== "pglite-remote") await db.migrate();
+    await db.migrate();
     return await fn(db);
   } finally {
     await db.close();
+  }
+}
+
+/** The CLI's database commands: carried out by a running server that holds the embedded database, else here. */
+async function withOps<T>(fn: (ops: CliOperations, via: string) => Promise<T>): Promise<T> {
+  const env = parseEnv(process.env);
+  for (let attempt = 0; ; attempt++) {
+    const server = env.DATABASE_URL ? undefined : await findRunningServer(env.DATA_DIR);
+    if (server) return fn(remoteOperations(server), ` through the running server (pid ${server.pid})`);
+    try {
+      return await withDb((db) => fn(cliOperations({ prisma: db.prisma, clock: systemClock }), ""));
+    } catch (e) {
+      // a server claimed the database between the look and the open: go through it
+      if (e instanceof DatabaseBusyError && e.holder?.serve && attempt < 2) continue;
+      throw e;
+    }
   }
 }
 
@@ -44,11 +65,25 @@ business
   .command("apply")
   .argument("<file>", "profile YAML")
   .description("create or update a business from its profile (by slug); prints its id")
-  .action((file: string) => withDb((db) => applyBusinessCommand(db.prisma, file, out)));
+  .action((file: string) => withOps((ops, via) => applyBusinessCommand(ops, file, out, via)));
 business
   .command("list")
   .description("list businesses")
-  .action(() => withDb((db) => listBusinessesCommand(db.prisma, out)));
+  .action(() => withOps((ops) => listBusinessesCommand(ops, out)));
+
+const token = program.command("token").description("admin API tokens");
+token
+  .command("create")
+  .argument("<slug>", "the business the token may see")
+  .option("--label <text>", "what the token is for (shown in the database, never the token)")
+  .description("create a per-business admin token; prints it once (only its sha256 is stored)")
+  .action((slug: string, o: { label?: string }) => {
+    const s = ZSlugValue.safeParse(slug);
+    if (!s.success) throw new AppError("bad_request", `slug: ${s.error.issues[0]!.message}`);
+    const label = o.label === undefined ? undefined : ZTokenLabel.safeParse(o.label);
+    if (label && !label.success) throw new AppError("bad_request", "--label: 1 to 200 characters");
+    return withOps((ops, via) => createTokenCommand(ops, s.data, label?.data, out, via));
+  });
 
 const simulate = program.command("simulate").description("post signed Twilio webhooks at a running server (local trials)");
 simulate

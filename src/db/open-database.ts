@@ -1,10 +1,14 @@
 // One way to get a Prisma client, whatever the database: a Postgres URL, or (no URL) an embedded
-// PGlite under ./data/. PGlite is single-process, so the process that owns it also serves it over
-// the Postgres wire protocol on a loopback port and writes that port to ./data/pglite-server.json;
-// the CLI (or psql) run beside `npm start` connects there instead of opening the files.
+// PGlite under ./data/. PGlite is one process with one session, so exactly one process may hold it:
+// the holder claims ./data/pglite-server.json (created exclusively, mode 0600; a dead holder's file
+// is stale and replaced). `npm start` (serve) also writes there the URL of its HTTP server and a
+// per-run secret: a CLI run beside it sends its command to that server (src/http/local-cli-routes.ts)
+// instead of opening a database session whose transactions would interleave with the server's.
+// For the owner's own inspection (`psql -h ./data`), the server also listens on a unix socket in the
+// data folder (folder 0700, socket 0600): never on a TCP port, never reachable by other local users.
 // Paths are resolved from the package root, not the working directory.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { randomBytes } from "node:crypto";
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -17,14 +21,19 @@ export type Prisma = InstanceType<typeof PrismaClient>;
 
 export interface Database {
   prisma: Prisma;
-  /** postgres: DATABASE_URL; pglite: this process owns ./data; pglite-remote: served by a running `npm start` */
-  kind: "postgres" | "pglite" | "pglite-remote";
+  /** postgres: DATABASE_URL; pglite: this process holds the embedded database in ./data */
+  kind: "postgres" | "pglite";
   /** plain SQL with $1… parameters, bypassing Prisma: only for the hottest paths (webhook ingest) */
   sql: SqlRunner;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
-  /** LISTEN on a notification channel (undefined when another process owns the database) */
+  /** LISTEN on a notification channel */
   listen?: (channel: string, fn: () => void) => Promise<() => Promise<void>>;
+  /**
+   * An embedded database held by a server (serve): the secret a local CLI presents to this
+   * process's /internal/cli routes, and `announce(url)` to publish the HTTP URL it listens on.
+   */
+  localCli?: { secret: string; announce(url: string): void };
   close(): Promise<void>;
 }
 
@@ -33,46 +42,166 @@ export type SqlRunner = <R extends Record<string, unknown>>(text: string, values
 export interface OpenDatabaseOptions {
   url?: string;
   dataDir?: string;
-  /** serve an owned PGlite on loopback so other processes can use it (npm start does) */
+  /** the embedded database is held by a server: local CLIs reach it through its HTTP API (npm start) */
   serve?: boolean;
   poolSize?: number;
+  /** how long to wait for another command to let go of the embedded database (default 30 s; a server is not waited for) */
+  waitMs?: number;
 }
 
 /** the package root (src/db/ is two levels down), so `npm start` works from any directory */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SCHEMA = join(PACKAGE_ROOT, "prisma/schema.prisma");
 const MIGRATIONS = join(PACKAGE_ROOT, "prisma/migrations");
+/** `psql -h DATA_DIR` finds the server's socket under Postgres's own name for port 5432 */
+const SOCKET_NAME = ".s.PGSQL.5432";
+/** sun_path holds 108 bytes on Linux, 104 on macOS */
+const MAX_SOCKET_PATH = 103;
 
-interface ServerInfo {
+/** DATA_DIR/pglite-server.json: who holds the embedded database, and how a CLI reaches it. */
+export interface EmbeddedHolder {
   pid: number;
-  port: number;
+  /** a server (npm start) rather than a one-off command */
+  serve: boolean;
+  /** the server's HTTP base URL, once it listens */
+  url?: string;
+  /** the per-run secret for /internal/cli (servers only) */
+  secret?: string;
+  /** the owner-only unix socket, when the path fits */
+  socket?: string;
+}
+
+export class DatabaseBusyError extends Error {
+  constructor(
+    message: string,
+    /** the process holding the embedded database, when known */
+    readonly holder?: EmbeddedHolder,
+  ) {
+    super(message);
+  }
+}
+
+/** resolves DATA_DIR the way openDatabase does */
+export function resolveDataDir(dataDir = "data"): string {
+  return resolve(PACKAGE_ROOT, dataDir);
+}
+
+/** The live process holding the embedded database in dataDir, if any (a dead holder's file is stale). */
+export function readEmbeddedHolder(dataDir: string): EmbeddedHolder | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, "pglite-server.json"), "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new DatabaseBusyError(
+      `cannot read ${join(dataDir, "pglite-server.json")} (${(e as NodeJS.ErrnoException).code}): is another user running Leadline here?`,
+    );
+  }
+  let info: EmbeddedHolder;
+  try {
+    info = JSON.parse(text) as EmbeddedHolder;
+  } catch {
+    return undefined; // only ever written whole (link/rename), so unparseable means junk
+  }
+  return typeof info.pid === "number" && isAlive(info.pid) ? info : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // someone else's live process
+  }
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  if (opts.url) return openPostgres(opts.url, "postgres", opts.poolSize);
-  const dataDir = resolve(PACKAGE_ROOT, opts.dataDir ?? "data");
-  const infoPath = join(dataDir, "pglite-server.json");
-  const running = readServerInfo(infoPath);
-  if (running) {
-    return openPostgres(`postgresql://postgres@127.0.0.1:${running.port}/postgres?sslmode=disable`, "pglite-remote", 1);
+  if (opts.url) return openPostgres(opts.url, opts.poolSize);
+  const dataDir = resolveDataDir(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    chmodSync(dataDir, 0o700); // the database files, the socket and the secret are the owner's alone
+  } catch {
+    // a folder we may not change (e.g. someone else's mount): its own permissions apply
   }
-  return openPglite(dataDir, infoPath, opts.serve ?? false);
+  const holder = await claimEmbedded(dataDir, opts.serve ?? false, opts.waitMs ?? 30_000);
+  try {
+    return await openPglite(dataDir, holder);
+  } catch (e) {
+    holder.release();
+    throw e;
+  }
 }
 
-function openPostgres(url: string, kind: Database["kind"], poolSize = 20): Database {
+interface Claim {
+  info: EmbeddedHolder;
+  write(info: EmbeddedHolder): void;
+  release(): void;
+}
+
+/**
+ * Takes DATA_DIR/pglite-server.json exclusively (link(2) of a complete file, so a reader never sees
+ * half of one). Another command holding it is waited for; a server is not (it holds it until it stops).
+ */
+async function claimEmbedded(dataDir: string, serve: boolean, waitMs: number): Promise<Claim> {
+  const path = join(dataDir, "pglite-server.json");
+  const info: EmbeddedHolder = { pid: process.pid, serve, ...(serve ? { secret: randomBytes(32).toString("base64url") } : {}) };
+  const writeTemp = (i: EmbeddedHolder) => {
+    const tmp = `${path}.${process.pid}.tmp`;
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, JSON.stringify(i), { mode: 0o600, flag: "wx" });
+    return tmp;
+  };
+  for (let waited = 0; ; waited += 100) {
+    const tmp = writeTemp(info);
+    try {
+      linkSync(tmp, path); // fails with EEXIST while someone holds it
+      const claim: Claim = {
+        info,
+        write(next) {
+          renameSync(writeTemp(next), path);
+          claim.info = next;
+        },
+        release() {
+          if (readEmbeddedHolder(dataDir)?.pid === process.pid) rmSync(path, { force: true });
+        },
+      };
+      return claim;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    const holder = readEmbeddedHolder(dataDir);
+    // stale: its process is gone, or it had our pid (a container restarted with the same data)
+    if (!holder || holder.pid === process.pid) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    if (holder.serve || waited >= waitMs) {
+      throw new DatabaseBusyError(
+        `the embedded database in ${dataDir} is in use by ${holder.serve ? "a running Leadline" : "another command"} (pid ${holder.pid}): stop it, or set DATABASE_URL (if pid ${holder.pid} is not Leadline, delete ${path})`,
+        holder,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function openPostgres(url: string, poolSize = 20): Database {
   // One pool shared by Prisma and the raw hot path.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   pool.on("error", () => {}); // a dropped idle connection is replaced on next use
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
-    kind,
+    kind: "postgres",
     sql: async (text, values) => (await pool.query(text, values)).rows,
     migrate: () => migratePostgres(url),
     ping: async () => {
       await pool.query("SELECT 1");
     },
-    ...(kind === "postgres" ? { listen: (channel: string, fn: () => void) => listenPostgres(url, channel, fn) } : {}),
+    listen: (channel: string, fn: () => void) => listenPostgres(url, channel, fn),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -90,32 +219,28 @@ export async function migratePostgres(url: string): Promise<string[]> {
   }
 }
 
-function readServerInfo(infoPath: string): ServerInfo | undefined {
-  if (!existsSync(infoPath)) return undefined;
-  try {
-    const info = JSON.parse(readFileSync(infoPath, "utf8")) as ServerInfo;
-    process.kill(info.pid, 0); // throws when the owner is gone (stale file)
-    return info.pid === process.pid ? undefined : info;
-  } catch {
-    return undefined;
-  }
-}
-
-async function openPglite(dataDir: string, infoPath: string, serve: boolean): Promise<Database> {
+async function openPglite(dataDir: string, claim: Claim): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  mkdirSync(dataDir, { recursive: true });
   const lite = await PGlite.create(join(dataDir, "pglite"));
   const adapter = new PrismaPGlite(lite) as unknown as SqlMigrationAwareDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
   let server: { stop(): Promise<void> } | undefined;
-  if (serve) {
-    const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
-    const port = await freePort();
-    const s = new PGLiteSocketServer({ db: lite, host: "127.0.0.1", port, maxConnections: 4 });
-    await s.start();
-    server = s;
-    writeFileSync(infoPath, JSON.stringify({ pid: process.pid, port } satisfies ServerInfo));
+  let socket: string | undefined;
+  const { secret } = claim.info;
+  if (secret) {
+    // No TCP port: other local users cannot reach the socket (0600 in a 0700 folder).
+    const path = join(dataDir, SOCKET_NAME);
+    if (path.length <= MAX_SOCKET_PATH) {
+      const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+      rmSync(path, { force: true }); // left by a holder that died: we hold the claim now
+      const s = new PGLiteSocketServer({ db: lite, path, maxConnections: 2 });
+      await s.start();
+      chmodSync(path, 0o600);
+      server = s;
+      socket = path;
+      claim.write({ ...claim.info, socket });
+    }
   }
   return {
     prisma,
@@ -129,13 +254,17 @@ async function openPglite(dataDir: string, infoPath: string, serve: boolean): Pr
       const stop = await lite.listen(channel, () => fn());
       return async () => stop();
     },
+    ...(secret ? { localCli: { secret, announce: (url: string) => claim.write({ ...claim.info, url }) } } : {}),
     close: async () => {
+      // a CLI started now waits for the release below instead of calling a server that is going away
+      if (claim.info.url) claim.write({ ...claim.info, url: undefined });
       await prisma.$disconnect();
       if (server) {
         await server.stop();
-        rmSync(infoPath, { force: true });
+        if (socket) rmSync(socket, { force: true });
       }
       await lite.close(); // an unclosed on-disk PGlite makes the next open hang
+      claim.release(); // last: only now may another process open the files
     },
   };
 }
@@ -172,16 +301,4 @@ async function listenPostgres(url: string, channel: string, fn: () => void): Pro
     clearTimeout(retry);
     await client?.end().catch(() => {});
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
 }

@@ -13,6 +13,8 @@ export interface DomainEventPayloads {
   "lead.updated": { leadId: string; conversationId: string | null; contactId: string; stage: string; change: "created" | "stage" | "details" };
   "conversation.assigned": { conversationId: string; contactId: string; handledBy: "ai" | "human"; by: string };
   "alert.raised": { alertId: string; kind: string; message: string; subject: string | null };
+  /** a profile was applied: every process reloads its business directory */
+  "business.updated": { slug: string };
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

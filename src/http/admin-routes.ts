@@ -1,11 +1,12 @@
-// Read-only admin API for the owner console (CONTRACT.md). Every query is scoped to one business.
+// Read-only admin API for the owner console (CONTRACT.md). Every query is scoped to one business,
+// and a per-business token sees only its own: anything else answers exactly like a missing row.
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { ZSlugParams as ZSlug } from "../lib/schemas.ts";
 import { AppError } from "../lib/errors.ts";
 import { parseBody } from "./parse-body.ts";
-import { requireAdmin } from "./require-admin.ts";
+import { adminCaller, adminLoginRoutes, requireAdmin, visibleTo } from "./require-admin.ts";
 import { reportRoutes } from "./report-routes.ts";
 
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
@@ -16,13 +17,14 @@ const ZListQuery = z.object({
 
 export function adminRoutes(ctx: Ctx): Router {
   const r = Router();
-  r.use("/api/admin", requireAdmin(ctx.env.ADMIN_TOKEN));
+  r.use(adminLoginRoutes(ctx));
+  r.use("/api/admin", requireAdmin(ctx));
 
   r.get("/api/admin/businesses/:slug/conversations", async (req: Request, res: Response) => {
     const { slug } = parseBody(ZSlug, req.params);
     const q = parseBody(ZListQuery, req.query);
     const business = await ctx.prisma.business.findUnique({ where: { slug }, select: { id: true } });
-    if (!business) throw new AppError("not_found", `no business "${slug}"`);
+    if (!business || !visibleTo(adminCaller(res), business.id)) throw new AppError("not_found", `no business "${slug}"`);
     const rows = await ctx.prisma.conversation.findMany({
       // a chat opened and left without a word is not a conversation yet
       where: { businessId: business.id, status: { not: "merged" }, lastMessageAt: q.before ? { lt: new Date(q.before) } : { not: null } },
@@ -72,7 +74,7 @@ export function adminRoutes(ctx: Ctx): Router {
         calls: { orderBy: { createdAt: "asc" } },
       },
     });
-    if (!c) throw new AppError("not_found", `no conversation "${id}"`);
+    if (!c || !visibleTo(adminCaller(res), c.businessId)) throw new AppError("not_found", `no conversation "${id}"`);
     const lead = c.leads[0];
     res.json({
       id: c.id,

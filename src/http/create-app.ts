@@ -15,12 +15,14 @@ import { handleErrors } from "./handle-errors.ts";
 import { logRequests } from "./log-requests.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { requireAdmin } from "./require-admin.ts";
+import { localCliRoutes } from "./local-cli-routes.ts";
 
-export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>): Express {
+/** `localCliSecret`: this process holds the embedded database and serves the CLI run beside it */
+export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliSecret?: string): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // hashing every webhook reply buys nothing
-  app.set("trust proxy", 1); // one hop (Fly's proxy): the client cannot pick its own IP for rate limits
+  app.set("trust proxy", ctx.env.TRUST_PROXY); // TRUST_PROXY: only the proxies in front of us may name the client IP (per-IP limits)
   app.use(logRequests(ctx.log));
   // Provider webhooks first: machines read them, so browser security headers would only cost time.
   app.use(voiceRoutes(ctx));
@@ -32,6 +34,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>): Express 
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(healthRoutes(ctx, pingDatabase));
   app.use(adminRoutes(ctx));
+  app.use(localCliRoutes(ctx, localCliSecret));
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");
@@ -39,7 +42,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>): Express 
     queues: ctx.queues.all.map((q) => new BullMQAdapter(q)),
     serverAdapter: board,
   });
-  app.use("/admin/queues", requireAdmin(ctx.env.ADMIN_TOKEN), board.getRouter());
+  app.use("/admin/queues", requireAdmin(ctx, { operatorOnly: true }), board.getRouter());
 
   app.use((req, res) => {
     res.status(404).json({ error: `no route ${req.method} ${req.path}` });

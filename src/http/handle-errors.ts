@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "../lib/logger.ts";
 import { AppError } from "../lib/errors.ts";
+import { redactUrl } from "./log-requests.ts";
 
 /** Last middleware: a clear one-line 4xx for bad input, a bare 500 (logged, no stack) for bugs. */
 export function handleErrors(log: Logger) {
@@ -18,7 +19,7 @@ export function handleErrors(log: Logger) {
       res.status(status).json({ error: reason });
       return;
     }
-    log.error({ err, reqId: req.id, url: req.originalUrl }, "unhandled error");
+    log.error({ err, reqId: req.id, url: redactUrl(req.originalUrl) }, "unhandled error");
     if (!res.headersSent) res.status(500).json({ error: "internal error" });
   };
 }

@@ -1,5 +1,6 @@
 // GET /api/admin/businesses/:slug/reports?from=&to= — what the owner asks: how fast do we answer,
-// and which sources bring leads. (Booked/won/revenue and reviews fill in as those features land.)
+// and which sources bring leads. Mounted under requireAdmin (admin-routes.ts): a per-business token
+// sees only its own business's report. (Booked/won/revenue and reviews fill in as those features land.)
 import { Router, type Request, type Response } from "express";
 import { DateTime } from "luxon";
 import { z } from "zod";
@@ -8,6 +9,7 @@ import { ZSlugParams as ZSlug } from "../lib/schemas.ts";
 import { AppError } from "../lib/errors.ts";
 import { summarizeFirstResponses } from "../reports/summarize-first-responses.ts";
 import { parseBody } from "./parse-body.ts";
+import { adminCaller, visibleTo } from "./require-admin.ts";
 
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ZRange = z.object({ from: ZDay.optional(), to: ZDay.optional() });
@@ -18,7 +20,7 @@ export function reportRoutes(ctx: Ctx): Router {
     const { slug } = parseBody(ZSlug, req.params);
     const q = parseBody(ZRange, req.query);
     const business = await ctx.directory.bySlug(slug);
-    if (!business) throw new AppError("not_found", `no business "${slug}"`);
+    if (!business || !visibleTo(adminCaller(res), business.id)) throw new AppError("not_found", `no business "${slug}"`);
     // days are the business's days: "2026-11-18" means midnight to midnight in its time zone
     const zone = business.profile.timezone;
     const today = DateTime.fromJSDate(ctx.clock.now(), { zone }).startOf("day");

@@ -17,7 +17,7 @@ beforeAll(async () => {
   t = await startTestLeadline({
     env: { ROLE: "web", DATABASE_URL: `postgresql://${PG_USER}@127.0.0.1:${pgProxy.port}/${database.name}`, REDIS_URL: `redis://127.0.0.1:${redisProxy.port}` },
     database,
-    directoryTtlMs: 0, // every lookup would hit the database if it could
+    directoryTtlMs: 50, // refresh all the time: every refresh fails once the database is cut
   });
   await t.apply(acmeProfile());
   // one call while everything is up warms the directory
@@ -51,4 +51,14 @@ it("a missed call while the database is down still offers voicemail rather than 
   const res = await t.post("/webhooks/twilio/voice/dial-status", dialStatusParams(call, "no-answer"));
   expect(res.status).toBe(200);
   expect(await res.text()).toContain("<Record");
+});
+
+it("lookups that miss while Postgres is down (an unknown form slug, twice) never make the directory forget a business", async () => {
+  for (let i = 0; i < 2; i++) {
+    const miss = await fetch(`${t.url}/webhooks/forms/no-such-business`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(miss.status).toBe(404);
+    await new Promise((r) => setTimeout(r, 1100)); // past the once-a-second reload on a miss
+  }
+  const res = await t.post("/webhooks/twilio/voice", callParams({ from: "+12125550103", to: ACME_NUMBER }));
+  expect(await res.text()).toContain(`>${ACME_FORWARD}</Number>`);
 });

@@ -1,0 +1,106 @@
+// What the CLI does to the database, in one place, run either by the CLI itself (no server holds the
+// database) or by the server that holds the embedded PGlite, for a CLI run beside it. PGlite has a
+// single session: a second process sharing it over the socket would interleave its transactions
+// with the server's (and could roll them back), so the CLI sends the command here instead and the
+// write happens in this process, like any other. The routes answer only on loopback, only with the
+// per-run secret this process wrote to DATA_DIR/pglite-server.json (mode 0600), and only when this
+// process holds the embedded database; otherwise they do not exist (404).
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { z } from "zod";
+import type { Ctx } from "../context.ts";
+import type { Prisma } from "../db/open-database.ts";
+import type { Clock } from "../lib/clock.ts";
+import { applyBusinessProfile } from "../business/apply-business-profile.ts";
+import { parseProfile, ProfileError } from "../config/parse-profile.ts";
+import { sameSecret } from "../lib/crypto.ts";
+import { AppError } from "../lib/errors.ts";
+import { ZSlugValue } from "../lib/schemas.ts";
+import { parseBody } from "./parse-body.ts";
+import { createAdminToken } from "./require-admin.ts";
+
+export const ZApplyResult = z.object({ id: z.string(), created: z.boolean(), slug: z.string(), numbers: z.number().int() });
+export const ZBusinessRow = z.object({ slug: z.string(), id: z.string(), name: z.string(), timezone: z.string(), numbers: z.array(z.string()) });
+export const ZTokenResult = z.object({ token: z.string(), slug: z.string(), id: z.string() });
+export type TApplyResult = z.infer<typeof ZApplyResult>;
+export type TBusinessRow = z.infer<typeof ZBusinessRow>;
+export type TTokenResult = z.infer<typeof ZTokenResult>;
+
+export const ZTokenLabel = z.string().trim().min(1).max(200);
+const ZApplyBody = z.object({ yaml: z.string().max(1_000_000) });
+const ZTokenBody = z.object({ slug: ZSlugValue, label: ZTokenLabel.optional() });
+
+/** The CLI's database commands; `cliOperations` runs them here, the CLI's remote client over HTTP. */
+export interface CliOperations {
+  applyBusiness(yaml: string): Promise<TApplyResult>;
+  listBusinesses(): Promise<TBusinessRow[]>;
+  createToken(slug: string, label?: string): Promise<TTokenResult>;
+}
+
+export function cliOperations(deps: { prisma: Prisma; clock: Clock }): CliOperations {
+  return {
+    async applyBusiness(yaml) {
+      const profile = parseProfile(yaml);
+      const { id, created } = await applyBusinessProfile(deps.prisma, profile);
+      return { id, created, slug: profile.slug, numbers: profile.phoneNumbers.length };
+    },
+    async listBusinesses() {
+      const rows = await deps.prisma.business.findMany({ orderBy: { slug: "asc" }, include: { phoneNumbers: { select: { e164: true } } } });
+      return rows.map((b) => ({ slug: b.slug, id: b.id, name: b.name, timezone: b.timezone, numbers: b.phoneNumbers.map((p) => p.e164) }));
+    },
+    async createToken(slug, label) {
+      const business = await deps.prisma.business.findUnique({ where: { slug }, select: { id: true } });
+      if (!business) throw new AppError("not_found", `no business "${slug}"`);
+      const { id, token } = await createAdminToken(deps.prisma, { businessId: business.id, label, now: deps.clock.now() });
+      return { token, slug, id };
+    },
+  };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
+}
+
+/** POST /internal/cli/business/apply, GET /internal/cli/business/list, POST /internal/cli/token/create */
+export function localCliRoutes(ctx: Ctx, secret: string | undefined): Router {
+  const r = Router();
+  if (!secret) return r;
+  const ops = cliOperations(ctx);
+
+  // the socket's own peer, not req.ip: a proxy's X-Forwarded-For has no say here
+  r.use("/internal/cli", (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization ?? "";
+    const given = header.startsWith("Bearer ") ? header.slice(7) : undefined;
+    if (!isLoopback(req.socket.remoteAddress) || !sameSecret(given, secret)) {
+      res.status(404).json({ error: `no route ${req.method} ${req.path}` });
+      return;
+    }
+    next();
+  });
+  r.use("/internal/cli", express.json({ limit: "2mb" }));
+
+  r.post("/internal/cli/business/apply", async (req: Request, res: Response) => {
+    const { yaml } = parseBody(ZApplyBody, req.body);
+    let result: TApplyResult;
+    try {
+      result = await ops.applyBusiness(yaml);
+    } catch (e) {
+      if (e instanceof ProfileError) throw new AppError("bad_request", e.message);
+      throw e;
+    }
+    ctx.directory.invalidate(); // this server routes to the new profile at once
+    ctx.log.info({ slug: result.slug, created: result.created }, "local CLI: business applied");
+    res.json(result);
+  });
+
+  r.get("/internal/cli/business/list", async (_req: Request, res: Response) => {
+    res.json({ businesses: await ops.listBusinesses() });
+  });
+
+  r.post("/internal/cli/token/create", async (req: Request, res: Response) => {
+    const { slug, label } = parseBody(ZTokenBody, req.body);
+    const result = await ops.createToken(slug, label);
+    ctx.log.info({ slug, tokenId: result.id }, "local CLI: admin token created");
+    res.set("cache-control", "no-store").json(result);
+  });
+  return r;
+}
