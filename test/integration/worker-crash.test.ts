@@ -37,6 +37,7 @@ function startChildWorker(): Promise<ChildProcess> {
       LOG_LEVEL: "silent",
       PORT: "0",
       TEST_LOCK_MS: "1000",
+      TEST_CLOCK_ISO: web.clock.now().toISOString(),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -9,6 +9,7 @@ import { captureTouch } from "../../inbox/capture-touch.ts";
 import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { resolveContact } from "../../inbox/resolve-contact.ts";
+import { alertTooLate, isTooLate } from "../../messaging/late-notice.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
 import type { FormLead } from "./normalize-form-fields.ts";
 
@@ -49,7 +50,16 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     ...(Object.keys(lead.extra).length ? { fields: lead.extra } : {}),
   };
   const canText = Boolean(lead.phone && from);
-  if (canText && !i.isTest) {
+  const late = canText && isTooLate(i.receivedAt, ctx.clock.now(), business.profile.textBack.maxAgeMinutes);
+  if (late && !i.isTest) {
+    await alertTooLate(ctx, business, {
+      kind: "speed-to-lead",
+      key: `lead-${i.eventId}`,
+      triggerAt: i.receivedAt,
+      phone: lead.phone!,
+      conversationId: conversation.id,
+    });
+  } else if (canText && !i.isTest) {
     // speed to lead: the text goes out first, the lead, timeline and consent records after
     await sendMessage(ctx, {
       businessId: business.id,

@@ -7,6 +7,7 @@ import { findOrCreateContact } from "../../inbox/find-or-create-contact.ts";
 import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
+import { alertTooLate, isTooLate } from "../../messaging/late-notice.ts";
 import type { StoredEvent } from "../process-inbound-event.ts";
 import { sendMissedCallTextBack } from "./send-missed-call-text-back.ts";
 import { ZDialStatus, ZTwilioCall, type TTwilioCall } from "./twilio-schemas.ts";
@@ -32,16 +33,26 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
     }
   }
   if (!missedReason || !call.conversationId) return;
-  // Speed to lead: the text goes out first, the bookkeeping after.
-  await sendMissedCallTextBack(ctx, {
-    business,
-    contactId: call.contactId,
-    conversationId: call.conversationId,
-    callSid: p.CallSid,
-    to: phone,
-    from: p.To,
-    receivedAt: event.receivedAt,
-  });
+  // Speed to lead: the text goes out first, the bookkeeping after. Hours late (a long outage)
+  // it does not go at all: the office is told to call instead.
+  if (isTooLate(event.receivedAt, ctx.clock.now(), business.profile.textBack.maxAgeMinutes)) {
+    await alertTooLate(ctx, business, {
+      kind: "textback",
+      key: `textback-${p.CallSid}`,
+      triggerAt: event.receivedAt,
+      phone,
+      conversationId: call.conversationId,
+    });
+  } else
+    await sendMissedCallTextBack(ctx, {
+      business,
+      contactId: call.contactId,
+      conversationId: call.conversationId,
+      callSid: p.CallSid,
+      to: phone,
+      from: p.To,
+      receivedAt: event.receivedAt,
+    });
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
   await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
