@@ -1,6 +1,10 @@
-// Every queue and job, declared once: name, lane, concurrency, attempts, backoff, payload schema,
-// handler. Workers, producers, the queue board, metrics and the sweeper all derive from this list
-// (documenso's habit). Payloads are ids of Postgres rows: Redis is the trigger, never the truth.
+// Every queue and job, declared once. A queue: name, lane, concurrency. A job: which queue serves
+// it in each lane, attempts, backoff, payload schema, handler. Workers, producers, the queue board,
+// metrics and the sweeper all derive from these lists (documenso's habit). Payloads are ids of
+// Postgres rows: Redis is the trigger, never the truth.
+//
+// Lanes by urgency: the urgent lane (missed-call text-back, speed to lead, STOP/HELP) has its own
+// queue and workers, so a burst of conversation or background work can never delay it.
 import { DelayedError, type Job } from "bullmq";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -9,31 +13,32 @@ import { wallMs } from "../lib/clock.ts";
 import { ZRowId } from "../lib/schemas.ts";
 import { deliverMessage } from "../messaging/deliver-message.ts";
 
+import type { Lane } from "../lib/lane.ts";
+
+export type { Lane };
+
 export interface QueueDef {
   name: string;
-  /** urgency class: a lower lane never delays a higher one (own queue, own workers) */
-  lane: "urgent" | "conversation" | "background";
+  lane: Lane;
   concurrency: number;
-  /** BullMQ attempts; the sweeper gives up on a row after the same number */
-  attempts: number;
-  /** first retry delay as a multiple of the base (1 s; tests shorten the base), doubling each attempt */
-  backoffFactor: number;
 }
 
 export const QUEUES = {
-  inbound: { name: "inbound", lane: "conversation", concurrency: 16, attempts: 8, backoffFactor: 1 },
-  // exponential from 2 s over 12 attempts: about two hours of provider trouble before "failed"
-  outbound: { name: "outbound", lane: "conversation", concurrency: 16, attempts: 12, backoffFactor: 2 },
+  urgent: { name: "urgent", lane: "urgent", concurrency: 32 },
+  inbound: { name: "inbound", lane: "conversation", concurrency: 16 },
+  outbound: { name: "outbound", lane: "conversation", concurrency: 16 },
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueName = keyof typeof QUEUES;
 
-/** An inbound event is given up (status failed) after as many tries as its queue allows. */
-export const MAX_EVENT_ATTEMPTS = QUEUES.inbound.attempts;
-
 export interface JobDefinition<S extends z.ZodType> {
-  queue: QueueName;
   name: string;
+  /** the queue that runs this job in each lane */
+  queues: Record<Lane, QueueName>;
+  /** BullMQ attempts; for inbound events the sweeper gives up on the row after the same number */
+  attempts: number;
+  /** first retry delay as a multiple of the base (1 s; tests shorten the base), doubling each attempt */
+  backoffFactor: number;
   schema: S;
   handler(ctx: Ctx, data: z.infer<S>, job: Job, token: string | undefined): Promise<unknown>;
 }
@@ -42,16 +47,21 @@ function define<S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> {
   return d;
 }
 
-export const JOBS = [
-  define({
-    queue: "inbound",
+export const JOBS = {
+  "process-inbound": define({
     name: "process-inbound",
+    queues: { urgent: "urgent", conversation: "inbound" },
+    attempts: 8,
+    backoffFactor: 1,
     schema: z.object({ eventId: ZRowId }),
     handler: (ctx, { eventId }) => processInboundEvent(ctx, eventId),
   }),
-  define({
-    queue: "outbound",
+  "deliver-message": define({
     name: "deliver-message",
+    queues: { urgent: "urgent", conversation: "outbound" },
+    // exponential from 2 s over 12 attempts: about two hours of provider trouble before "failed"
+    attempts: 12,
+    backoffFactor: 2,
     schema: z.object({ messageId: ZRowId }),
     async handler(ctx, { messageId }, job, token) {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -66,4 +76,9 @@ export const JOBS = [
       return outcome;
     },
   }),
-] as const;
+};
+
+export type JobName = keyof typeof JOBS;
+
+/** An inbound event is given up (status failed) after as many tries as its job allows. */
+export const MAX_EVENT_ATTEMPTS = JOBS["process-inbound"].attempts;

@@ -2,7 +2,7 @@
 // points at a Postgres row (jobId = the row's id), and the sweeper re-queues rows whose job was lost.
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { QUEUES, type QueueName } from "./job-registry.ts";
+import { JOBS, QUEUES, type JobName, type Lane, type QueueName } from "./job-registry.ts";
 
 export interface Queues {
   prefix: string;
@@ -11,10 +11,10 @@ export interface Queues {
   redis: Redis;
   byName: Record<QueueName, Queue>;
   all: Queue[];
-  enqueueInbound(eventId: string): Promise<void>;
-  enqueueDelivery(messageId: string, delayMs?: number): Promise<void>;
-  /** the sweeper's re-add: a job left `failed` (e.g. after a database outage) must not block it */
-  requeue(queue: QueueName, jobName: string, id: string, data: Record<string, unknown>): Promise<void>;
+  enqueueInbound(eventId: string, lane?: Lane): Promise<void>;
+  enqueueDelivery(messageId: string, opts?: { delayMs?: number | undefined; lane?: Lane | undefined }): Promise<void>;
+  /** the sweeper's re-add: a job left `failed` or `completed` (e.g. after a database outage) must not block it */
+  requeue(job: JobName, lane: Lane, id: string, data: Record<string, unknown>): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -38,22 +38,29 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
       return [d.name, q];
     }),
   ) as Record<QueueName, Queue>;
-  const jobOpts = (name: QueueName, id: string) => ({
+  const target = (job: JobName, lane: Lane) => byName[JOBS[job].queues[lane]];
+  const jobOpts = (job: JobName, id: string) => ({
     jobId: id,
-    attempts: QUEUES[name].attempts,
-    backoff: { type: "exponential", delay: base * QUEUES[name].backoffFactor },
+    attempts: JOBS[job].attempts,
+    backoff: { type: "exponential", delay: base * JOBS[job].backoffFactor },
     ...KEEP,
   });
 
-  // Webhooks arrive in bursts: adds made in the same tick go to Redis as one pipelined addBulk.
-  let batch: { eventId: string; done: (e?: Error) => void }[] = [];
+  // Webhooks arrive in bursts: adds made in the same tick go to Redis as one pipelined addBulk per queue.
+  let batch: { eventId: string; lane: Lane; done: (e?: Error) => void }[] = [];
   const flushInbound = () => {
     const jobs = batch;
     batch = [];
-    byName.inbound.addBulk(jobs.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: jobOpts("inbound", j.eventId) }))).then(
-      () => jobs.forEach((j) => j.done()),
-      (e: Error) => jobs.forEach((j) => j.done(e)),
-    );
+    for (const lane of ["urgent", "conversation"] as const) {
+      const mine = jobs.filter((j) => j.lane === lane);
+      if (!mine.length) continue;
+      target("process-inbound", lane)
+        .addBulk(mine.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: jobOpts("process-inbound", j.eventId) })))
+        .then(
+          () => mine.forEach((j) => j.done()),
+          (e: Error) => mine.forEach((j) => j.done(e)),
+        );
+    }
   };
   return {
     prefix,
@@ -61,21 +68,25 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
     redis,
     byName,
     all: Object.values(byName),
-    enqueueInbound(eventId) {
+    enqueueInbound(eventId, lane = "conversation") {
       return new Promise<void>((ok, fail) => {
         if (batch.length === 0) setImmediate(flushInbound);
-        batch.push({ eventId, done: (e) => (e ? fail(e) : ok()) });
+        batch.push({ eventId, lane, done: (e) => (e ? fail(e) : ok()) });
       });
     },
-    async enqueueDelivery(messageId, delayMs) {
-      await byName.outbound.add("deliver-message", { messageId }, { ...jobOpts("outbound", messageId), ...(delayMs ? { delay: delayMs } : {}) });
+    async enqueueDelivery(messageId, o = {}) {
+      await target("deliver-message", o.lane ?? "conversation").add(
+        "deliver-message",
+        { messageId },
+        { ...jobOpts("deliver-message", messageId), ...(o.delayMs ? { delay: o.delayMs } : {}) },
+      );
     },
-    async requeue(queue, jobName, id, data) {
-      const q = byName[queue];
+    async requeue(job, lane, id, data) {
+      const q = target(job, lane);
       const existing = await q.getJob(id);
       const state = existing ? await existing.getState() : undefined;
       if (existing && (state === "failed" || state === "completed")) await existing.remove();
-      await q.add(jobName, data, jobOpts(queue, id));
+      await q.add(job, data, jobOpts(job, id));
     },
     async ping() {
       await redis.ping();

@@ -17,7 +17,7 @@ export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<
   const connection = new Redis(ctx.queues.redisUrl, { maxRetriesPerRequest: null });
   connection.on("error", (e) => ctx.log.warn({ err: e.message }, "worker redis connection"));
   const workers = Object.values(QUEUES).map((def) => {
-    const defs = JOBS.filter((d) => d.queue === def.name);
+    const defs = Object.values(JOBS).filter((d) => Object.values(d.queues).includes(def.name));
     const w = new Worker(
       def.name,
       async (job: Job, token?: string) => {

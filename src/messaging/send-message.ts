@@ -8,7 +8,9 @@ import type { Ctx } from "../context.ts";
 import { withTransaction } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
+import type { Lane } from "../lib/lane.ts";
 import { deliverMessage } from "./deliver-message.ts";
+import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { gatherPolicyFacts, replyIsFresh } from "./gather-policy-facts.ts";
 import { evaluateSendPolicy, type PolicyVerdict } from "./policy/evaluate-send-policy.ts";
 import { recordOutboundSql, type OutboundRow, type RecordedRow } from "./record-outbound.ts";
@@ -103,7 +105,7 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
     if (input.dedupeKey) {
       // the dedupe key had already produced a message (a retry, or a writer that won the race)
       const prior = await ctx.prisma.message.findUnique({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
-      if (prior) return afterDuplicate(ctx, prior);
+      if (prior) return afterDuplicate(ctx, prior, input.purpose);
     }
     if (input.oncePerContactSince) return null;
     throw new Error(`contact ${input.contactId} not in business ${input.businessId}`);
@@ -114,15 +116,16 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
     if (msg.status === "scheduled") ctx.log.info({ messageId: msg.id, purpose: input.purpose }, "proactive message held by the send policy; scheduled");
     return msg;
   }
-  if (input.immediate) msg.handedToProvider = (await deliverNow(ctx, msg.id)).handedToProvider;
-  else await queueDelivery(ctx, msg.id);
+  const lane = laneOfPurpose(input.purpose);
+  if (input.immediate) msg.handedToProvider = (await deliverNow(ctx, msg.id, lane)).handedToProvider;
+  else await queueDelivery(ctx, msg.id, { lane });
   return msg;
 }
 
-async function afterDuplicate(ctx: Ctx, prior: { id: string; status: string }): Promise<QueuedMessage> {
+async function afterDuplicate(ctx: Ctx, prior: { id: string; status: string }, purpose: string): Promise<QueuedMessage> {
   // A re-run after a crash: still queued ⇒ send it; caught mid-send ⇒ the delivery job marks it
   // unknown (never resent blindly).
-  if (prior.status === "queued" || prior.status === "sending") await queueDelivery(ctx, prior.id);
+  if (prior.status === "queued" || prior.status === "sending") await queueDelivery(ctx, prior.id, { lane: laneOfPurpose(purpose) });
   return { ...prior, created: false };
 }
 
@@ -131,23 +134,23 @@ async function afterDuplicate(ctx: Ctx, prior: { id: string; status: string }): 
  * done (rate limited, provider trouble, our own error) falls back to the delivery job, which
  * claims by status, so the message is still sent once.
  */
-export async function deliverNow(ctx: Ctx, messageId: string): Promise<{ handedToProvider: boolean }> {
+export async function deliverNow(ctx: Ctx, messageId: string, lane: Lane = "conversation"): Promise<{ handedToProvider: boolean }> {
   try {
     const outcome = await deliverMessage(ctx, messageId, { lastAttempt: false });
-    if (outcome.kind === "wait") await queueDelivery(ctx, messageId, outcome.ms);
-    else if (outcome.kind === "retry") await queueDelivery(ctx, messageId, 2000);
+    if (outcome.kind === "wait") await queueDelivery(ctx, messageId, { delayMs: outcome.ms, lane });
+    else if (outcome.kind === "retry") await queueDelivery(ctx, messageId, { delayMs: 2000, lane });
     return { handedToProvider: outcome.kind === "done" && ["accepted", "sent", "delivered"].includes(outcome.status) };
   } catch (e) {
     ctx.log.warn({ messageId, err: (e as Error).message }, "immediate delivery failed; handing it to the queue");
-    await queueDelivery(ctx, messageId);
+    await queueDelivery(ctx, messageId, { lane });
     return { handedToProvider: false };
   }
 }
 
 /** Triggers delivery; if Redis is down the row stays `queued` and the sweeper re-queues it. */
-export async function queueDelivery(ctx: Ctx, messageId: string, delayMs?: number): Promise<void> {
+export async function queueDelivery(ctx: Ctx, messageId: string, opts: { delayMs?: number; lane?: Lane } = {}): Promise<void> {
   try {
-    await ctx.queues.enqueueDelivery(messageId, delayMs);
+    await ctx.queues.enqueueDelivery(messageId, opts);
   } catch (e) {
     ctx.log.warn({ messageId, err: (e as Error).message }, "delivery not queued now; the sweeper will");
   }

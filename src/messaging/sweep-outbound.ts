@@ -2,6 +2,7 @@
 // whose delivery job was lost (Redis flushed) are re-queued, and sends cut off mid-call surface
 // as `unknown` (never resent blindly).
 import type { Ctx } from "../context.ts";
+import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { alertSendUnknown } from "./handle-send-failure.ts";
 
 const SENDING_STUCK_MS = 2 * 60_000;
@@ -10,36 +11,36 @@ const LOST_AFTER_MS = 5_000;
 export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; requeued: number; unknown: number }> {
   const now = ctx.clock.now();
   // one statement: claim every due scheduled row and announce each
-  const released = await ctx.sql<{ id: string }>(
+  const released = await ctx.sql<{ id: string; purpose: string | null }>(
     `WITH r AS (
        UPDATE "Message" SET "status" = 'queued', "holdReason" = NULL, "updatedAt" = $1
        WHERE "id" IN (SELECT "id" FROM "Message" WHERE "status" = 'scheduled' AND "sendAt" <= $1 ORDER BY "sendAt" LIMIT 500)
          AND "status" = 'scheduled'
-       RETURNING "id", "businessId", "conversationId", "contactId"
+       RETURNING "id", "businessId", "conversationId", "contactId", "purpose"
      ), ev AS (
        INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
        SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
          'contactId', "contactId", 'status', 'queued'), $1::timestamp FROM r
      )
-     SELECT "id" FROM r`,
+     SELECT "id", "purpose" FROM r`,
     [now.toISOString()],
   );
-  const requeue = async (id: string) => {
+  const requeue = async (id: string, purpose: string | null) => {
     try {
-      await ctx.queues.requeue("outbound", "deliver-message", id, { messageId: id });
+      await ctx.queues.requeue("deliver-message", laneOfPurpose(purpose), id, { messageId: id });
     } catch (e) {
       ctx.log.warn({ messageId: id, err: (e as Error).message }, "delivery not queued now; the next sweep will");
     }
   };
-  for (const m of released) await requeue(m.id);
+  for (const m of released) await requeue(m.id, m.purpose);
 
   const queued = await ctx.prisma.message.findMany({
     where: { direction: "outbound", status: "queued", updatedAt: { lt: new Date(now.getTime() - LOST_AFTER_MS) } },
-    select: { id: true },
+    select: { id: true, purpose: true },
     orderBy: { updatedAt: "asc" },
     take: 500,
   });
-  for (const m of queued) await requeue(m.id); // same jobId while the job exists = no duplicate
+  for (const m of queued) await requeue(m.id, m.purpose); // same jobId while the job exists = no duplicate
 
   const stuck = await ctx.sql<{ id: string; businessId: string; conversationId: string; toNumber: string | null }>(
     `WITH u AS (

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "InboundEvent" ADD COLUMN     "lane" TEXT NOT NULL DEFAULT 'conversation';
