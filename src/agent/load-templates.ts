@@ -7,7 +7,10 @@ export interface Templates {
   acknowledgement: string;
   help: string;
   voicemailGreeting: string;
-  chatToSms: string;
+  /** "text me instead": the one fixed text to the number typed (business name and code only) */
+  chatPhoneInvitation: string;
+  /** the chat's system line once the number's owner proved it */
+  chatJoined: string;
   formFirstText: string;
 }
 
@@ -19,7 +22,8 @@ export function loadTemplates(dir = join(PACKAGE_ROOT, "prompts/templates")): Te
     acknowledgement: read("acknowledgement.txt"),
     help: read("help.txt"),
     voicemailGreeting: read("voicemail-greeting.txt"),
-    chatToSms: read("chat-to-sms.txt"),
+    chatPhoneInvitation: read("chat-phone-invitation.txt"),
+    chatJoined: read("chat-joined.txt"),
     formFirstText: read("form-first-text.txt"),
   };
 }

@@ -205,7 +205,7 @@ it("(c) keyboard: Tab reaches the bubble, Enter opens, Escape closes and focus r
   }
 });
 
-it('(d) "Text me instead": consent required, then a text goes to the number given', async () => {
+it('(d) "Text me instead": consent required, a code is texted (business name only), and typing it back continues the chat by text', async () => {
   const { context, page, errors } = await visitor();
   const phone = "+12125550199";
   try {
@@ -225,12 +225,31 @@ it('(d) "Text me instead": consent required, then a text goes to the number give
     expect(await submit.isDisabled()).toBe(true);
     await consent.check();
     await submit.click();
-    await page.getByText(`Thanks! We'll text you at ${phone}.`).waitFor();
-    expect(await dialog(page).isVisible()).toBe(true);
-    expect(await page.getByRole("textbox", { name: "Type your message" }).isVisible()).toBe(true);
-    const sms = await waitFor(() => twilio.sent.find((m) => m.To === phone), "SMS to the visitor");
+
+    // step two: the code we texted (nothing is joined until it comes back)
+    const codeStep = page.getByRole("form", { name: "Enter the code we texted" });
+    await codeStep.getByText("We texted a 6-digit code to …0199. Enter it here, or reply YES to that text.").waitFor();
+    const codeBox = page.getByRole("textbox", { name: "Code" });
+    expect(await codeBox.getAttribute("autocomplete")).toBe("one-time-code");
+    expect(await codeBox.getAttribute("inputmode")).toBe("numeric");
+    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("name") ?? null)).toBe("code");
+    const sms = await waitFor(() => twilio.sent.find((m) => m.To === phone), "invitation to the visitor's number");
     expect(sms.From).toBe("+15555550100");
+    expect(sms.Body).toMatch(/^Acme Plumbing: reply YES to continue your website chat by text, or enter code \d{6} in the chat\. Reply STOP to opt out\.$/);
+    expect(sms.Body).not.toMatch(/Jane/);
+    expect(await t.ctx.prisma.consent.count({ where: { contact: { phone } } })).toBe(0);
+    const code = /code (\d{6})/.exec(sms.Body)![1]!;
+
+    await codeBox.fill(code === "000000" ? "111111" : "000000");
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await codeStep.getByRole("alert").filter({ hasText: "that is not the code we texted (4 tries left)" }).waitFor();
+    await codeBox.fill(code);
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await chatLog(page).getByText("Thanks, that's confirmed. We'll continue by text at …0199.").waitFor();
+    await codeStep.waitFor({ state: "hidden" });
+    expect(await page.getByRole("textbox", { name: "Type your message" }).isVisible()).toBe(true);
     const consentRow = await t.ctx.prisma.consent.findFirstOrThrow({ where: { contact: { phone } } });
+    expect(consentRow.basis).toBe("webchat");
     expect(consentRow.wording).toBe("I agree to receive text messages from Acme Plumbing about my request. Msg & data rates may apply. Reply STOP to opt out.");
     expect(errors).toEqual([]);
   } finally {

@@ -36,24 +36,22 @@ export async function startLoopbackTwilio(onRequest?: (to: string, at: number) =
         return;
       }
       const sid = "SM" + randomBytes(16).toString("hex");
-      res
-        .writeHead(201, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            account_sid: m[1],
-            api_version: "2010-04-01",
-            body: entry.body,
-            direction: "outbound-api",
-            error_code: null,
-            error_message: null,
-            from: entry.from,
-            num_segments: "1",
-            sid,
-            status: "queued",
-            to: entry.to,
-            uri: `/2010-04-01/Accounts/${m[1]}/Messages/${sid}.json`,
-          }),
-        );
+      res.writeHead(201, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          account_sid: m[1],
+          api_version: "2010-04-01",
+          body: entry.body,
+          direction: "outbound-api",
+          error_code: null,
+          error_message: null,
+          from: entry.from,
+          num_segments: "1",
+          sid,
+          status: "queued",
+          to: entry.to,
+          uri: `/2010-04-01/Accounts/${m[1]}/Messages/${sid}.json`,
+        }),
+      );
     });
   });
   server.keepAliveTimeout = 5000;

@@ -341,6 +341,11 @@ describe("one contact, many doors", () => {
         })
       ).status,
     ).toBe(200);
+    // the number's owner proves it with the code from the invitation: only then are the two one
+    const invitation = await waitFor(() => twilio.sent.find((m) => m.To === phone), "the invitation");
+    const code = /\b(\d{6})\b/.exec(invitation.Body)?.[1];
+    const verify = await fetch(`${t.url}/api/chat/sessions/${session.sessionId}/sms/verify`, { method: "POST", headers: auth, body: JSON.stringify({ code }) });
+    expect(verify.status).toBe(200);
     // the form and the call race each other
     const call = callParams({ from: phone, to: ACME_NUMBER });
     await Promise.all([postJson({ name: "Chris Park", phone, email: "chris@example.com", message: "Sump pump died" }), t.post("/webhooks/twilio/voice", call)]);

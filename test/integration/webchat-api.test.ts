@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { recordInboundMessage } from "../../src/inbox/record-inbound-message.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { useMsw } from "../helpers/use-msw.ts";
@@ -22,38 +23,47 @@ interface Session {
   token: string;
   greeting: string;
   businessName: string;
+  /** the client IP this visitor's requests come from (X-Forwarded-For through the trusted loopback proxy) */
+  ip?: string;
 }
 
-async function newSession(body: object = {}, origin = ORIGIN): Promise<Session> {
+// Per-IP limits would make tests depend on each other: each test that needs it gets its own address.
+let lastIp = 0;
+const nextIp = () => `203.0.113.${++lastIp}`;
+const fromIp = (ip: string | undefined): Record<string, string> => (ip ? { "x-forwarded-for": ip } : {});
+
+async function newSession(body: object = {}, origin = ORIGIN, ip?: string): Promise<Session> {
   const res = await fetch(`${t.url}/api/chat/acme-plumbing/sessions`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin },
+    headers: { "content-type": "application/json", origin, ...fromIp(ip) },
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(201);
   expect(res.headers.get("access-control-allow-origin")).toBe(origin);
-  return (await res.json()) as Session;
+  return { ...((await res.json()) as Session), ...(ip ? { ip } : {}) };
 }
 const say = (s: Session, text: string, clientId?: string, token = s.token) =>
   fetch(`${t.url}/api/chat/sessions/${s.sessionId}/messages`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, origin: ORIGIN },
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, origin: ORIGIN, ...fromIp(s.ip) },
     body: JSON.stringify({ text, ...(clientId ? { clientId } : {}) }),
   });
 
+type Ev = { id: string; author: string; text: string; clientId?: string };
+
 /** reads SSE `message` events until `until` holds or the time runs out */
-async function readEvents(s: Session, until: (events: { id: string; author: string; text: string; clientId?: string }[]) => boolean, lastEventId?: string) {
+async function readEvents(s: Session, until: (events: Ev[]) => boolean, lastEventId?: string, ms = 20_000) {
   const ac = new AbortController();
   const res = await fetch(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, {
     signal: ac.signal,
-    headers: lastEventId ? { "last-event-id": lastEventId } : {},
+    headers: { ...(lastEventId ? { "last-event-id": lastEventId } : {}), ...fromIp(s.ip) },
   });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
-  const events: { id: string; author: string; text: string; clientId?: string }[] = [];
+  const events: Ev[] = [];
   const reader = res.body!.getReader();
   let buf = "";
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + ms;
   try {
     while (!until(events) && Date.now() < deadline) {
       const { value, done } = await Promise.race([
@@ -182,43 +192,325 @@ describe("web chat API", () => {
     expect(statuses.slice(0, 15).every((x) => x === 202)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
   });
+});
 
-  it("'text me instead' moves the conversation to SMS with recorded consent, and joins an existing contact", async () => {
-    // this homeowner texted before: the chat must join that contact, not make a second one
-    const phone = "+12125550177";
-    await t.post("/webhooks/twilio/sms", smsParams({ from: phone, to: ACME_NUMBER, body: "earlier text" }));
-    await waitFor(() => twilio.sent.some((m) => m.To === phone), "ack of the earlier text");
-    twilio.reset();
-    const s = await newSession();
-    await say(s, "can you text me?", "h1");
-    await readEvents(s, (e) => e.some((x) => x.author === "template"));
-    const post = (body: object) =>
-      fetch(`${t.url}/api/chat/sessions/${s.sessionId}/sms`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${s.token}`, origin: ORIGIN },
-        body: JSON.stringify(body),
-      });
-    const wording = "I agree to receive text messages from Acme Plumbing about my request. Msg & data rates may apply. Reply STOP to opt out.";
-    expect((await post({ name: "Dana Smith", phone, consent: false, consentText: wording })).status).toBe(400);
-    expect((await post({ name: "Dana Smith", phone: "12", consent: true, consentText: wording })).status).toBe(400);
-    const ok = await post({ name: "Dana Smith", phone: "(212) 555-0177", consent: true, consentText: wording });
-    expect(ok.status).toBe(200);
-    await waitFor(() => twilio.sent.some((m) => m.To === phone), "hand-off text");
-    expect(twilio.sent.find((m) => m.To === phone)!.Body).toMatch(/^Hi Dana, this is Acme Plumbing/);
-    const contacts = await t.ctx.prisma.contact.findMany({
-      where: { phone },
-      include: { consents: true, conversations: { where: { status: "open" }, include: { messages: { orderBy: { createdAt: "asc" } } } } },
+// "Text me instead": anyone can type any number, so the number's owner must prove it before the
+// chat and that number's history are joined (issue 8, item 7).
+describe("text me instead", () => {
+  const WORDING = "I agree to receive text messages from Acme Plumbing about my request. Msg & data rates may apply. Reply STOP to opt out.";
+  const ACK = /^Thanks for reaching out/;
+  const postJson = (s: Session, path: string, body: object) =>
+    fetch(`${t.url}/api/chat/sessions/${s.sessionId}/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${s.token}`, origin: ORIGIN, ...fromIp(s.ip) },
+      body: JSON.stringify(body),
     });
-    expect(contacts).toHaveLength(1);
+  const textMe = (s: Session, phone: string, name = "Mallory Visitor") => postJson(s, "sms", { name, phone, consent: true, consentText: WORDING });
+  const enterCode = (s: Session, code: string) => postJson(s, "sms/verify", { code });
+  const sessionRow = (s: Session) => t.ctx.prisma.chatSession.findUniqueOrThrow({ where: { id: s.sessionId } });
+  const contactOf = (phone: string) => t.ctx.prisma.contact.findFirst({ where: { phone } });
+  const homeownerTexts = async (phone: string, body: string) => {
+    expect((await t.post("/webhooks/twilio/sms", smsParams({ from: phone, to: ACME_NUMBER, body }))).status).toBe(200);
+    return waitFor(() => t.ctx.prisma.message.findFirst({ where: { direction: "inbound", fromNumber: phone, body } }), `"${body}" recorded`);
+  };
+  const invitations = (phone: string) => twilio.sent.filter((m) => m.To === phone && /reply YES/.test(m.Body));
+  async function invitationCode(phone: string): Promise<string> {
+    const sms = await waitFor(() => invitations(phone).at(-1), `invitation to ${phone}`);
+    return /code (\d{6})/.exec(sms.Body)![1]!;
+  }
+  /** a visitor with a chat going (their message and the acknowledgement), from an address of their own */
+  async function chattingVisitor(text: string): Promise<Session> {
+    const s = await newSession({}, ORIGIN, nextIp());
+    expect((await say(s, text, "first")).status).toBe(202);
+    await readEvents(s, (e) => e.some((x) => ACK.test(x.text)));
+    return s;
+  }
+  async function homeownerWithHistory(phone: string, body: string) {
+    await homeownerTexts(phone, body);
+    await waitFor(() => twilio.sent.some((m) => m.To === phone && ACK.test(m.Body)), "acknowledgement of the homeowner's text");
+    return (await contactOf(phone))!;
+  }
+
+  it("a visitor who types someone else's number gets no access to that homeowner's texts: one fixed invitation, nothing joined", async () => {
+    const phone = "+12125550141";
+    const homeowner = await homeownerWithHistory(phone, "The lockbox code is 4411");
+    const s = await chattingVisitor("hi, can you text me?");
+    // a stream open all along: before, during and after the invitation, and while the homeowner texts on
+    const streaming = readEvents(s, () => false, undefined, 4000);
+    await settle(300);
+    const res = await textMe(s, "(212) 555-0141", "Mallory Visitor");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "code-sent", phone: "…0141" });
+    const code = await invitationCode(phone);
+    await homeownerTexts(phone, "Also the gate code is 9090");
+
+    // the invitation: business name and code only, from the business number, one GSM-7 segment
+    expect(invitations(phone)).toHaveLength(1);
+    const invite = invitations(phone)[0]!;
+    expect(invite.Body).toBe(`Acme Plumbing: reply YES to continue your website chat by text, or enter code ${code} in the chat. Reply STOP to opt out.`);
+    expect(invite.Body).not.toMatch(/Mallory|Visitor/);
+    expect(invite.From).toBe(ACME_NUMBER);
+
+    const row = await sessionRow(s);
+    expect(row).toMatchObject({ pendingPhone: phone, phoneVerifiedAt: null, smsHandoffAt: null, proofAttempts: 0 });
+    expect(row.proofCodeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.proofCodeHash).not.toContain(code);
+    // the chat is still its own contact; the typed name stays on it, not on the homeowner
+    expect(row.contactId).not.toBe(homeowner.id);
+    expect((await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: row.contactId } })).name).toBe("Mallory Visitor");
+    expect((await contactOf(phone))!.name).toBeNull();
+    // the invitation is the homeowner's own record, in their conversation, not in the chat's
+    const stored = await t.ctx.prisma.message.findFirstOrThrow({ where: { purpose: "chat-invite", toNumber: phone } });
+    expect(stored).toMatchObject({ contactId: homeowner.id, author: "system", encoding: "GSM-7", segments: 1 });
+    expect(stored.conversationId).not.toBe(row.conversationId);
+    expect(await t.ctx.prisma.message.count({ where: { conversationId: row.conversationId, channel: { in: ["sms", "mms"] } } })).toBe(0);
+    expect(await t.ctx.prisma.consent.count({ where: { contactId: homeowner.id } })).toBe(0);
+
+    const secret = /4411|9090|reply YES/;
+    const live = await streaming;
+    expect(live.map((e) => e.author)).toEqual(["contact", "template"]);
+    expect(live.filter((e) => secret.test(e.text))).toEqual([]);
+    const replay = await readEvents(s, () => false, undefined, 1500);
+    expect(replay.map((e) => e.text)).toEqual(["hi, can you text me?", expect.stringMatching(ACK)]);
+  });
+
+  it("an SMS that lands in the chat's own conversation is not shown before the proof, live or on replay", async () => {
+    const s = await chattingVisitor("hello there");
+    const row = await sessionRow(s);
+    const streaming = readEvents(s, (e) => e.some((x) => x.text === "after the sms"), undefined, 10_000);
+    await settle(300);
+    // e.g. a merge by e-mail address: whatever the route, SMS is not for an unproven chat
+    await recordInboundMessage(t.ctx.prisma, {
+      businessId: row.businessId,
+      contact: { id: row.contactId },
+      conversationId: row.conversationId,
+      channel: "sms",
+      body: "a text from somebody's phone",
+      providerId: `SMtest${row.id}`,
+      from: "+12125550142",
+      to: ACME_NUMBER,
+      at: t.clock.now(),
+    });
+    expect((await say(s, "after the sms", "second")).status).toBe(202);
+    const live = await streaming;
+    expect(live.map((e) => e.text)).toContain("after the sms");
+    expect(live.map((e) => e.text)).not.toContain("a text from somebody's phone");
+    const replay = await readEvents(s, (e) => e.some((x) => x.text === "after the sms"));
+    expect(replay.map((e) => e.text)).not.toContain("a text from somebody's phone");
+  });
+
+  it("an opted-out number gets a 409 with the START hint, and no text and nothing stored", async () => {
+    const phone = "+12125550143";
+    await homeownerTexts(phone, "STOP");
+    await waitFor(async () => (await contactOf(phone))?.optedOutAt, "opt-out");
+    twilio.reset();
+    const s = await chattingVisitor("text me please");
+    const res = await textMe(s, phone);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toMatch(/opted out.*text START to \+15555550100/);
+    await settle(300);
+    expect(twilio.attempts.filter((m) => m.To === phone)).toEqual([]);
+    expect(await sessionRow(s)).toMatchObject({ pendingPhone: null, proofCodeHash: null });
+    expect(await t.ctx.prisma.message.count({ where: { purpose: "chat-invite", toNumber: phone } })).toBe(0);
+    expect((await contactOf(phone))!.optedOutAt).not.toBeNull();
+  });
+
+  it("five wrong codes lock the code (also under parallel guessing): the right one, or a reply, no longer joins", async () => {
+    const phone = "+12125550144";
+    const s = await chattingVisitor("text me");
+    expect((await textMe(s, phone)).status).toBe(200);
+    const code = await invitationCode(phone);
+    const wrong = code === "000000" ? "111111" : "000000";
+    const first = await enterCode(s, wrong);
+    expect(first.status).toBe(400);
+    expect(((await first.json()) as { error: string }).error).toMatch(/4 tries left/);
+    expect((await enterCode(s, "12ab")).status).toBe(400); // not a code: no try spent
+    const rest = await Promise.all(Array.from({ length: 8 }, () => enterCode(s, wrong)));
+    expect(rest.map((r) => r.status).sort()).toEqual([400, 400, 400, 429, 429, 429, 429, 429]);
+    const right = await enterCode(s, code);
+    expect(right.status).toBe(429);
+    expect(((await right.json()) as { error: string }).error).toMatch(/too many wrong codes/);
+    await homeownerTexts(phone, `YES ${code}`);
+    await settle(500);
+    expect(await sessionRow(s)).toMatchObject({ phoneVerifiedAt: null, proofAttempts: 5, proofCodeHash: null });
+  });
+
+  it("the right code joins: consent on record, the conversation goes by SMS, and the joined history is on the stream", async () => {
+    const phone = "+12125550177";
+    const homeowner = await homeownerWithHistory(phone, "earlier text");
+    const s = await chattingVisitor("can you text me?");
+    const before = await sessionRow(s);
+    expect((await textMe(s, phone, "")).status).toBe(400);
+    expect((await postJson(s, "sms", { name: "Dana Smith", phone, consent: false, consentText: WORDING })).status).toBe(400);
+    expect((await postJson(s, "sms", { name: "Dana Smith", phone: "12", consent: true, consentText: WORDING })).status).toBe(400);
+    expect((await textMe(s, ACME_NUMBER)).status).toBe(400); // our own number
+    expect((await enterCode(s, "123456")).status).toBe(409); // nothing asked for yet
+    expect((await textMe(s, "(212) 555-0177", "Dana Smith")).status).toBe(200);
+    const code = await invitationCode(phone);
+
+    const streaming = readEvents(s, (e) => e.some((x) => x.text === "After the proof"), undefined, 15_000);
+    await settle(300);
+    const ok = await enterCode(s, code);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ status: "joined", phone: "…0177" });
+    await homeownerTexts(phone, "After the proof");
+    const live = await streaming;
+    expect(live.map((e) => e.text)).toEqual(expect.arrayContaining(["Thanks, that's confirmed. We'll continue by text at …0177.", "After the proof"]));
+    expect(live.find((e) => e.text.startsWith("Thanks, that's confirmed"))!.author).toBe("system");
+
+    // one homeowner: the chat's contact merged into the number's, whose id stands
+    const contacts = await t.ctx.prisma.contact.findMany({ where: { phone }, include: { consents: true } });
+    expect(contacts.map((c) => c.id)).toEqual([homeowner.id]);
     expect(contacts[0]!.name).toBe("Dana Smith");
-    expect(contacts[0]!.consents.find((c) => c.basis === "webchat")?.wording).toBe(wording);
-    const timeline = contacts[0]!.conversations[0]!.messages.map((m) => m.body);
-    expect(timeline).toEqual(expect.arrayContaining(["earlier text", "can you text me?"]));
-    expect(contacts[0]!.conversations[0]!.channel).toBe("sms");
+    expect(await t.ctx.prisma.contact.findUnique({ where: { id: before.contactId } })).toBeNull();
+    expect(contacts[0]!.consents).toEqual([expect.objectContaining({ basis: "webchat", scope: "transactional", wording: WORDING, revokedAt: null })]);
+    const row = await sessionRow(s);
+    expect(row.phoneVerifiedAt).not.toBeNull();
+    expect(row.smsHandoffAt).not.toBeNull();
+    expect(row).toMatchObject({ contactId: homeowner.id, conversationId: before.conversationId, proofCodeHash: null });
+    expect(JSON.stringify(row.attribution ?? {})).not.toContain(WORDING);
+    // the chat's conversation continues, by SMS from the business number, with the number's earlier thread in it
+    const conversation = await t.ctx.prisma.conversation.findUniqueOrThrow({
+      where: { id: row.conversationId },
+      include: { messages: { orderBy: { createdAt: "asc" } } },
+    });
+    expect(conversation).toMatchObject({ status: "open", channel: "sms", businessNumber: ACME_NUMBER, contactId: homeowner.id });
+    expect(conversation.messages.map((m) => m.body)).toEqual(expect.arrayContaining(["earlier text", "can you text me?", "After the proof"]));
+    expect(await t.ctx.prisma.conversation.count({ where: { contactId: homeowner.id, status: "open" } })).toBe(1);
     // the chat's lead and the earlier text's lead are one lead now, with both touches
-    const leads = await t.ctx.prisma.lead.findMany({ where: { contactId: contacts[0]!.id }, include: { touches: true } });
+    const leads = await t.ctx.prisma.lead.findMany({ where: { contactId: homeowner.id }, include: { touches: true } });
     expect(leads).toHaveLength(1);
-    expect(leads[0]!.channel).toBe("sms");
     expect(leads[0]!.touches.map((x) => x.channel).sort()).toEqual(["sms", "webchat"]);
+
+    // proven: a fresh stream shows the joined timeline, SMS included
+    const replay = await readEvents(s, (e) => e.some((x) => x.text === "After the proof"));
+    expect(replay.map((e) => e.text)).toEqual(
+      expect.arrayContaining(["earlier text", "can you text me?", expect.stringMatching(/^Acme Plumbing: reply YES/), "After the proof"]),
+    );
+    expect((await enterCode(s, code)).status).toBe(200); // idempotent
+    expect((await textMe(s, "+12125550178")).status).toBe(409); // this chat already continues by text
+  });
+
+  it("a YES replied to the invitation by SMS proves the number and joins the chat", async () => {
+    const phone = "+12125550145";
+    const s = await chattingVisitor("please text me");
+    expect((await textMe(s, phone, "Sam Replies")).status).toBe(200);
+    await invitationCode(phone);
+    await homeownerTexts(phone, "Yes!");
+    await waitFor(async () => (await sessionRow(s)).phoneVerifiedAt, "joined by the reply");
+    const events = await readEvents(s, (e) => e.some((x) => /continue by text at …0145/.test(x.text)));
+    expect(events.map((e) => e.text)).toEqual(expect.arrayContaining(["please text me", "Yes!"]));
+    const contact = (await contactOf(phone))!;
+    expect(contact.name).toBe("Sam Replies");
+    expect((await sessionRow(s)).contactId).toBe(contact.id);
+    expect(await t.ctx.prisma.consent.count({ where: { contactId: contact.id, basis: "webchat" } })).toBe(1);
+  });
+
+  it("an ordinary text from the number proves nothing, a later YES neither; STOP cancels the invitation", async () => {
+    const phone = "+12125550146";
+    const s = await chattingVisitor("text me at this number");
+    expect((await textMe(s, phone)).status).toBe(200);
+    const code = await invitationCode(phone);
+    await homeownerTexts(phone, "Who is this?");
+    await homeownerTexts(phone, "yes"); // no longer an answer to the invitation
+    await settle(500);
+    expect((await sessionRow(s)).phoneVerifiedAt).toBeNull();
+    await homeownerTexts(phone, "STOP");
+    await waitFor(async () => (await contactOf(phone))?.optedOutAt, "opt-out");
+    const res = await enterCode(s, code);
+    expect(res.status).toBe(409);
+    expect(await sessionRow(s)).toMatchObject({ phoneVerifiedAt: null, pendingPhone: null, proofCodeHash: null });
+    const replay = await readEvents(s, () => false, undefined, 1500);
+    expect(replay.map((e) => e.text)).toEqual(["text me at this number", expect.stringMatching(ACK)]);
+  });
+
+  it("two chats waiting on one number: a YES joins neither, the code decides, and the other chat is void", async () => {
+    const phone = "+12125550147";
+    const mallory = await chattingVisitor("text me (not my number)");
+    const owner = await chattingVisitor("text me (my number)");
+    expect((await textMe(mallory, phone)).status).toBe(200);
+    await invitationCode(phone);
+    expect((await textMe(owner, phone, "Olive Owner")).status).toBe(200);
+    const ownersCode = await invitationCode(phone);
+    await homeownerTexts(phone, "YES");
+    await settle(500);
+    expect((await sessionRow(mallory)).phoneVerifiedAt).toBeNull();
+    expect((await sessionRow(owner)).phoneVerifiedAt).toBeNull();
+    await homeownerTexts(phone, `${ownersCode}`);
+    await waitFor(async () => (await sessionRow(owner)).phoneVerifiedAt, "the owner's chat joined by its code");
+    expect(await sessionRow(mallory)).toMatchObject({ phoneVerifiedAt: null, pendingPhone: null, proofCodeHash: null });
+  });
+
+  it("is rate-limited per session (3/h), per number (3/day) and per IP (10/h), with Retry-After", async () => {
+    const s = await chattingVisitor("rate me");
+    const perSession: Response[] = [];
+    for (let i = 0; i < 4; i++) perSession.push(await textMe(s, `+1212555020${i}`));
+    expect(perSession.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(Number(perSession[3]!.headers.get("retry-after"))).toBeGreaterThan(0);
+
+    const target = "+12125550210";
+    const perNumber: Response[] = [];
+    for (let i = 0; i < 4; i++) perNumber.push(await textMe(await newSession({}, ORIGIN, nextIp()), target));
+    expect(perNumber.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(Number(perNumber[3]!.headers.get("retry-after"))).toBeGreaterThan(3600);
+    await waitFor(() => invitations(target).length === 3, "three invitations");
+
+    const ip = nextIp();
+    const sessions = await Promise.all(Array.from({ length: 4 }, () => newSession({}, ORIGIN, ip)));
+    const perIp: number[] = [];
+    for (let i = 0; i < 11; i++) perIp.push((await textMe(sessions[Math.floor(i / 3)]!, `+121255503${String(i).padStart(2, "0")}`)).status);
+    expect(perIp).toEqual([...Array(10).fill(200), 429]);
+    await settle(300);
+    expect(invitations(target)).toHaveLength(3);
+  });
+});
+
+describe("event stream limits", () => {
+  const openStream = async (s: Session) => {
+    const ac = new AbortController();
+    const res = await fetch(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, { signal: ac.signal, headers: fromIp(s.ip) });
+    return { res, close: () => ac.abort() };
+  };
+
+  it("caps streams per session (3) and per IP (20) with a 429; idle streams hold no database connection", async () => {
+    const ip = nextIp();
+    const a = await newSession({}, ORIGIN, ip);
+    const held: Awaited<ReturnType<typeof openStream>>[] = [];
+    try {
+      for (let i = 0; i < 3; i++) held.push(await openStream(a));
+      expect(held.map((h) => h.res.status)).toEqual([200, 200, 200]);
+      const fourth = await openStream(a);
+      expect(fourth.res.status).toBe(429);
+      expect(fourth.res.headers.get("retry-after")).toMatch(/^\d+$/);
+
+      const others = await Promise.all(Array.from({ length: 6 }, () => newSession({}, ORIGIN, ip)));
+      for (let i = 0; i < 17; i++) held.push(await openStream(others[i % 6]!));
+      expect(held.every((h) => h.res.status === 200)).toBe(true);
+      const overIp = await openStream(others[5]!); // its session has room; its IP has not
+      expect(overIp.res.status).toBe(429);
+
+      // more open streams than the database pool has connections (20), and the service still answers
+      const elsewhere = await Promise.all(Array.from({ length: 2 }, () => newSession({}, ORIGIN, nextIp())));
+      for (const s of elsewhere) for (let i = 0; i < 3; i++) held.push(await openStream(s));
+      expect(held.length).toBeGreaterThan(20);
+      expect(held.every((h) => h.res.status === 200)).toBe(true);
+      const started = Date.now();
+      const fresh = await newSession({}, ORIGIN, nextIp());
+      expect((await say(fresh, "still there?", "q1")).status).toBe(202);
+      const events = await readEvents(fresh, (e) => e.some((x) => x.author === "template"));
+      expect(events.map((e) => e.author)).toEqual(["contact", "template"]);
+      expect(Date.now() - started).toBeLessThan(5000);
+
+      // a closed stream frees its slot
+      held.shift()!.close();
+      await waitFor(async () => {
+        const again = await openStream(a);
+        if (again.res.status === 200) held.push(again);
+        else again.close();
+        return again.res.status === 200;
+      }, "a free slot after a close");
+    } finally {
+      for (const h of held) h.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { respondToConversation } from "../../agent/respond-to-conversation.ts";
 import { renderTemplate } from "../../agent/render-template.ts";
+import { answerChatInvitation } from "../webchat/answer-chat-invitation.ts";
 import { captureTouch } from "../../inbox/capture-touch.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
@@ -16,7 +17,7 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   const p = ZTwilioSms.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   const media = mediaOf(p, p.NumMedia);
-  const { contact, conversation, opened } = await recordInboundMessage(ctx.prisma, {
+  const { messageId, contact, conversation, opened } = await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
     contact: { phone, zip: p.FromZip },
     channel: media.length ? "mms" : "sms",
@@ -45,6 +46,21 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
 
   const keyword = classifyKeyword(p.Body);
   const change = { businessId: business.id, contactId: contact.id, reason: keyword?.kind ?? "keyword", text: p.Body.slice(0, 500) };
+  // a reply to a "text me instead" invitation: STOP cancels it; YES (or its code) joins the waiting chat
+  if (keyword?.action !== "help" && !contact.optedOutAt) {
+    const joined = await answerChatInvitation(ctx, business, {
+      phone,
+      contactId: contact.id,
+      messageId,
+      body: p.Body,
+      at: event.receivedAt,
+      optOut: keyword?.action === "opt-out",
+    });
+    if (joined) {
+      await respondToConversation(ctx, { business, conversationId: joined.conversationId, trigger: `sms-${p.MessageSid}`, replyToAt: event.receivedAt });
+      return;
+    }
+  }
   if (keyword?.action === "opt-out") {
     // Twilio's opt-out handling sends the carrier confirmation; after STOP we make no API call at all.
     if (!contact.optedOutAt) await recordOptOut(ctx, change);

@@ -1,9 +1,10 @@
 // Guards for the browser-facing chat API: CORS limited to the profile's allowedOrigins, session
-// bearer tokens (only their hash is stored), and Redis-backed rate limits per IP and per session.
+// bearer tokens (only their hash is stored), Redis-backed rate limits per IP, session and number,
+// and caps on open event streams.
 import { randomBytes } from "node:crypto";
 import { sameSecret, sha256Hex } from "../../lib/crypto.ts";
 import type { Request, Response } from "express";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Redis } from "ioredis";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -38,30 +39,87 @@ export function preflight(res: Response): void {
   res.status(204).end();
 }
 
+export type ChatLimitKind = keyof typeof LIMITS;
+
 export interface ChatLimits {
   /** throws a 429 AppError (and sets Retry-After) when over a limit */
-  take(res: Response, kind: "session-create" | "message-ip" | "message-session", key: string): Promise<void>;
+  take(res: Response, kind: ChatLimitKind, key: string): Promise<void>;
 }
 
 const LIMITS = {
   "session-create": { points: 20, duration: 600 }, // new sessions per IP per 10 minutes
   "message-ip": { points: 60, duration: 60 }, // messages per IP per minute
   "message-session": { points: 15, duration: 60 }, // messages per session per minute
+  // "text me instead": each request texts a number someone typed, so these are tight
+  "sms-session": { points: 3, duration: 3600 }, // invitations per chat session per hour
+  "sms-number": { points: 3, duration: 86_400 }, // invitations to one number (per business) per day
+  "sms-ip": { points: 10, duration: 3600 }, // invitations per IP per hour
+  "verify-ip": { points: 30, duration: 3600 }, // code attempts per IP per hour (each code also allows only 5)
 } as const;
+
+/** Limits that send a text: while Redis is unreachable they fall back to a per-process count instead of letting everything through. */
+const FAIL_CLOSED = new Set<ChatLimitKind>(["sms-session", "sms-number", "sms-ip", "verify-ip"]);
 
 export function createChatLimits(redis: Redis, prefix: string): ChatLimits {
   const limiters = Object.fromEntries(
-    Object.entries(LIMITS).map(([k, v]) => [k, new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}-rl-${k}`, ...v })]),
-  ) as Record<keyof typeof LIMITS, RateLimiterRedis>;
+    Object.entries(LIMITS).map(([k, v]) => [
+      k,
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${prefix}-rl-${k}`,
+        ...v,
+        ...(FAIL_CLOSED.has(k as ChatLimitKind) ? { insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}-rlm-${k}`, ...v }) } : {}),
+      }),
+    ]),
+  ) as Record<ChatLimitKind, RateLimiterRedis>;
   return {
     async take(res, kind, key) {
       try {
         await limiters[kind].consume(key);
       } catch (e) {
-        if (!(e instanceof RateLimiterRes)) return; // Redis trouble: serve the visitor rather than refuse them
+        if (!(e instanceof RateLimiterRes)) return; // Redis trouble: serve the visitor rather than refuse them (FAIL_CLOSED kinds count in memory instead)
         res.setHeader("Retry-After", String(Math.ceil(e.msBeforeNext / 1000)));
         throw new AppError("too_many", "too many requests, slow down");
       }
+    },
+  };
+}
+
+/** Open event streams are capped per session, per client IP and per process (each holds a socket and a hub subscription). */
+export const STREAM_CAPS = { perSession: 3, perIp: 20, total: 2000 };
+
+export interface StreamCaps {
+  /** a release function for a stream that may open, undefined when a cap is reached */
+  open(sessionId: string, ip: string): (() => void) | undefined;
+  readonly openCount: number;
+}
+
+export function createStreamCaps(caps: typeof STREAM_CAPS = STREAM_CAPS): StreamCaps {
+  const bySession = new Map<string, number>();
+  const byIp = new Map<string, number>();
+  let total = 0;
+  const add = (m: Map<string, number>, k: string, d: number) => {
+    const n = (m.get(k) ?? 0) + d;
+    if (n > 0) m.set(k, n);
+    else m.delete(k);
+  };
+  return {
+    open(sessionId, ip) {
+      if (total >= caps.total || (bySession.get(sessionId) ?? 0) >= caps.perSession || (byIp.get(ip) ?? 0) >= caps.perIp) return undefined;
+      total++;
+      add(bySession, sessionId, 1);
+      add(byIp, ip, 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        total--;
+        add(bySession, sessionId, -1);
+        add(byIp, ip, -1);
+      };
+    },
+    get openCount() {
+      return total;
     },
   };
 }

@@ -13,20 +13,32 @@ export interface ChatEvent {
   clientId?: string | undefined;
 }
 
+/** what a stream needs to decide whether its visitor may see a message (not sent to the browser) */
+export interface ChatEventFacts {
+  channel: string;
+}
+
 export interface ChatHub {
   /** returns the unsubscribe function */
-  subscribe(conversationId: string, fn: (e: ChatEvent) => void): () => void;
+  subscribe(conversationId: string, fn: (e: ChatEvent, facts: ChatEventFacts) => void): () => void;
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** channels a chat visitor sees in their stream */
+/** channels a chat visitor may see in their stream */
 export const SHOWN_CHANNELS = ["webchat", "sms", "mms"];
+/** …of which these only once the visitor proved they own the conversation's phone number */
+export const PHONE_CHANNELS = ["sms", "mms"];
+
+/** What a session's stream shows: web chat always; what arrived or went by SMS only after the phone proof. */
+export function chatChannels(phoneVerified: boolean): string[] {
+  return phoneVerified ? SHOWN_CHANNELS : SHOWN_CHANNELS.filter((c) => !PHONE_CHANNELS.includes(c));
+}
 /** outbound rows not (yet) delivered are not shown: they arrive live once they are */
 export const HIDDEN_OUTBOUND = ["queued", "scheduled", "sending", "blocked", "failed"];
 
 export function createChatHub(d: { prisma: Prisma; events: EventDispatcher }): ChatHub {
-  const listeners = new Map<string, Set<(e: ChatEvent) => void>>();
+  const listeners = new Map<string, Set<(e: ChatEvent, facts: ChatEventFacts) => void>>();
   let stop: (() => Promise<void>) | undefined;
 
   async function relay(conversationId: string, messageId: string): Promise<void> {
@@ -36,7 +48,7 @@ export function createChatHub(d: { prisma: Prisma; events: EventDispatcher }): C
     if (!m || !SHOWN_CHANNELS.includes(m.channel)) return;
     if (m.direction === "outbound" && HIDDEN_OUTBOUND.includes(m.status)) return;
     const e = chatEventOf(m);
-    for (const fn of set) fn(e);
+    for (const fn of set) fn(e, { channel: m.channel });
   }
 
   return {

@@ -1,5 +1,6 @@
 // The web chat API the widget talks to (CONTRACT.md): sessions, messages, server-sent events,
-// and the optional "text me instead" hand-off to SMS.
+// and the optional "text me instead" hand-off to SMS (an invitation with a code to the number,
+// joined only once its owner proves it: the code typed back here, or a reply by SMS).
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
@@ -11,9 +12,10 @@ import { parseBody } from "../../http/parse-body.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/new-id.ts";
 import { withTransaction } from "../../db/with-transaction.ts";
-import { allowOrigin, createChatLimits, newSessionToken, preflight, tokenMatches } from "./chat-guards.ts";
+import { allowOrigin, createChatLimits, createStreamCaps, newSessionToken, preflight, STREAM_CAPS, tokenMatches } from "./chat-guards.ts";
 import { streamChatEvents } from "./stream-chat-events.ts";
-import { handOffChatToSms, ZSmsHandoff } from "./hand-off-chat-to-sms.ts";
+import { handOffChatToSms, refuseOptedOutNumber, ZSmsHandoff } from "./hand-off-chat-to-sms.ts";
+import { verifyChatPhoneCode } from "./verify-chat-phone-code.ts";
 
 export const MAX_CHAT_TEXT = 1000;
 const ZSessionId = z.object({ id: ZRowId });
@@ -25,10 +27,23 @@ const ZMessage = z.object({
     .optional(),
 });
 
-export function chatRoutes(ctx: Ctx): Router {
+const ZCode = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "must be the 6 digits we texted"),
+});
+
+export interface ChatRouteOptions {
+  /** open event streams per session, per client IP and per process */
+  streamCaps?: typeof STREAM_CAPS;
+}
+
+export function chatRoutes(ctx: Ctx, opts: ChatRouteOptions = {}): Router {
   const r = Router();
   const json = express.json({ limit: "8kb" });
   const limits = createChatLimits(ctx.queues.redis, ctx.env.QUEUE_PREFIX);
+  const streams = createStreamCaps(opts.streamCaps);
 
   async function business(slug: string): Promise<BusinessRef> {
     const b = await ctx.directory.bySlug(slug);
@@ -47,6 +62,7 @@ export function chatRoutes(ctx: Ctx): Router {
     return { s, b };
   }
   const bearer = (req: Request) => /^Bearer (.+)$/.exec(req.header("authorization") ?? "")?.[1];
+  const ip = (req: Request) => req.ip ?? "?";
 
   // Session-bound calls: the browser must be able to read a 401/404 (so the widget can drop a
   // stale session and start over), so errors echo the Origin; a valid session's business origin
@@ -72,7 +88,7 @@ export function chatRoutes(ctx: Ctx): Router {
   r.post("/api/chat/:slug/sessions", json, async (req, res) => {
     const b = await business(parseBody(ZSlug, req.params).slug);
     allowOrigin(req, res, b);
-    await limits.take(res, "session-create", req.ip ?? "?");
+    await limits.take(res, "session-create", ip(req));
     const attribution = attributionFromUrl(parseBody(ZAttribution, req.body ?? {}));
     const { token, hash } = newSessionToken();
     const at = ctx.clock.now();
@@ -92,21 +108,19 @@ export function chatRoutes(ctx: Ctx): Router {
         },
       });
     });
-    res
-      .status(201)
-      .json({
-        sessionId: created.id,
-        token,
-        greeting: b.profile.webchat?.greeting ?? `Hi! How can ${b.profile.name} help today?`,
-        businessName: b.profile.name,
-      });
+    res.status(201).json({
+      sessionId: created.id,
+      token,
+      greeting: b.profile.webchat?.greeting ?? `Hi! How can ${b.profile.name} help today?`,
+      businessName: b.profile.name,
+    });
   });
 
   r.post("/api/chat/sessions/:id/messages", json, async (req, res) => {
     const { s, b } = await session(req, res, bearer(req));
     const m = parseBody(ZMessage, req.body);
     await limits.take(res, "message-session", s.id);
-    await limits.take(res, "message-ip", req.ip ?? "?");
+    await limits.take(res, "message-ip", ip(req));
     const clientId = m.clientId ?? `srv${newId()}`;
     const { id } = await recordInboundEvent(ctx, {
       provider: "webchat",
@@ -121,14 +135,33 @@ export function chatRoutes(ctx: Ctx): Router {
 
   r.get("/api/chat/sessions/:id/events", async (req, res) => {
     const { s } = await session(req, res, typeof req.query.token === "string" ? req.query.token : undefined);
-    await streamChatEvents(ctx, req, res, s.conversationId);
+    const release = streams.open(s.id, ip(req));
+    if (!release) {
+      res.setHeader("Retry-After", "10");
+      throw new AppError("too_many", "too many open chat streams; close one and retry");
+    }
+    res.once("close", release);
+    await streamChatEvents(ctx, req, res, s);
   });
 
+  // "Text me instead": validated; limited per session and IP; refused for an opted-out number
+  // before anything is stored or sent; limited per number; then one invitation with a code.
   r.post("/api/chat/sessions/:id/sms", json, async (req, res) => {
     const { s, b } = await session(req, res, bearer(req));
     const input = parseBody(ZSmsHandoff, req.body);
-    await handOffChatToSms(ctx, b, s, input);
-    res.json({ ok: true });
+    if (s.phoneVerifiedAt) throw new AppError("conflict", "this chat already continues by text");
+    await limits.take(res, "sms-session", s.id);
+    await limits.take(res, "sms-ip", ip(req));
+    await refuseOptedOutNumber(ctx, b, input.phone);
+    await limits.take(res, "sms-number", `${b.id}:${input.phone}`);
+    res.json(await handOffChatToSms(ctx, b, s, input));
+  });
+
+  r.post("/api/chat/sessions/:id/sms/verify", json, async (req, res) => {
+    const { s, b } = await session(req, res, bearer(req));
+    const { code } = parseBody(ZCode, req.body);
+    await limits.take(res, "verify-ip", ip(req));
+    res.json(await verifyChatPhoneCode(ctx, b, s.id, code));
   });
 
   return r;

@@ -219,12 +219,36 @@
   ]);
   consentBox.addEventListener("change", () => (smsSubmit.disabled = !consentBox.checked));
 
+  // step two: the code we texted (or the visitor replies YES to that text instead)
+  const codeHint = h("p", { id: "ll-code-hint", class: "ll-lbl" });
+  const codeInput = h("input", {
+    class: "ll-field",
+    name: "code",
+    type: "text",
+    inputmode: "numeric",
+    autocomplete: "one-time-code",
+    pattern: "[0-9]{6}",
+    maxlength: "6",
+    required: true,
+    "aria-describedby": "ll-code-hint",
+  });
+  const codeErr = h("p", { class: "ll-err", role: "alert", hidden: true });
+  const codeSubmit = h("button", { type: "submit", class: "ll-btn", text: "Confirm" });
+  const codeForm = h("form", { class: "ll-sms", hidden: true, "aria-label": "Enter the code we texted", onsubmit: (e) => (e.preventDefault(), submitCode()) }, [
+    h("b", { text: "Enter the code we texted" }),
+    codeHint,
+    h("label", { class: "ll-lbl" }, [h("span", { text: "Code" }), codeInput]),
+    codeErr,
+    h("div", { class: "ll-row" }, [h("button", { type: "button", class: "ll-btn ll-btn2", text: "Cancel", onclick: () => showSms(false) }), codeSubmit]),
+  ]);
+
   const panel = h("div", { class: "ll-panel", role: "dialog", "aria-label": "Chat", hidden: true }, [
     h("div", { class: "ll-head" }, [title, h("button", { type: "button", class: "ll-x", "aria-label": "Close chat", text: "×", onclick: () => close() })]),
     status,
     scroller,
     notice,
     smsForm,
+    codeForm,
     compose,
     smsLink,
   ]);
@@ -257,7 +281,8 @@
     scroller.scrollTop = scroller.scrollHeight;
   }
   function bubble(author, text) {
-    const cls = author === "contact" ? "ll-me" : author === "note" ? "ll-note" : "ll-them"; // note: local, not a server message
+    // note: local, not a server message; system: the server's own lines ("We'll continue by text…")
+    const cls = author === "contact" ? "ll-me" : author === "note" || author === "system" ? "ll-note" : "ll-them";
     const el = h("div", { class: "ll-msg " + cls, "data-author": author, text: text });
     log.appendChild(el);
     scrollDown();
@@ -436,6 +461,7 @@
     } else {
       bubble(m.author, m.text).setAttribute("data-id", id);
     }
+    if (m.author === "system" && !codeForm.hidden) showSms(false); // proven by a reply to our text
     if (m.author !== "contact") {
       setTyping(false);
       if (!isOpen && at > (load(SEEN) || 0)) setUnread(unread + 1);
@@ -511,6 +537,7 @@
   // ---- "Text me instead" ----
   function showSms(on) {
     smsForm.hidden = !on;
+    codeForm.hidden = true;
     compose.hidden = on;
     smsLink.hidden = on;
     smsErr.hidden = true;
@@ -535,14 +562,51 @@
     }
     smsSubmit.disabled = !consentBox.checked;
     if (r.status >= 200 && r.status < 300) {
-      showSms(false);
       consentBox.checked = false;
       smsSubmit.disabled = true;
-      bubble("note", "Thanks! We'll text you at " + phone + ".").classList.add("ll-ok");
+      showCode(r.body.phone || phone);
       return;
     }
     smsErr.textContent = r.status === 429 ? "Too many attempts. Please wait a moment." : r.body.error || "Something went wrong. Please try again.";
     smsErr.hidden = false;
+  }
+  function showCode(shownPhone) {
+    smsForm.hidden = true;
+    codeForm.hidden = false;
+    codeErr.hidden = true;
+    codeInput.value = "";
+    codeHint.textContent = "We texted a 6-digit code to " + shownPhone + ". Enter it here, or reply YES to that text.";
+    codeInput.focus();
+  }
+  async function submitCode() {
+    const code = codeInput.value.replace(/\D/g, "");
+    if (code.length !== 6) {
+      codeErr.textContent = "Please enter the 6 digits we texted.";
+      codeErr.hidden = false;
+      return;
+    }
+    codeSubmit.disabled = true;
+    codeErr.hidden = true;
+    let r;
+    try {
+      r = await withSession((s) => post("/api/chat/sessions/" + enc(s.sessionId) + "/sms/verify", { code: code }, s.token));
+    } catch (e) {
+      r = { status: 0, body: { error: "We couldn't reach the chat service. Please try again." } };
+    }
+    codeSubmit.disabled = false;
+    if (r.status >= 200 && r.status < 300) {
+      showSms(false); // the chat says "We'll continue by text…" itself
+      return;
+    }
+    if (r.status === 429) {
+      showSms(true);
+      smsErr.textContent = "Too many wrong codes. Please ask for a new text.";
+      smsErr.hidden = false;
+      return;
+    }
+    codeErr.textContent = String(r.body.error || "Something went wrong. Please try again.").replace(/^code: /, "");
+    codeErr.hidden = false;
+    codeInput.select();
   }
 
   // ---- open / close ----
