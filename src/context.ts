@@ -11,6 +11,7 @@ import type { SmsProvider } from "./messaging/providers/sms-provider.ts";
 import type { Templates } from "./agent/load-templates.ts";
 import type { PerNumberLimiter } from "./messaging/per-number-limiter.ts";
 import type { ChatHub } from "./channels/webchat/chat-hub.ts";
+import type { InboundJournal } from "./inbox/inbound-journal.ts";
 
 export interface Ctx {
   env: TEnv;
@@ -32,4 +33,6 @@ export interface Ctx {
   events: EventDispatcher;
   /** live web chat streams held by this process (a subscriber of the event stream) */
   chat: ChatHub;
+  /** webhooks Postgres could not take in time, kept on local disk until it can */
+  journal: InboundJournal;
 }

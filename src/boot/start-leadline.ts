@@ -6,14 +6,17 @@ import type { TEnv } from "../config/env.ts";
 import type { Ctx } from "../context.ts";
 import { createBusinessDirectory } from "../business/business-directory.ts";
 import { loadTemplates } from "../agent/load-templates.ts";
-import { openDatabase, type Database } from "../db/open-database.ts";
+import { openDatabase, resolveDataDir, type Database } from "../db/open-database.ts";
 import { createApp } from "../http/create-app.ts";
 import { createQueues } from "../jobs/queues.ts";
 import { startWorkers, type Workers } from "../jobs/start-workers.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import { createMetrics } from "../metrics/create-metrics.ts";
 import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
+import { join } from "node:path";
 import { createChatHub } from "../channels/webchat/chat-hub.ts";
+import { createInboundJournal } from "../inbox/inbound-journal.ts";
+import { replayInboundJournal } from "../inbox/record-inbound-event.ts";
 import { createEventDispatcher, type EventDispatcher } from "../events/create-event-dispatcher.ts";
 import { startSweeper, type Sweeper } from "../jobs/start-sweeper.ts";
 import { systemClock, type Clock } from "../lib/clock.ts";
@@ -41,6 +44,8 @@ export interface StartOptions {
   sweepEveryMs?: number;
   directoryTtlMs?: number;
   retryBaseMs?: number;
+  /** how often journaled webhooks are retried into Postgres */
+  journalReplayMs?: number;
   /** BullMQ lock/stall settings (tests recover stalled jobs quickly) */
   lockDurationMs?: number;
 }
@@ -81,13 +86,20 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     clock,
     events,
     chat: createChatHub({ prisma: db.prisma, events }),
+    journal: createInboundJournal(join(resolveDataDir(env.DATA_DIR), "journal"), log),
   };
 
   await ctx.directory.watch(events);
 
   let server: Server | undefined;
   let url: string | undefined;
+  let replayTimer: NodeJS.Timeout | undefined;
   if (env.ROLE !== "worker") {
+    // webhooks journaled while Postgres was away go in as soon as it answers
+    const replay = () => void replayInboundJournal(ctx).catch((e: Error) => log.warn({ err: e.message }, "journal replay waits for Postgres"));
+    replay();
+    replayTimer = setInterval(replay, opts.journalReplayMs ?? 2000);
+    replayTimer.unref();
     await ctx.chat.start();
     const app = createApp(ctx, () => db.ping(), db.localCli?.secret);
     server = await new Promise<Server>((ok) => {
@@ -101,7 +113,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   let sweeper: Sweeper | undefined;
   if (env.ROLE !== "web") {
     workers = await startWorkers(ctx, { lockDurationMs: opts.lockDurationMs });
-    sweeper = startSweeper(ctx, opts.sweepEveryMs ?? 10_000);
+    sweeper = startSweeper(ctx, opts.sweepEveryMs ?? env.SWEEP_INTERVAL_MS);
     log.info("workers running");
   }
 
@@ -118,6 +130,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
         server.closeAllConnections();
         await new Promise<void>((ok) => server!.close(() => ok()));
       }
+      clearInterval(replayTimer);
       sweeper?.stop();
       await workers?.close();
       await ctx.chat.close();

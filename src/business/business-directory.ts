@@ -103,6 +103,8 @@ export function createBusinessDirectory(prisma: Prisma, opts: DirectoryOptions =
       stale = true;
     },
     async watch(events) {
+      // loaded at boot, so a database outage right after a start still finds every business
+      await reload().catch((e: Error) => opts.log?.warn({ err: e.message }, "business directory not loaded at start; the first lookup retries"));
       if (ttlMs > 0) {
         timer = setInterval(() => void reload().catch(() => undefined), ttlMs);
         timer.unref();

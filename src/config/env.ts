@@ -141,6 +141,8 @@ export const ZEnv = z
     ADMIN_TOKEN: ZOptionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ROLE: z.enum(["all", "web", "worker"]).default("all"),
+    /** how often each worker process sweeps Postgres for work whose queue job was lost (ms) */
+    SWEEP_INTERVAL_MS: z.coerce.number({ error: "must be a number of milliseconds" }).int().min(200, "must be at least 200").max(600_000).default(10_000),
     /** Express `trust proxy` (default: only a proxy on this machine may set X-Forwarded-For) */
     TRUST_PROXY: ZTrustProxy,
   })

@@ -1,11 +1,16 @@
-// A loopback TCP proxy we can cut, to take "the database" or "Redis" away mid-test.
+// A loopback TCP proxy we can cut, to take "the database" or "Redis" away mid-test — and bring it
+// back on the same port, the way a restarted server or a healed network does.
 import { createServer, connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 
 export interface TcpProxy {
   port: number;
-  /** drop every connection and refuse new ones */
+  /** drop every connection and refuse new ones (for good) */
   cut(): Promise<void>;
+  /** drop every connection and refuse new ones until up() */
+  down(): Promise<void>;
+  /** accept connections again, on the same port */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,10 +27,17 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const port = (server.address() as AddressInfo).port;
-  const close = () =>
+  const down = () =>
     new Promise<void>((ok) => {
       for (const s of sockets) s.destroy();
+      if (!server.listening) return ok();
       server.close(() => ok());
     });
-  return { port, cut: close, close };
+  return {
+    port,
+    cut: down,
+    down,
+    up: () => new Promise<void>((ok, fail) => server.listen(port, "127.0.0.1", ok).once("error", fail)),
+    close: down,
+  };
 }

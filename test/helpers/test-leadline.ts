@@ -1,6 +1,9 @@
 // A real Leadline for a test file: its own Postgres database (cloned from the run's migrated
 // template), its own Redis key prefix, real HTTP on a loopback port, Twilio faked with msw.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { inject } from "vitest";
 import { parseEnv } from "../../src/config/env.ts";
 import { ZProfile, type TProfileInput } from "../../src/config/profile-schema.ts";
@@ -70,6 +73,7 @@ export async function startTestLeadline(o: TestLeadlineOptions = {}): Promise<Te
   const database = o.database ?? (await createTestDatabase());
   const prefix = o.prefix ?? `lltest${randomBytes(4).toString("hex")}`;
   const clock = o.clock ?? createClock();
+  const dataDir = mkdtempSync(join(tmpdir(), "leadline-test-"));
   const env = parseEnv({
     PORT: "0",
     PUBLIC_BASE_URL,
@@ -81,6 +85,8 @@ export async function startTestLeadline(o: TestLeadlineOptions = {}): Promise<Te
     ADMIN_TOKEN,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     MIGRATE_ON_START: "false",
+    // its own data folder: a journal written while a test cuts Postgres stays with that test
+    DATA_DIR: dataDir,
     ...o.env,
   });
   const ll = await startLeadline(env, { sweepEveryMs: 0, retryBaseMs: 20, clock, ...o });
@@ -101,6 +107,7 @@ export async function startTestLeadline(o: TestLeadlineOptions = {}): Promise<Te
     },
     async close(opts = {}) {
       await ll.close();
+      rmSync(dataDir, { recursive: true, force: true });
       if (!opts.keepData) {
         await deleteRedisPrefix(prefix);
         if (!o.database) await pgAdmin(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`);

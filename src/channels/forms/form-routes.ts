@@ -3,7 +3,7 @@
 import express, { Router, type Request, type Response } from "express";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
-import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";
+import { recordInboundEventOrJournal } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../http/parse-body.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/new-id.ts";
@@ -34,8 +34,14 @@ export async function recordLeadEvent(
 ): Promise<{ leadId: string; duplicate: boolean }> {
   const leadId = newId();
   const scoped = `${business.id}:${externalId}`;
-  const { id } = await recordInboundEvent(ctx, { provider, kind: "lead", externalId: scoped, businessId: business.id, payload: { ...payload, leadId } });
-  if (id) return { leadId, duplicate: false };
+  const { id, journaled } = await recordInboundEventOrJournal(ctx, {
+    provider,
+    kind: "lead",
+    externalId: scoped,
+    businessId: business.id,
+    payload: { ...payload, leadId },
+  });
+  if (id || journaled) return { leadId, duplicate: false };
   const prior = await ctx.prisma.inboundEvent.findUnique({ where: { provider_externalId: { provider, externalId: scoped } }, select: { payload: true } });
   return { leadId: String((prior?.payload as { leadId?: string } | null)?.leadId ?? ""), duplicate: true };
 }

@@ -3,7 +3,7 @@
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
-import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";
+import { recordInboundEventOrJournal } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../http/parse-body.ts";
 import { EMPTY_MESSAGING_TWIML } from "./build-twiml.ts";
 import { ZMessageStatus, ZTwilioSms } from "./twilio-schemas.ts";
@@ -23,7 +23,7 @@ export function messagingRoutes(ctx: Ctx): Router {
   r.post("/webhooks/twilio/sms", form, verifyTwilioSignature(ctx, "sms"), async (req: Request, res: Response) => {
     const p = parseBody(ZTwilioSms, req.body);
     const business = await ctx.directory.byNumber(p.To);
-    const { duplicate } = await recordInboundEvent(ctx, {
+    const { duplicate } = await recordInboundEventOrJournal(ctx, {
       provider: "twilio",
       kind: "sms",
       externalId: p.MessageSid,
@@ -38,7 +38,7 @@ export function messagingRoutes(ctx: Ctx): Router {
   r.post("/webhooks/twilio/status", form, verifyTwilioSignature(ctx, "status"), async (req: Request, res: Response) => {
     const q = parseBody(ZStatusQuery, req.query);
     const p = parseBody(ZMessageStatus, req.body);
-    const { duplicate } = await recordInboundEvent(ctx, {
+    const { duplicate } = await recordInboundEventOrJournal(ctx, {
       provider: "twilio",
       kind: "status",
       externalId: `status-${p.MessageSid}-${p.MessageStatus}`,

@@ -5,7 +5,7 @@ import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
-import { recordInboundEvent, type InboundEventInput } from "../../inbox/record-inbound-event.ts";
+import { recordInboundEventOrJournal, type InboundEventInput } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../http/parse-body.ts";
 import { ZSlugValue } from "../../lib/schemas.ts";
 import { withTimeout } from "../../lib/with-timeout.ts";
@@ -36,9 +36,10 @@ export function voiceRoutes(ctx: Ctx): Router {
   /** Stores the event but never lets a slow or dead database hold up the caller. */
   async function store(route: string, e: InboundEventInput): Promise<void> {
     try {
-      const { duplicate } = await withTimeout(recordInboundEvent(ctx, e), STORE_TIMEOUT_MS, "storing the call event");
-      ctx.metrics.webhooks.inc({ route, outcome: duplicate ? "duplicate" : "stored" });
+      const { duplicate, journaled } = await recordInboundEventOrJournal(ctx, e, STORE_TIMEOUT_MS);
+      ctx.metrics.webhooks.inc({ route, outcome: journaled ? "journaled" : duplicate ? "duplicate" : "stored" });
     } catch (err) {
+      // not even the local disk took it: the caller is still rung through
       ctx.metrics.webhooks.inc({ route, outcome: "error" });
       ctx.log.error({ err: (err as Error).message, externalId: e.externalId }, "call event not stored; answering anyway");
     }
