@@ -222,7 +222,9 @@ export async function migratePostgres(url: string): Promise<string[]> {
 async function openPglite(dataDir: string, claim: Claim): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const lite = await PGlite.create(join(dataDir, "pglite"));
+  // btree_gist: the appointments' exclusion constraint (one crew, one place at a time)
+  const { btree_gist } = await import("@electric-sql/pglite/contrib/btree_gist");
+  const lite = await PGlite.create(join(dataDir, "pglite"), { extensions: { btree_gist } });
   const adapter = new PrismaPGlite(lite) as unknown as SqlMigrationAwareDriverAdapterFactory;
   const prisma = new PrismaClient({ adapter });
   let server: { stop(): Promise<void> } | undefined;

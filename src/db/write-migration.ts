@@ -9,7 +9,8 @@ import { applyMigrations, diffFromEmpty } from "./schema-engine.ts";
 
 const name = process.argv[2];
 if (!name) throw new Error("usage: write-migration NAME");
-const lite = await PGlite.create();
+const { btree_gist } = await import("@electric-sql/pglite/contrib/btree_gist");
+const lite = await PGlite.create({ extensions: { btree_gist } });
 const adapter = new PrismaPGlite(lite);
 await applyMigrations(adapter, { schema: resolve("prisma/schema.prisma"), migrations: resolve("prisma/migrations") });
 const sql = await diffFromEmpty(adapter, resolve("prisma/schema.prisma"), "current");
