@@ -19,6 +19,8 @@ const ZRange = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be "HH:MM-HH:MM"')
   .refine((r) => r.slice(0, 5) < r.slice(6), "must end after it starts");
 const ZDay = z.array(ZRange).default([]);
+const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+const ZWeek = z.object({ mon: ZDay, tue: ZDay, wed: ZDay, thu: ZDay, fri: ZDay, sat: ZDay, sun: ZDay }).partial();
 
 /** A credential: never empty, never a placeholder left from an example (CHANGE-ME, your-…-here). */
 const ZSecret = z
@@ -60,6 +62,14 @@ export const ZProfile = z.object({
       bufferMinutes: z.number().int().min(0).default(0),
       minNoticeHours: z.number().min(0).default(2),
       horizonDays: z.number().int().min(1).max(90).default(14),
+      /** slots start every this many minutes */
+      slotStepMinutes: z.number().int().min(15).max(240).default(30),
+      /** days with no bookings (holidays, vacations), YYYY-MM-DD in the business's zone */
+      closedDates: z.array(ZDate).default([]),
+      /** dates whose bookable hours differ from the weekly hours ([] = closed) */
+      dateOverrides: z.record(ZDate, z.array(ZRange)).default({}),
+      /** bookable hours if not the business hours (e.g. crews start later than the phones) */
+      hours: ZWeek.optional(),
     })
     .optional(),
   services: z
@@ -73,13 +83,35 @@ export const ZProfile = z.object({
           .min(15)
           .max(24 * 60),
         price: z.object({ from: z.number().min(0), to: z.number().min(0).optional() }).optional(),
+        /** words homeowners use for it (the agent matches on them) */
+        aliases: z.array(z.string().min(1)).default([]),
       }),
     )
     .default([]),
   serviceArea: z.object({ zips: z.array(z.string().regex(/^\d{5}$/, "must be a 5-digit ZIP")) }).optional(),
   reviewUrl: z.url().optional(),
   slack: z.object({ channel: z.string().min(1) }).optional(),
-  ai: z.object({ enabled: z.boolean().default(true), persona: z.string().optional(), model: z.string().optional() }).optional(),
+  ai: z
+    .object({
+      enabled: z.boolean().default(true),
+      persona: z.string().max(80).optional(),
+      model: z.string().optional(),
+      /** a prompt file of the business's own under prompts/ (default prompts/system.md) */
+      prompt: z
+        .string()
+        .regex(/^[\w./-]+\.md$/, "must be a .md file under prompts/")
+        .refine((p) => !p.includes(".."), "must stay under prompts/")
+        .optional(),
+      /** quick texts within this many seconds are answered as one */
+      debounceSeconds: z.number().min(0).max(60).default(4),
+      /** words the agent may use that are otherwise blocked as promises (e.g. "free" for free estimates) */
+      allowedPromises: z.array(z.string().min(1)).default([]),
+      /** extra emergency phrases for this trade (e.g. "no hot water" for a boiler company) */
+      emergencyPhrases: z.array(z.string().min(1)).default([]),
+    })
+    .default({ enabled: true, debounceSeconds: 4, allowedPromises: [], emergencyPhrases: [] }),
+  /** facts the agent may state (warranty, payment, trip fee…), one sentence each; nothing else */
+  policies: z.array(z.string().min(1).max(300)).default([]),
   forms: z.object({ token: ZSecret.pipe(z.string().min(8, "must be at least 8 characters")).optional(), googleKey: ZSecret.optional() }).optional(),
   meta: z
     .object({
