@@ -12,6 +12,7 @@ import type { Templates } from "./agent/load-templates.ts";
 import type { PerNumberLimiter } from "./messaging/per-number-limiter.ts";
 import type { ChatHub } from "./channels/webchat/chat-hub.ts";
 import type { InboundJournal } from "./inbox/inbound-journal.ts";
+import type { LlmProvider } from "./agent/llm/llm-provider.ts";
 
 export interface Ctx {
   env: TEnv;
@@ -35,4 +36,6 @@ export interface Ctx {
   chat: ChatHub;
   /** webhooks Postgres could not take in time, kept on local disk until it can */
   journal: InboundJournal;
+  /** the AI model (undefined: no OPENAI_API_KEY, template mode) */
+  llm: LlmProvider | undefined;
 }

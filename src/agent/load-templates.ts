@@ -12,6 +12,12 @@ export interface Templates {
   /** the chat's system line once the number's owner proved it */
   chatJoined: string;
   formFirstText: string;
+  /** template mode: asks for what the office needs to call back */
+  askDetails: string;
+  /** template mode: service and ZIP known, a person takes it from here */
+  detailsReceived: string;
+  /** the agent's safe answer when its own reply failed the guard twice or the model failed */
+  agentFallback: string;
 }
 
 /** Reads prompts/templates/*.txt once at start-up. */
@@ -25,5 +31,8 @@ export function loadTemplates(dir = join(PACKAGE_ROOT, "prompts/templates")): Te
     chatPhoneInvitation: read("chat-phone-invitation.txt"),
     chatJoined: read("chat-joined.txt"),
     formFirstText: read("form-first-text.txt"),
+    askDetails: read("ask-details.txt"),
+    detailsReceived: read("details-received.txt"),
+    agentFallback: read("agent-fallback.txt"),
   };
 }

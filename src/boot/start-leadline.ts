@@ -14,6 +14,9 @@ import { createLogger, type Logger } from "../lib/logger.ts";
 import { createMetrics } from "../metrics/create-metrics.ts";
 import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
 import { join } from "node:path";
+import { startAgent } from "../agent/start-agent.ts";
+import { createOpenAiProvider } from "../agent/llm/create-openai-provider.ts";
+import type { LlmProvider } from "../agent/llm/llm-provider.ts";
 import { createChatHub } from "../channels/webchat/chat-hub.ts";
 import { createInboundJournal } from "../inbox/inbound-journal.ts";
 import { replayInboundJournal } from "../inbox/record-inbound-event.ts";
@@ -44,6 +47,8 @@ export interface StartOptions {
   sweepEveryMs?: number;
   directoryTtlMs?: number;
   retryBaseMs?: number;
+  /** the AI model (tests script one at the HTTP boundary); default: from OPENAI_API_KEY, else template mode */
+  llm?: LlmProvider;
   /** how often journaled webhooks are retried into Postgres */
   journalReplayMs?: number;
   /** BullMQ lock/stall settings (tests recover stalled jobs quickly) */
@@ -71,6 +76,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
 
   const clock = opts.clock ?? systemClock;
   const events: EventDispatcher = createEventDispatcher({ sql: db.sql, log, ...(db.listen ? { listen: db.listen } : {}) });
+  const metrics = createMetrics();
   const ctx: Ctx = {
     env,
     prisma: db.prisma,
@@ -79,7 +85,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     directory: createBusinessDirectory(db.prisma, { ttlMs: opts.directoryTtlMs, log }),
     provider,
     templates: loadTemplates(),
-    metrics: createMetrics(),
+    metrics,
     log,
     twilioToken: env.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_TOKEN,
     limiter: createPerNumberLimiter(queues.redis, env.QUEUE_PREFIX),
@@ -87,6 +93,11 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     events,
     chat: createChatHub({ prisma: db.prisma, events }),
     journal: createInboundJournal(join(resolveDataDir(env.DATA_DIR), "journal"), log),
+    llm:
+      opts.llm ??
+      (env.OPENAI_API_KEY
+        ? createOpenAiProvider({ apiKey: env.OPENAI_API_KEY, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}), metrics })
+        : undefined),
   };
 
   await ctx.directory.watch(events);
@@ -110,10 +121,12 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     log.info({ port: (server.address() as AddressInfo).port, publicBaseUrl: env.PUBLIC_BASE_URL }, "web listening");
   }
   let workers: Workers | undefined;
+  let stopAgent: (() => Promise<void>) | undefined;
   let sweeper: Sweeper | undefined;
   if (env.ROLE !== "web") {
     workers = await startWorkers(ctx, { lockDurationMs: opts.lockDurationMs });
     sweeper = startSweeper(ctx, opts.sweepEveryMs ?? env.SWEEP_INTERVAL_MS);
+    stopAgent = await startAgent(ctx);
     log.info("workers running");
   }
 
@@ -132,6 +145,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       }
       clearInterval(replayTimer);
       sweeper?.stop();
+      await stopAgent?.();
       await workers?.close();
       await ctx.chat.close();
       await ctx.directory.close();

@@ -13,6 +13,7 @@ import { applyBusinessCommand, listBusinessesCommand } from "./business-commands
 import { findRunningServer, remoteOperations } from "./reach-server.ts";
 import { createTokenCommand } from "./token-commands.ts";
 import { simulateMissedCall, simulateSms } from "./simulate-commands.ts";
+import { profilesFromDb, promptsCheckCommand } from "./prompts-commands.ts";
 
 try {
   process.loadEnvFile();
@@ -99,6 +100,19 @@ simulate
   .requiredOption("--body <text>", "message text")
   .option("--url <url>", "server to post to (default http://127.0.0.1:$PORT)")
   .action((o: { from: string; to: string; body: string; url?: string }) => simulateSms(simTarget(o), o.from, o.to, o.body, out));
+
+program
+  .command("prompts")
+  .description("system prompts and templates")
+  .command("check")
+  .argument("[slug]", "one business (default: every business in the database)")
+  .option("--profile <file>", "check against this profile YAML instead of the database (repeatable)", (f: string, all: string[]) => [...all, f], [] as string[])
+  .option("--prompts <dir>", "the prompts folder (default: prompts/ in the package)")
+  .description("unknown variables, missing tools, reply and token budgets, with file:line; exit 1 on a problem")
+  .action(async (slug: string | undefined, o: { profile: string[]; prompts?: string }) => {
+    const loadDbProfiles = (s?: string) => withDb((db) => profilesFromDb(db.prisma, s));
+    process.exitCode = await promptsCheckCommand({ slug, profileFiles: o.profile, promptsDir: o.prompts, loadDbProfiles, out });
+  });
 
 try {
   await program.parseAsync(process.argv);

@@ -42,6 +42,8 @@ const BATCH = 200;
 interface Pump {
   sub: EventSubscriber;
   position: bigint;
+  /** the cursor row exists (durable) or the start position is known (ephemeral) */
+  ready: boolean;
   running: boolean;
   again: boolean;
   failures: { seq: bigint; count: number } | undefined;
@@ -65,8 +67,25 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     for (const p of pumps) void run(p);
   }
 
+  /** First contact with the database for a subscriber; retried by the next run while it is away. */
+  async function prepare(p: Pump): Promise<void> {
+    if (p.ready) return;
+    if (p.sub.durable) {
+      // a new subscriber starts at the head rather than replaying history
+      await o.sql(
+        `INSERT INTO "EventCursor" ("subscriber", "position", "updatedAt")
+         VALUES ($1, (SELECT coalesce(max("seq"), 0) FROM "DomainEvent"), clock_timestamp()) ON CONFLICT ("subscriber") DO NOTHING`,
+        [p.sub.name],
+      );
+    } else {
+      p.position = await headSeq(o.sql);
+    }
+    p.ready = true;
+  }
+
   async function claim(p: Pump): Promise<boolean> {
     if (closed || !pumps.has(p)) return false;
+    await prepare(p);
     if (!p.sub.durable) return true;
     // lease times are real elapsed time between processes, not business time: the database's clock
     const rows = await o.sql<{ position: string }>(
@@ -167,18 +186,10 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   return {
     async subscribe(sub) {
       await startListening();
-      let position = 0n;
-      if (sub.durable) {
-        await o.sql(
-          `INSERT INTO "EventCursor" ("subscriber", "position", "updatedAt")
-           VALUES ($1, (SELECT coalesce(max("seq"), 0) FROM "DomainEvent"), clock_timestamp()) ON CONFLICT ("subscriber") DO NOTHING`,
-          [sub.name],
-        );
-      } else {
-        position = await headSeq(o.sql);
-      }
-      const p: Pump = { sub, position, running: false, again: false, failures: undefined, retryTimer: undefined };
+      const p: Pump = { sub, position: 0n, ready: false, running: false, again: false, failures: undefined, retryTimer: undefined };
       pumps.add(p);
+      // a database that is away at start delays the subscriber; it does not stop the process
+      await prepare(p).catch((e: Error) => o.log.warn({ subscriber: sub.name, err: e.message }, "event subscriber waits for the database"));
       void run(p);
       return async () => {
         pumps.delete(p);

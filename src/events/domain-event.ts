@@ -13,8 +13,24 @@ export interface DomainEventPayloads {
   "lead.updated": { leadId: string; conversationId: string | null; contactId: string; stage: string; change: "created" | "stage" | "details" };
   "conversation.assigned": { conversationId: string; contactId: string; handledBy: "ai" | "human"; by: string };
   "alert.raised": { alertId: string; kind: string; message: string; subject: string | null };
+  /** a visit was booked (by the agent, or by the office) */
+  "appointment.booked": AppointmentEventPayload;
+  /** a visit moved: appointmentId is the new row, replacesId the one it replaced */
+  "appointment.changed": AppointmentEventPayload & { replacesId: string; previousStartAt: string; previousEndAt: string };
+  "appointment.cancelled": AppointmentEventPayload;
   /** a profile was applied: every process reloads its business directory */
   "business.updated": { slug: string };
+}
+
+/** times are ISO instants (UTC) */
+export interface AppointmentEventPayload {
+  appointmentId: string;
+  conversationId: string | null;
+  contactId: string;
+  serviceKey: string;
+  startAt: string;
+  endAt: string;
+  crew: number;
 }
 
 export type DomainEventType = keyof DomainEventPayloads;

@@ -8,6 +8,7 @@ import { AppError } from "../lib/errors.ts";
 import { parseBody } from "./parse-body.ts";
 import { adminCaller, adminLoginRoutes, requireAdmin, visibleTo } from "./require-admin.ts";
 import { reportRoutes } from "./report-routes.ts";
+import { appointmentRoutes, conversationAppointments } from "./appointment-routes.ts";
 
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
 const ZListQuery = z.object({
@@ -147,10 +148,11 @@ export function adminRoutes(ctx: Ctx): Router {
         transcription: k.transcription,
         createdAt: k.createdAt,
       })),
-      appointments: [],
+      appointments: await conversationAppointments(ctx, c.id, c.businessId),
     });
   });
 
   r.use(reportRoutes(ctx));
+  r.use(appointmentRoutes(ctx));
   return r;
 }

@@ -12,6 +12,7 @@ import { processInboundEvent } from "../channels/process-inbound-event.ts";
 import { wallMs } from "../lib/clock.ts";
 import { ZRowId } from "../lib/schemas.ts";
 import { deliverMessage } from "../messaging/deliver-message.ts";
+import { runAgentTurn } from "../agent/run-agent-turn.ts";
 
 import type { Lane } from "../lib/lane.ts";
 
@@ -27,6 +28,8 @@ export const QUEUES = {
   urgent: { name: "urgent", lane: "urgent", concurrency: 32 },
   inbound: { name: "inbound", lane: "conversation", concurrency: 16 },
   outbound: { name: "outbound", lane: "conversation", concurrency: 16 },
+  // agent turns wait on a model for seconds: their own workers, so they never hold up the others
+  agent: { name: "agent", lane: "conversation", concurrency: 48 },
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -76,9 +79,20 @@ export const JOBS = {
       return outcome;
     },
   }),
+  "agent-turn": define({
+    name: "agent-turn",
+    queues: { urgent: "agent", conversation: "agent" },
+    attempts: 3,
+    backoffFactor: 2,
+    schema: z.object({ conversationId: ZRowId }),
+    handler: (ctx, { conversationId }) => runAgentTurn(ctx, conversationId),
+  }),
 };
 
 export type JobName = keyof typeof JOBS;
+
+/** every job the registry declares, for workers (a plain list: JOBS is keyed by name) */
+export const JOB_LIST = Object.values(JOBS);
 
 /** An inbound event is given up (status failed) after as many tries as its job allows. */
 export const MAX_EVENT_ATTEMPTS = JOBS["process-inbound"].attempts;

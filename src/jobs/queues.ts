@@ -13,6 +13,8 @@ export interface Queues {
   all: Queue[];
   enqueueInbound(eventId: string, lane?: Lane): Promise<void>;
   enqueueDelivery(messageId: string, opts?: { delayMs?: number | undefined; lane?: Lane | undefined }): Promise<void>;
+  /** a debounced agent turn for the conversation (see agent/request-agent-turn.ts) */
+  enqueueAgentTurn(conversationId: string, delayMs: number): Promise<void>;
   /** the sweeper's re-add: a job left `failed` or `completed` (e.g. after a database outage) must not block it */
   requeue(job: JobName, lane: Lane, id: string, data: Record<string, unknown>): Promise<void>;
   ping(): Promise<void>;
@@ -79,6 +81,14 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
         "deliver-message",
         { messageId },
         { ...jobOpts("deliver-message", messageId), ...(o.delayMs ? { delay: o.delayMs } : {}) },
+      );
+    },
+    async enqueueAgentTurn(conversationId, delayMs) {
+      const { jobId: _, ...o } = jobOpts("agent-turn", conversationId);
+      await byName.agent.add(
+        "agent-turn",
+        { conversationId },
+        { ...o, delay: delayMs, deduplication: { id: `turn-${conversationId}`, reschedule: true, keepLastIfActive: true } },
       );
     },
     async requeue(job, lane, id, data) {

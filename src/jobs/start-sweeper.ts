@@ -4,11 +4,16 @@
 import type { Ctx } from "../context.ts";
 import { sweepInbound } from "../inbox/sweep-inbound.ts";
 import { sweepOutbound } from "../messaging/sweep-outbound.ts";
+import { sweepAgentTurns } from "../agent/sweep-agent-turns.ts";
 import { MAX_EVENT_ATTEMPTS } from "./job-registry.ts";
 
 export interface Sweeper {
   /** one sweep now (tests call it after moving the fake clock) */
-  sweep(): Promise<{ inbound: Awaited<ReturnType<typeof sweepInbound>>; outbound: Awaited<ReturnType<typeof sweepOutbound>> }>;
+  sweep(): Promise<{
+    inbound: Awaited<ReturnType<typeof sweepInbound>>;
+    outbound: Awaited<ReturnType<typeof sweepOutbound>>;
+    agent: Awaited<ReturnType<typeof sweepAgentTurns>>;
+  }>;
   stop(): void;
 }
 
@@ -17,7 +22,7 @@ export function startSweeper(ctx: Ctx, everyMs: number): Sweeper {
   const sweep: Sweeper["sweep"] = () => {
     running ??= (async () => {
       try {
-        return { inbound: await sweepInbound(ctx, MAX_EVENT_ATTEMPTS), outbound: await sweepOutbound(ctx) };
+        return { inbound: await sweepInbound(ctx, MAX_EVENT_ATTEMPTS), outbound: await sweepOutbound(ctx), agent: await sweepAgentTurns(ctx) };
       } finally {
         running = undefined;
       }

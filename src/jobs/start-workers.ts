@@ -2,7 +2,7 @@
 import { Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { Ctx } from "../context.ts";
-import { JOBS, QUEUES } from "./job-registry.ts";
+import { JOB_LIST, QUEUES } from "./job-registry.ts";
 
 export interface Workers {
   close(): Promise<void>;
@@ -17,7 +17,7 @@ export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<
   const connection = new Redis(ctx.queues.redisUrl, { maxRetriesPerRequest: null });
   connection.on("error", (e) => ctx.log.warn({ err: e.message }, "worker redis connection"));
   const workers = Object.values(QUEUES).map((def) => {
-    const defs = Object.values(JOBS).filter((d) => Object.values(d.queues).includes(def.name));
+    const defs = JOB_LIST.filter((d) => (Object.values(d.queues) as string[]).includes(def.name));
     const w = new Worker(
       def.name,
       async (job: Job, token?: string) => {

@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 export interface Child {
   proc: ChildProcess;
   url: string;
+  /** everything it printed so far */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startChild(file: string, env: Record<string, string>, read
   return {
     proc,
     url,
+    log: () => out,
     stop: () =>
       new Promise<void>((ok) => {
         if (proc.exitCode !== null) return ok();

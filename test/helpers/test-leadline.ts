@@ -33,6 +33,8 @@ export function acmeProfile(over: Partial<TProfileInput> = {}): TProfileInput {
     forwardTo: [ACME_FORWARD],
     hours: { mon: ["08:00-17:00"], tue: ["08:00-17:00"], wed: ["08:00-17:00"], thu: ["08:00-17:00"], fri: ["08:00-16:00"] },
     messaging: { mps: 50 },
+    // tests answer at once; production waits a few seconds so quick texts get one answer
+    ai: { debounceSeconds: 0 },
     ...over,
   };
 }

@@ -99,6 +99,8 @@ async function server(env: Record<string, string>): Promise<Child> {
     },
     /"port":(\d+).*web listening/,
   );
+  // the worker half starts after the web half: wait for it before cutting anything
+  await waitFor(() => child.log().includes("workers running"), "workers running", 20_000);
   cleanups.push(async () => {
     await child.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
+import { requestAgentTurn } from "../../agent/request-agent-turn.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import type { StoredEvent } from "../process-inbound-event.ts";
 import { ZRecording } from "./twilio-schemas.ts";
@@ -34,4 +35,6 @@ export async function handleRecording(ctx: Ctx, event: StoredEvent, business: Bu
     media: [{ url: audio, contentType: "audio/mpeg" }],
   });
   if (!created && text) await ctx.prisma.message.updateMany({ where: { providerId: `vm-${p.RecordingSid}`, businessId: business.id }, data: { body } });
+  // a voicemail with words in it is a message the agent answers
+  if (text) await requestAgentTurn(ctx, conversationId, business.profile.ai.debounceSeconds * 1000);
 }

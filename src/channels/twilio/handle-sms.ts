@@ -1,9 +1,9 @@
 // An inbound SMS/MMS: into the inbox once (the one door in), keywords honoured, then answered.
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
-import { respondToConversation } from "../../agent/respond-to-conversation.ts";
 import { renderTemplate } from "../../agent/render-template.ts";
 import { answerChatInvitation } from "../webchat/answer-chat-invitation.ts";
+import { requestAgentTurn } from "../../agent/request-agent-turn.ts";
 import { captureTouch } from "../../inbox/capture-touch.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
@@ -57,7 +57,7 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
       optOut: keyword?.action === "opt-out",
     });
     if (joined) {
-      await respondToConversation(ctx, { business, conversationId: joined.conversationId, trigger: `sms-${p.MessageSid}`, replyToAt: event.receivedAt });
+      await requestAgentTurn(ctx, joined.conversationId, 0); // the joined conversation's turn
       return;
     }
   }
@@ -87,6 +87,5 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
     });
     return;
   }
-  if (contact.optedOutAt) return;
-  await respondToConversation(ctx, { business, conversationId: conversation.id, trigger: `sms-${p.MessageSid}`, replyToAt: event.receivedAt });
+  // the answer comes from the agent, which hears of this message on the event stream
 }

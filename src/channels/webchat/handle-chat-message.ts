@@ -5,7 +5,6 @@ import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { ZAttribution } from "../../attribution/attribution-schema.ts";
 import { deriveSource } from "../../attribution/derive-source.ts";
-import { respondToConversation } from "../../agent/respond-to-conversation.ts";
 import { captureTouch } from "../../inbox/capture-touch.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import type { StoredEvent } from "../process-inbound-event.ts";
@@ -44,5 +43,5 @@ export async function handleChatMessage(ctx: Ctx, event: StoredEvent, business: 
       at: event.receivedAt,
     });
   }
-  await respondToConversation(ctx, { business, conversationId: session.conversationId, trigger: providerId, replyToAt: event.receivedAt });
+  // the answer comes from the agent, which hears of this message on the event stream
 }

@@ -1,0 +1,87 @@
+// What the model sees: the business's system prompt (stable first, for provider prompt caching),
+// then this conversation's facts, then the recent messages — older ones only counted, so a long
+// thread stays bounded.
+import type { Ctx } from "../context.ts";
+import { formatSlot } from "../scheduling/format-slot.ts";
+import type { LlmMessage } from "./llm/llm-provider.ts";
+import type { ReplyTarget } from "./send-agent-reply.ts";
+
+const RECENT = 20;
+
+export interface ConversationFacts {
+  offeredSlots: { startAt: Date; endAt: Date; serviceKey: string }[];
+  bookedSlots: { id: string; startAt: Date; endAt: Date; serviceKey: string }[];
+  leadAnswers: Record<string, unknown>;
+  firstAiMessage: boolean;
+  /** the homeowner's messages since the last answer */
+  lastInbound: string;
+}
+
+export async function loadConversationFacts(ctx: Ctx, t: ReplyTarget, now: Date, lastInbound: string): Promise<ConversationFacts> {
+  const [offered, booked, lead, ai] = await Promise.all([
+    ctx.prisma.offeredSlot.findMany({
+      where: { conversationId: t.conversation.id, businessId: t.business.id, startAt: { gt: now } },
+      orderBy: { startAt: "asc" },
+      take: 20,
+    }),
+    ctx.prisma.appointment.findMany({
+      where: { businessId: t.business.id, contactId: t.conversation.contactId, status: "booked", startAt: { gt: now } },
+      orderBy: { startAt: "asc" },
+    }),
+    ctx.prisma.lead.findFirst({
+      where: { businessId: t.business.id, contactId: t.conversation.contactId },
+      orderBy: { createdAt: "asc" },
+      select: { answers: true },
+    }),
+    ctx.prisma.message.count({ where: { conversationId: t.conversation.id, direction: "outbound", author: "ai" } }),
+  ]);
+  return {
+    offeredSlots: offered,
+    bookedSlots: booked,
+    leadAnswers: (lead?.answers as Record<string, unknown> | null) ?? {},
+    firstAiMessage: ai === 0,
+    lastInbound,
+  };
+}
+
+export async function buildModelMessages(
+  ctx: Ctx,
+  t: ReplyTarget,
+  systemPrompt: string,
+  facts: ConversationFacts,
+  contact: { name: string | null; zip: string | null },
+): Promise<LlmMessage[]> {
+  const tz = t.business.profile.timezone;
+  const total = await ctx.prisma.message.count({ where: { conversationId: t.conversation.id } });
+  const recent = (
+    await ctx.prisma.message.findMany({
+      where: { conversationId: t.conversation.id, status: { notIn: ["blocked", "failed", "canceled"] } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: RECENT,
+      select: { direction: true, author: true, body: true, channel: true },
+    })
+  ).reverse();
+  const lines = [
+    `Channel: ${t.conversation.channel === "webchat" ? "web chat" : "SMS"}.`,
+    `Homeowner: ${contact.name ?? "name unknown"}; job ZIP ${contact.zip ?? "unknown"}.`,
+    `Lead details so far: ${Object.keys(facts.leadAnswers).length ? JSON.stringify(facts.leadAnswers) : "none"}.`,
+    facts.offeredSlots.length
+      ? `Times you offered (the only ones you may mention or book): ${facts.offeredSlots.map((s) => `${formatSlot(s.startAt, tz)} [${s.serviceKey}, start=${s.startAt.toISOString()}]`).join("; ")}.`
+      : "You have not offered any times yet: call find_slots before mentioning a time.",
+    facts.bookedSlots.length
+      ? `Booked: ${facts.bookedSlots.map((a) => `${formatSlot(a.startAt, tz)} [${a.serviceKey}, appointment ${a.id}]`).join("; ")}.`
+      : "Nothing booked yet.",
+    facts.firstAiMessage ? `This is your first message in this conversation: say you are ${t.business.profile.name}'s virtual assistant.` : "",
+    total > recent.length ? `(${total - recent.length} earlier messages are not shown.)` : "",
+  ].filter(Boolean);
+  return [
+    { role: "system", content: systemPrompt },
+    { role: "system", content: `Conversation facts:\n${lines.join("\n")}` },
+    ...recent.map(
+      (m): LlmMessage =>
+        m.direction === "inbound"
+          ? { role: "user", content: m.channel === "voice" ? `[voicemail] ${m.body}` : m.body }
+          : { role: "assistant", content: m.author === "human" ? `[sent by the office] ${m.body}` : m.body },
+    ),
+  ];
+}

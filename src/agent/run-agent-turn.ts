@@ -1,0 +1,96 @@
+// The `agent-turn` job: one turn answers every inbound message since the last one, in order.
+// Skipped when a person handles the conversation or the homeowner opted out. An emergency gets
+// the safety message and a person; otherwise the model (with tools and the reply guard) or, with
+// no model or a failing one, the template flow. A reply that a newer message would make stale is
+// not sent: the turn gives way to the next one, which sees everything.
+import type { Ctx } from "../context.ts";
+import { raiseAlert } from "../alerts/raise-alert.ts";
+import { classifyKeyword } from "../messaging/classify-keyword.ts";
+import { claimTurn, finishTurn, type TurnRecord } from "./claim-turn.ts";
+import { converseWithModel } from "./converse-with-model.ts";
+import { detectEmergency } from "./detect-emergency.ts";
+import { handleEmergency } from "./handle-emergency.ts";
+import { LlmError } from "./llm/llm-provider.ts";
+import { replyWithTemplate } from "./reply-with-template.ts";
+import { requestAgentTurn } from "./request-agent-turn.ts";
+import type { ReplyTarget } from "./send-agent-reply.ts";
+
+/** inbound channels the agent answers (a missed-call entry is answered by the text-back; form leads by speed to lead) */
+export const AGENT_CHANNELS = ["sms", "mms", "webchat", "voice"];
+
+export type TurnOutcome = TurnRecord["status"] | "not-needed";
+
+export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<TurnOutcome> {
+  const conv = await ctx.prisma.conversation.findUnique({ where: { id: conversationId }, include: { contact: true } });
+  if (!conv || conv.status !== "open" || conv.handledBy === "human") return "not-needed";
+  const business = await ctx.directory.byId(conv.businessId);
+  if (!business) return "not-needed";
+  if (conv.channel !== "webchat" && conv.contact.optedOutAt) return "not-needed";
+
+  const lastOut = await ctx.prisma.message.findFirst({
+    where: { conversationId, direction: "outbound", author: { in: ["ai", "template", "human"] } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { createdAt: true },
+  });
+  const unanswered = (
+    await ctx.prisma.message.findMany({
+      where: { conversationId, direction: "inbound", channel: { in: AGENT_CHANNELS }, ...(lastOut ? { createdAt: { gt: lastOut.createdAt } } : {}) },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, body: true, channel: true, createdAt: true, providerId: true },
+    })
+  ).filter((m) => answerable(m));
+  const trigger = unanswered.at(-1);
+  if (!trigger) return "not-needed";
+
+  const useModel = Boolean(ctx.llm) && business.profile.ai.enabled;
+  const turnId = await claimTurn(ctx, { businessId: business.id, conversationId, triggerMessageId: trigger.id, mode: useModel ? "llm" : "template" });
+  if (!turnId) return "not-needed";
+  const target: ReplyTarget = { business, conversation: conv, contact: conv.contact, replyToAt: trigger.createdAt };
+  const text = unanswered.map((m) => m.body).join("\n");
+  let record: TurnRecord = { status: "failed" };
+  try {
+    const emergency = detectEmergency(text, business.profile.ai.emergencyPhrases);
+    if (emergency) {
+      record = { status: "handed-off", ...(await handleEmergency(ctx, target, emergency, trigger.id)) };
+    } else if (!useModel || !ctx.llm) {
+      record = { status: "replied", mode: "template", ...(await replyWithTemplate(ctx, target, text)) };
+    } else {
+      record = await converseWithModel(ctx, ctx.llm, target, {
+        triggerId: trigger.id,
+        isStale: () => newerThan(ctx, conversationId, trigger.createdAt, trigger.id),
+      });
+    }
+  } catch (e) {
+    if (!(e instanceof LlmError)) {
+      await finishTurn(ctx, turnId, { status: "failed", error: (e as Error).message });
+      throw e; // the job retries; the claim lets a new turn run
+    }
+    // the model is down, slow or talking nonsense: the homeowner still gets an answer
+    const fallback = await replyWithTemplate(ctx, target, text);
+    await raiseAlert(ctx, {
+      businessId: business.id,
+      kind: "ai-failure",
+      message: `The AI model failed (${e.kind}); answered with the template flow.`,
+      subject: conversationId,
+      dedupeKey: `ai-failure-${trigger.id}`,
+    });
+    record = { status: "replied", mode: "template", error: `${e.kind}: ${e.message}`, ...fallback };
+  }
+  await finishTurn(ctx, turnId, record);
+  if (await newerThan(ctx, conversationId, trigger.createdAt, trigger.id)) await requestAgentTurn(ctx, conversationId, 0);
+  return record.status;
+}
+
+/** STOP/START/HELP and plain-language opt-outs have their own flow; a voice entry only once it has a transcript. */
+function answerable(m: { body: string; channel: string; providerId: string | null }): boolean {
+  if (m.channel === "voice") return m.body.startsWith('Voicemail: "');
+  return classifyKeyword(m.body) === undefined;
+}
+
+async function newerThan(ctx: Ctx, conversationId: string, at: Date, id: string): Promise<boolean> {
+  const newer = await ctx.prisma.message.findFirst({
+    where: { conversationId, direction: "inbound", channel: { in: AGENT_CHANNELS }, OR: [{ createdAt: { gt: at } }, { createdAt: at, id: { gt: id } }] },
+    select: { id: true },
+  });
+  return newer !== null;
+}

@@ -1,0 +1,23 @@
+// The agent plugs into the event stream: every inbound message it answers (SMS/MMS, web chat)
+// asks for a debounced turn. A durable subscriber, so inbound messages that arrived while no
+// worker ran still get their turn, in order.
+import type { Ctx } from "../context.ts";
+import type { DomainEvent } from "../events/domain-event.ts";
+import { requestAgentTurn } from "./request-agent-turn.ts";
+
+const ASKS_FOR_A_TURN = ["sms", "mms", "webchat"];
+
+export async function startAgent(ctx: Ctx): Promise<() => Promise<void>> {
+  return ctx.events.subscribe({
+    name: "agent",
+    durable: true,
+    types: ["message.added"],
+    async handle(e: DomainEvent) {
+      const p = e.payload as { direction: string; channel: string; conversationId: string };
+      if (p.direction !== "inbound" || !ASKS_FOR_A_TURN.includes(p.channel)) return;
+      const business = await ctx.directory.byId(e.businessId);
+      if (!business) return;
+      await requestAgentTurn(ctx, p.conversationId, business.profile.ai.debounceSeconds * 1000);
+    },
+  });
+}
