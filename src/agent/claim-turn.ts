@@ -22,8 +22,13 @@ export async function claimTurn(
     if (busy) return undefined;
     const done = await tx.agentTurn.findUnique({
       where: { conversationId_triggerMessageId: { conversationId: c.conversationId, triggerMessageId: c.triggerMessageId } },
-      select: { id: true },
+      select: { id: true, status: true },
     });
+    if (done?.status === "failed") {
+      // the job's retry (or the sweep) runs it again
+      await tx.agentTurn.update({ where: { id: done.id }, data: { status: "running", mode: c.mode, startedAt: now, finishedAt: null, error: null } });
+      return done.id;
+    }
     if (done) return undefined;
     const turn = await tx.agentTurn.create({
       data: {

@@ -11,6 +11,7 @@ import { converseWithModel } from "./converse-with-model.ts";
 import { detectEmergency } from "./detect-emergency.ts";
 import { handleEmergency } from "./handle-emergency.ts";
 import { LlmError } from "./llm/llm-provider.ts";
+import { PromptError } from "./prompts/load-prompt.ts";
 import { replyWithTemplate } from "./reply-with-template.ts";
 import { requestAgentTurn } from "./request-agent-turn.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
@@ -61,20 +62,22 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
       });
     }
   } catch (e) {
-    if (!(e instanceof LlmError)) {
+    if (!(e instanceof LlmError) && !(e instanceof PromptError)) {
       await finishTurn(ctx, turnId, { status: "failed", error: (e as Error).message });
-      throw e; // the job retries; the claim lets a new turn run
+      throw e; // the job retries; a failed turn may be claimed again
     }
-    // the model is down, slow or talking nonsense: the homeowner still gets an answer
+    // the model is down, slow or talking nonsense (or the owner's prompt file is broken): the
+    // homeowner still gets an answer
+    const why = e instanceof LlmError ? `The AI model failed (${e.kind})` : `The prompt file is broken (${e.message})`;
     const fallback = await replyWithTemplate(ctx, target, text);
     await raiseAlert(ctx, {
       businessId: business.id,
       kind: "ai-failure",
-      message: `The AI model failed (${e.kind}); answered with the template flow.`,
+      message: `${why}; answered with the template flow.`,
       subject: conversationId,
       dedupeKey: `ai-failure-${trigger.id}`,
     });
-    record = { status: "replied", mode: "template", error: `${e.kind}: ${e.message}`, ...fallback };
+    record = { status: "replied", mode: "template", error: why, ...fallback };
   }
   await finishTurn(ctx, turnId, record);
   if (await newerThan(ctx, conversationId, trigger.createdAt, trigger.id)) await requestAgentTurn(ctx, conversationId, 0);

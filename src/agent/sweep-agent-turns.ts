@@ -23,7 +23,13 @@ export async function sweepAgentTurns(ctx: Ctx): Promise<{ requested: number }> 
   let requested = 0;
   for (const r of rows) {
     const answered = await ctx.prisma.agentTurn.findFirst({
-      where: { conversationId: r.conversationId, OR: [{ triggerMessageId: r.id }, { status: "running", startedAt: { gt: new Date(now - TURN_BUDGET_MS) } }] },
+      where: {
+        conversationId: r.conversationId,
+        OR: [
+          { triggerMessageId: r.id, status: { not: "failed" } },
+          { status: "running", startedAt: { gt: new Date(now - TURN_BUDGET_MS) } },
+        ],
+      },
       select: { id: true },
     });
     const later = answered

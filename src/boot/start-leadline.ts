@@ -15,6 +15,8 @@ import { createMetrics } from "../metrics/create-metrics.ts";
 import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
 import { join } from "node:path";
 import { startAgent } from "../agent/start-agent.ts";
+import { checkPromptsAtStart } from "../agent/prompts/check-prompts-at-start.ts";
+import { ZProfile } from "../config/profile-schema.ts";
 import { createOpenAiProvider } from "../agent/llm/create-openai-provider.ts";
 import type { LlmProvider } from "../agent/llm/llm-provider.ts";
 import { createChatHub } from "../channels/webchat/chat-hub.ts";
@@ -53,11 +55,13 @@ export interface StartOptions {
   journalReplayMs?: number;
   /** BullMQ lock/stall settings (tests recover stalled jobs quickly) */
   lockDurationMs?: number;
+  /** neither HTTP nor workers, whatever ROLE says: a Ctx for a command that drives the agent itself (agent chat, agent replay) */
+  headless?: boolean;
 }
 
 export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise<Leadline> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, serve: true });
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, serve: !opts.headless });
   if (db.kind === "pglite")
     log.info({ dataDir: env.DATA_DIR }, "no DATABASE_URL: using embedded PGlite (the CLI sends its commands to this server while it runs)");
   if (env.MIGRATE_ON_START) {
@@ -101,11 +105,12 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   };
 
   await ctx.directory.watch(events);
+  if (env.ROLE !== "web") await checkPromptsOnBoot(ctx);
 
   let server: Server | undefined;
   let url: string | undefined;
   let replayTimer: NodeJS.Timeout | undefined;
-  if (env.ROLE !== "worker") {
+  if (env.ROLE !== "worker" && !opts.headless) {
     // webhooks journaled while Postgres was away go in as soon as it answers
     const replay = () => void replayInboundJournal(ctx).catch((e: Error) => log.warn({ err: e.message }, "journal replay waits for Postgres"));
     replay();
@@ -123,7 +128,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   let workers: Workers | undefined;
   let stopAgent: (() => Promise<void>) | undefined;
   let sweeper: Sweeper | undefined;
-  if (env.ROLE !== "web") {
+  if (env.ROLE !== "web" && !opts.headless) {
     workers = await startWorkers(ctx, { lockDurationMs: opts.lockDurationMs });
     sweeper = startSweeper(ctx, opts.sweepEveryMs ?? env.SWEEP_INTERVAL_MS);
     stopAgent = await startAgent(ctx);
@@ -154,4 +159,17 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       await db.close();
     },
   };
+}
+
+/** The prompts, checked against every business's profile and logged (never fatal). */
+async function checkPromptsOnBoot(ctx: Ctx): Promise<void> {
+  try {
+    const rows = await ctx.prisma.business.findMany({ select: { profile: true } });
+    checkPromptsAtStart(
+      rows.flatMap((r) => ZProfile.safeParse(r.profile).data ?? []),
+      ctx.log,
+    );
+  } catch (e) {
+    ctx.log.warn({ err: (e as Error).message }, "prompts not checked at start");
+  }
 }

@@ -116,6 +116,9 @@ program
 
 try {
   await program.parseAsync(process.argv);
+  // Prisma's wasm schema engine leaves a 10 s timer behind after migrating: a finished command
+  // should not sit there (stdout has long been flushed when this fires; unref'd, it never delays)
+  setTimeout(() => process.exit(), 200).unref();
 } catch (e) {
   if (e instanceof ConfigError || e instanceof ProfileError || e instanceof AppError) {
     console.error(`error: ${e.message}`);

@@ -1,6 +1,13 @@
 // `npm run bench`: one JSON line per figure (ARCHITECTURE.md). Needs Postgres and Redis like the tests.
 //   ingest.rps / ingest.p99_ms / ingest.vs_bare_express — signed unique SMS webhooks (autocannon)
 //   missed_call.textback_p50_ms / _p99_ms — dial-status webhook → Messages API call at a loopback fake
+//   form.first_text_p50_ms / _p99_ms — form webhook → the lead's first text
+//   agent.turn_overhead_p99_ms / agent.turn_p50_ms — inbound SMS → the agent's reply at the fake Twilio,
+//     minus the model's own time, with a zero-latency loopback OpenAI-compatible model
+//   agent.prompt_tokens_per_turn / agent.prompt_chars_stable_prefix — what the app sends the model
+//   missed_call.textback_busy_p50_ms / _p99_ms — the text-back again while 40 turns wait on a 1.5 s model
+//   sms.gsm7_pct / sms.segments_mean — over the eval corpus' scripted replies (or the bench's replies)
+// Knobs: BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent).
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import twilio from "twilio";
@@ -8,8 +15,11 @@ import { deleteRedisPrefix } from "../helpers/redis-keys.ts";
 import pg from "pg";
 import { migratePostgres } from "../../src/db/open-database.ts";
 import { startLoopbackTwilio } from "../fakes/loopback-twilio.ts";
-import { ACCOUNT_SID, callParams, dialStatusParams } from "../fakes/twilio-webhooks.ts";
-import { startChild } from "./bench-servers.ts";
+import { startLoopbackOpenAi } from "../fakes/loopback-openai.ts";
+import { ACCOUNT_SID, callParams, dialStatusParams, smsParams } from "../fakes/twilio-webhooks.ts";
+import { normalizeGsm7 } from "../../src/messaging/normalize-gsm7.ts";
+import { startChild, type Child } from "./bench-servers.ts";
+import { loadEvalReplies, type EvalReplies } from "./eval-replies.ts";
 
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -19,6 +29,33 @@ const NUMBER = "+15555550100";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const FORM_TOKEN = "bench-form-token";
+const TURNS = Number(process.env.BENCH_TURNS ?? 200);
+const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 20);
+const BUSY_TURNS = 40;
+const BUSY_MODEL_MS = 1500;
+const EVALS_DIR = "prompts/evals";
+// What the fake model answers: a first message that passes the reply guard (says it is the virtual
+// assistant), with the typography models like (’ —) that the app must normalise to GSM-7.
+const MODEL_REPLY =
+  "Hi, this is Bench Plumbing\u2019s virtual assistant \u2014 happy to help. What\u2019s the ZIP code of the job, and how long has the drain been slow?";
+
+const nowMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+
+function commonPrefixLength(texts: string[]): number {
+  if (texts.length === 0) return 0;
+  let n = texts[0]!.length;
+  for (const t of texts) {
+    let i = 0;
+    while (i < n && i < t.length && t.charCodeAt(i) === texts[0]!.charCodeAt(i)) i++;
+    n = i;
+  }
+  return n;
+}
+
+/** the bench marker in an inbound SMS ("Ref #m17.") */
+const refOf = (text: string) => /Ref #(\w+)\./.exec(text)?.[1];
 
 function emit(figure: string, value: number, unit: string, extra: Record<string, unknown> = {}) {
   console.log(JSON.stringify({ figure, value: Math.round(value * 100) / 100, unit, ...extra }));
@@ -84,10 +121,30 @@ function pct(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+interface TurnSample {
+  /** inbound webhook POST → the reply's Messages API call at the fake Twilio */
+  totalMs: number;
+  /** the model's own time (request received → answer written, at the fake model), summed over the turn's calls */
+  modelMs: number;
+  modelCalls: number;
+  promptChars: number;
+  toolsChars: number;
+  system: string;
+  reply: string;
+}
+
 async function main() {
   const runId = randomBytes(3).toString("hex");
   const dbName = `leadline_bench_${runId}`;
   const prefix = `llbench${runId}`;
+  // the eval corpus is read first: a broken file is reported, not found after minutes of measuring
+  let evals: EvalReplies | undefined;
+  let evalsError: string | undefined;
+  try {
+    evals = await loadEvalReplies(EVALS_DIR);
+  } catch (e) {
+    evalsError = (e as Error).message;
+  }
   await admin(`CREATE DATABASE ${dbName}`);
   const databaseUrl = `${PG}/${dbName}`;
   await migratePostgres(databaseUrl);
@@ -98,11 +155,37 @@ async function main() {
   await applyBusinessProfile(
     db.prisma,
     parseProfile(
-      `slug: bench\nname: Bench Plumbing\ntimezone: America/New_York\nphoneNumbers: ["${NUMBER}"]\nforwardTo: ["+15555550199"]\nhours: { mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"] }\nmessaging: { mps: 200 }\nforms: { token: ${FORM_TOKEN} }\n`,
+      [
+        "slug: bench",
+        "name: Bench Plumbing",
+        "timezone: America/New_York",
+        `phoneNumbers: ["${NUMBER}"]`,
+        'forwardTo: ["+15555550199"]',
+        'hours: { mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"] }',
+        "services:",
+        "  - { key: drain-cleaning, name: Drain cleaning, durationMinutes: 90, price: { from: 149, to: 349 } }",
+        "  - { key: water-heater, name: Water heater repair, durationMinutes: 120 }",
+        'serviceArea: { zips: ["10001", "10002", "10003"] }',
+        // no debounce: a turn starts as soon as the message is in, so the bench measures the turn itself
+        'ai: { enabled: true, persona: "Sam at Bench Plumbing", debounceSeconds: 0 }',
+        "messaging: { mps: 200 }",
+        `forms: { token: ${FORM_TOKEN} }`,
+        "",
+      ].join("\n"),
     ),
   );
   await db.close();
-  const fake = await startLoopbackTwilio();
+  // first arrival of a text to each number at the fake Twilio (performance clock), and who waits for it
+  const arrivals = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
+  let onTextBack: (() => void) | undefined;
+  const fake = await startLoopbackTwilio((to) => {
+    if (!arrivals.has(to)) arrivals.set(to, nowMs());
+    waiters.get(to)?.();
+    onTextBack?.();
+  });
+  const model = await startLoopbackOpenAi();
+  model.setAnswer(() => ({ content: MODEL_REPLY }));
   const baseEnv = {
     DATABASE_URL: databaseUrl,
     REDIS_URL,
@@ -116,6 +199,7 @@ async function main() {
     PORT: "0",
   };
   const ready = /"port":(\d+).*web listening/;
+  let all: Child | undefined;
   try {
     // 1. ingest vs bare express (web role only: we measure the webhook, not the processing)
     const bare = await startChild("test/bench/bare-express.ts", {}, /listening (\d+)/);
@@ -138,16 +222,20 @@ async function main() {
     await c.query(`UPDATE "InboundEvent" SET "status" = 'ignored' WHERE "status" = 'pending'`);
     await c.end();
     await deleteRedisPrefix(REDIS_URL, prefix);
-    const all = await startChild("src/main.ts", { ...baseEnv, ROLE: "all", LOG_LEVEL: "info" }, ready);
-    const post = (path: string, params: Record<string, string>) =>
-      fetch(all.url + path, {
+    // the model is configured as in production (it answers nothing here until section 4)
+    all = await startChild("src/main.ts", { ...baseEnv, ROLE: "all", LOG_LEVEL: "info", OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: model.url }, ready);
+    const appUrl = all.url;
+    const post = async (path: string, params: Record<string, string>) => {
+      const res = await fetch(appUrl + path, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilio.getExpectedTwilioSignature(TOKEN, PUBLIC + path, params) },
         body: new URLSearchParams(params),
       });
-    const latencies: number[] = [];
-    for (const round of [0, 1]) {
-      // round 0 warms up; round 1 is measured
+      await res.arrayBuffer();
+      return res;
+    };
+    /** 50 calls ring, then all 50 are missed at once: dial-status webhook → the text-back at the fake Twilio */
+    const textBackRound = async (round: number, beforeDialStatus?: () => Promise<void>): Promise<number[]> => {
       const calls = Array.from({ length: 50 }, (_, k) => callParams({ from: `+1646${round}55${String(k).padStart(4, "0")}`, to: NUMBER }));
       await Promise.all(calls.map((c) => post("/webhooks/twilio/voice", c)));
       // the phones ring for a while before Twilio reports the dial status: let the call events land
@@ -155,6 +243,7 @@ async function main() {
         databaseUrl,
         calls.map((c) => c.CallSid!),
       );
+      await beforeDialStatus?.();
       const sentAt = new Map<string, number>();
       await Promise.all(
         calls.map(async (c) => {
@@ -163,14 +252,16 @@ async function main() {
         }),
       );
       const until = Date.now() + 30_000;
-      while (calls.some((c) => !fake.requests.some((r) => r.to === c.From)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      if (round === 1)
-        for (const c of calls) {
-          const r = fake.requests.find((x) => x.to === c.From);
-          if (r) latencies.push(r.at - sentAt.get(c.From!)!);
-        }
-    }
-    latencies.sort((a, b) => a - b);
+      while (calls.some((c) => !fake.requests.some((r) => r.to === c.From)) && Date.now() < until) await sleep(20);
+      const latencies: number[] = [];
+      for (const c of calls) {
+        const r = fake.requests.find((x) => x.to === c.From);
+        if (r) latencies.push(r.at - sentAt.get(c.From!)!);
+      }
+      return latencies.sort((a, b) => a - b);
+    };
+    await textBackRound(0); // warms up
+    const latencies = await textBackRound(1);
     emit("missed_call.textback_p50_ms", pct(latencies, 50), "ms", { calls: latencies.length });
     emit("missed_call.textback_p99_ms", pct(latencies, 99), "ms", { target: "< 500", calls: latencies.length });
 
@@ -182,7 +273,7 @@ async function main() {
       await Promise.all(
         phones.map(async (phone, k) => {
           postedAt.set(phone, performance.timeOrigin + performance.now());
-          const res = await fetch(`${all.url}/webhooks/forms/bench`, {
+          const res = await fetch(`${appUrl}/webhooks/forms/bench`, {
             method: "POST",
             headers: { "content-type": "application/json", "x-leadline-token": FORM_TOKEN },
             body: JSON.stringify({
@@ -198,19 +289,140 @@ async function main() {
         }),
       );
       const until = Date.now() + 30_000;
-      while (phones.some((p) => !fake.requests.some((r) => r.to === p)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      while (phones.some((p) => !fake.requests.some((r) => r.to === p)) && Date.now() < until) await sleep(20);
       if (round === 1)
         for (const p of phones) {
           const r = fake.requests.find((x) => x.to === p);
           if (r) formLatencies.push(r.at - postedAt.get(p)!);
         }
     }
-    await all.stop();
     formLatencies.sort((a, b) => a - b);
     emit("form.first_text_p50_ms", pct(formLatencies, 50), "ms", { leads: formLatencies.length });
     emit("form.first_text_p99_ms", pct(formLatencies, 99), "ms", { target: "< 500", leads: formLatencies.length });
+
+    // 4. agent turns, one at a time, each a new homeowner texting: inbound webhook → the reply at
+    // the fake Twilio, minus the model's own time (a zero-latency model: ~0)
+    const waitForText = (to: string, timeoutMs: number) =>
+      new Promise<boolean>((ok) => {
+        if (arrivals.has(to)) return ok(true);
+        const timer = setTimeout(() => {
+          waiters.delete(to);
+          ok(false);
+        }, timeoutMs);
+        waiters.set(to, () => {
+          clearTimeout(timer);
+          waiters.delete(to);
+          ok(true);
+        });
+      });
+    const agentSms = (phone: string, ref: string) =>
+      smsParams({ from: phone, to: NUMBER, body: `Hi, my kitchen drain is slow again. Can someone come out and clean it? Ref #${ref}.` });
+    const modelCallsOf = (ref: string) =>
+      model.calls.filter((call) => call.body.messages.some((m) => m.role === "user" && typeof m.content === "string" && refOf(m.content) === ref));
+    const agentTurn = async (phone: string, ref: string): Promise<TurnSample | undefined> => {
+      const params = agentSms(phone, ref);
+      const postedAt = nowMs();
+      const res = await post("/webhooks/twilio/sms", params);
+      if (!res.ok) throw new Error(`sms webhook answered ${res.status}`);
+      if (!(await waitForText(phone, 30_000))) return undefined;
+      const calls = modelCallsOf(ref);
+      return {
+        totalMs: arrivals.get(phone)! - postedAt,
+        modelMs: calls.reduce((a, x) => a + ((x.answeredAt ?? x.receivedAt) - x.receivedAt), 0),
+        modelCalls: calls.length,
+        promptChars: calls.reduce((a, x) => a + x.messageChars, 0),
+        toolsChars: calls.reduce((a, x) => a + x.toolsChars, 0),
+        system: (() => {
+          const first = calls[0]?.body.messages[0];
+          return first?.role === "system" && typeof first.content === "string" ? first.content : "";
+        })(),
+        reply: fake.requests.find((x) => x.to === phone)?.body ?? "",
+      };
+    };
+    const phoneFor = (round: number, k: number) => `+1917${round}55${String(k).padStart(4, "0")}`;
+    for (let k = 0; k < WARMUP_TURNS; k++) await agentTurn(phoneFor(0, k), `w${k}`);
+    const turns: TurnSample[] = [];
+    let lost = 0;
+    for (let k = 0; k < TURNS; k++) {
+      const t = await agentTurn(phoneFor(1, k), `m${k}`);
+      if (t) turns.push(t);
+      else lost++;
+    }
+    const expectedReply = normalizeGsm7(MODEL_REPLY).body;
+    const notAi = turns.filter((t) => t.reply !== expectedReply).length;
+    const overhead = turns.map((t) => t.totalMs - t.modelMs).sort((a, b) => a - b);
+    const total = turns.map((t) => t.totalMs).sort((a, b) => a - b);
+    const turnExtra = { turns: turns.length, no_reply: lost, not_model_reply: notAi, model_calls_per_turn: mean(turns.map((t) => t.modelCalls)) };
+    emit("agent.turn_overhead_p99_ms", pct(overhead, 99), "ms", {
+      target: "< 30",
+      p50: Math.round(pct(overhead, 50)),
+      model_ms_mean: Math.round(mean(turns.map((t) => t.modelMs)) * 100) / 100,
+      ...turnExtra,
+    });
+    emit("agent.turn_p50_ms", pct(total, 50), "ms", { p99: Math.round(pct(total, 99)), ...turnExtra });
+    const systems = turns.map((t) => t.system);
+    emit("agent.prompt_tokens_per_turn", mean(turns.map((t) => t.promptChars)) / 4, "tokens", {
+      method: "characters of the messages / 4, at the fake model",
+      chars_mean: Math.round(mean(turns.map((t) => t.promptChars))),
+      tools_schema_tokens: Math.round(mean(turns.map((t) => t.toolsChars)) / 4),
+      turns: turns.length,
+    });
+    emit("agent.prompt_chars_stable_prefix", mean(systems.map((s) => s.length)), "chars", {
+      method: "length of the system message",
+      distinct_system_messages: new Set(systems).size,
+      common_prefix_chars: commonPrefixLength(systems),
+    });
+
+    // 5. the text-back again while 40 agent turns wait on a 1.5 s model: 50 calls ring, 40 new
+    // homeowners text just before the 50 calls are missed at once
+    model.setDelay(BUSY_MODEL_MS);
+    const busyPhones = Array.from({ length: BUSY_TURNS }, (_, k) => phoneFor(2, k));
+    let inModelAtStart = 0;
+    let inModelPeak = 0;
+    const busy = await textBackRound(2, async () => {
+      await Promise.all(busyPhones.map((p, k) => post("/webhooks/twilio/sms", agentSms(p, `b${k}`))));
+      inModelAtStart = model.inFlight();
+      onTextBack = () => {
+        inModelPeak = Math.max(inModelPeak, model.inFlight());
+      };
+    });
+    onTextBack = undefined;
+    const busyReplies = (await Promise.all(busyPhones.map((p) => waitForText(p, 30_000)))).filter(Boolean).length;
+    model.setDelay(0);
+    const busyExtra = {
+      calls: busy.length,
+      turns: BUSY_TURNS,
+      model_ms: BUSY_MODEL_MS,
+      turns_at_model_when_calls_missed: inModelAtStart,
+      turns_at_model_peak: inModelPeak,
+      turns_answered: busyReplies,
+    };
+    emit("missed_call.textback_busy_p50_ms", pct(busy, 50), "ms", busyExtra);
+    emit("missed_call.textback_busy_p99_ms", pct(busy, 99), "ms", { target: "< 500", ...busyExtra });
+    await all.stop();
+
+    // 6. GSM-7 share and segments: the eval corpus' scripted replies, else the replies sent above
+    const fromEvals = evals !== undefined && evals.replies.length > 0;
+    const texts = fromEvals ? evals!.replies : turns.map((t) => t.reply);
+    const source = fromEvals
+      ? `${EVALS_DIR}/*.yaml content steps (${evals!.files} files)`
+      : `bench agent replies (${evalsError ? `${EVALS_DIR} unreadable: ${evalsError}` : evals ? `no content steps in ${EVALS_DIR}` : `no ${EVALS_DIR}`})`;
+    const sms = texts.map((t) => normalizeGsm7(t));
+    emit("sms.gsm7_pct", (100 * sms.filter((m) => m.encoding === "GSM-7").length) / Math.max(1, sms.length), "%", {
+      target: "100",
+      source,
+      replies: sms.length,
+    });
+    emit("sms.segments_mean", mean(sms.map((m) => m.segments)), "segments", {
+      target: "<= 1.3",
+      source,
+      replies: sms.length,
+      max: sms.length ? Math.max(...sms.map((m) => m.segments)) : 0,
+    });
   } finally {
+    await all?.stop();
     await fake.close();
+    await model.close();
     await deleteRedisPrefix(REDIS_URL, prefix);
     await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
