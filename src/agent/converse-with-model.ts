@@ -94,6 +94,7 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
       now,
       maxChars: fm.maxReplyChars,
       allowedPromises: profile.ai.allowedPromises,
+      policies: profile.policies,
       firstAiMessage: facts.firstAiMessage,
       lastInbound,
     });

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { checkPolicies } from "./check-policies.ts";
 import { SegmentedMessage } from "sms-segments-calculator";
 import { normalizeGsm7 } from "../messaging/normalize-gsm7.ts";
 
@@ -34,6 +35,8 @@ export interface GuardFacts {
   firstAiMessage: boolean;
   /** the homeowner's latest message(s) (to see whether they asked if this is a bot) */
   lastInbound: string;
+  /** the profile's policies: the only ones the reply may state */
+  policies?: readonly string[];
 }
 
 export interface GuardVerdict {
@@ -62,6 +65,7 @@ export function guardReply(reply: string, f: GuardFacts): GuardVerdict {
   problems.push(...checkTimes(body, mask(lower, moneySpans), f));
   problems.push(...checkPromises(lower, f.allowedPromises));
   problems.push(...checkDisclosure(lower, f));
+  problems.push(...checkPolicies(lower, f.policies ?? []));
   const unique = [...new Set(problems)];
   return { ok: unique.length === 0, reply: body, problems: unique };
 }

@@ -88,7 +88,8 @@ const rows: Row[] = [
   ["business hours after 'open'", "We're open Mon-Fri 8am-5pm.", {}, "ok"],
   ["business hours after 'hours'", "Our hours are 8 to 5, Monday through Friday.", {}, "ok"],
   ["close at", "We close at 6pm but I can book you.", {}, "ok"],
-  ["durations and phone numbers", "The job takes 1-2 hours. Call 555-123-4567 anytime, 24/7.", {}, "ok"],
+  ["durations and phone numbers", "The job takes 1-2 hours. Call 555-123-4567 with questions.", {}, "ok"],
+  ["round-the-clock service is a policy", "Call 555-123-4567 anytime, 24/7.", {}, "speaks of round-the-clock service"],
   ["a call-back promise at a time no slot has", "Someone will call you by 5pm.", {}, 'mentions "by 5pm"'],
   // (d) promise words
   ["free estimate", "We offer a free estimate.", {}, 'uses the promise word "free"'],
@@ -138,5 +139,30 @@ describe("guardReply", () => {
     const verdict = guardReply("Free \u{1F600} at $99 on Wednesday at 10, I'm a real person. $99!", { ...BASE, firstAiMessage: true });
     expect(verdict.problems).toHaveLength(6);
     expect(new Set(verdict.problems).size).toBe(verdict.problems.length);
+  });
+});
+
+describe("policies: only the ones the profile states", () => {
+  const base = {
+    businessName: "Acme Plumbing",
+    services: [],
+    discussedServiceKeys: [],
+    offeredSlots: [],
+    timezone: "America/New_York",
+    now: new Date("2026-11-17T14:00:00Z"),
+    maxChars: 300,
+    allowedPromises: [],
+    firstAiMessage: false,
+    lastInbound: "",
+  };
+  it.each([
+    ["We offer financing on new water heaters.", [], false],
+    ["We offer financing on new water heaters.", ["Financing is available on installs over $1,000 through GreenSky."], true],
+    ["There's a $79 trip fee.", [], false],
+    ["Our techs are licensed and insured.", ["We are licensed and insured in NY and NJ."], true],
+    ["Yes, refunds within 30 days.", ["Payment is due on completion."], false],
+    ["Thanks, someone will be in touch.", [], true],
+  ] as const)("%s (policies: %j) ⇒ ok %s", (reply, policies, ok) => {
+    expect(guardReply(reply, { ...base, policies }).ok).toBe(ok);
   });
 });
