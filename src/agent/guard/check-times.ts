@@ -1,0 +1,244 @@
+// (c) Every date or time mentioned must be a slot find_slots offered (or the booked one), in the business zone.
+import { DateTime } from "luxon";
+import type { GuardFacts } from "../guard-reply.ts";
+import { mask, overlaps, type Span } from "./text-spans.ts";
+
+type DayKind = "weekday" | "date" | "relative";
+
+interface DayRef extends Span {
+  test: (d: DateTime) => boolean;
+  kinds: DayKind[];
+  weekday?: number;
+}
+
+interface TimeRef extends Span {
+  startMins: number[];
+  endMins?: number[];
+  bare: boolean;
+  prefixed: boolean;
+}
+
+const WEEKDAYS: [RegExp, number][] = [
+  [/^mon(day)?$/, 1],
+  [/^tue(s|sday)?$/, 2],
+  [/^wed(s|nesday)?$/, 3],
+  [/^thu(r|rs|rsday)?$/, 4],
+  [/^fri(day)?$/, 5],
+  [/^sat(urday)?$/, 6],
+  [/^sun(day)?$/, 7],
+];
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH = String.raw`(?:january|february|march|april|may|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)`;
+const WEEKDAY_RE = /\b(?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(mon|tues?|weds?|thu|thurs?|fri)\b\.?)/g;
+// "Sat"/"Sun" are ordinary words too: only capitalised and after on/this/next or before a date or time ("Sun 11/8", "Sat at 9")
+const SAT_SUN_RE = /(?:(?<=\b(?:[Oo]n|[Tt]his|[Nn]ext)\s+)\b(Sat|Sun)\b\.?|\b(Sat|Sun)\b\.?(?=,?\s+(?:\d|at\b|@|[A-Z][a-z]{2})))/g;
+const RELATIVE_RE = /\b(?:the\s+day\s+after\s+tomorrow|tomorrow|tmrw|today|tonight|this\s+(?:morning|afternoon|evening))\b/g;
+const MONTH_DAY_RE = new RegExp(String.raw`\b(${MONTH})\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`, "g");
+const DAY_MONTH_RE = new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(${MONTH})(?![a-z])(?:,?\s+(\d{4})\b)?`, "g");
+const NUMERIC_DATE_RE = /(?<![\d/$.,])(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?(?![\d/])/g;
+const ORDINAL_RE = /\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b/g;
+
+const HOUR = String.raw`(?:[01]?\d|2[0-3])`;
+const MER = String.raw`(?:a\.m\.?|p\.m\.?|am|pm)`;
+const CLOCK = String.raw`(?:noon|midday|midnight|${HOUR}(?::[0-5]\d)?\s?${MER}(?![a-z])|${HOUR}:[0-5]\d(?!\d)|${HOUR}(?![\d:]|[a-z%]))`;
+const TIME_RE = new RegExp(
+  String.raw`(?<![\w$/.:,])(?:between\s+(${CLOCK})\s*and\s*(${CLOCK})|(?:(from|at|around|about|by|after|before|until|till|@)\s*)?(${CLOCK})(?:\s*(?:-|to|until|till|through|thru)\s*(${CLOCK}))?)`,
+  "g",
+);
+const UNIT_AFTER =
+  /^\s*(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|months?|years?|yrs?|times?|people|techs?|technicians?|crews?|trucks?|units?|%|percent|x\b|ft\b|feet|foot|inch|inches|gallons?|miles?|mi\b|stars?|reviews?)/;
+const HOURS_CUE_RE = /\b(?:open|opens|opened|close|closes|closed|closing)\b|(?<!\d\s?)\bhours\b/g;
+const HOURS_SINGLE_BEFORE = /\b(?:open|opens|close|closes|closed|closing)\s*$/;
+
+function hourCandidates(h: number, m: number): number[] {
+  if (h >= 1 && h <= 11) return [h * 60 + m, (h + 12) * 60 + m];
+  if (h === 12) return [12 * 60 + m];
+  return [h * 60 + m];
+}
+
+function parseClock(s: string): { mins: number[]; bare: boolean } {
+  if (s === "noon" || s === "midday") return { mins: [720], bare: false };
+  if (s === "midnight") return { mins: [0], bare: false };
+  const m = /^(\d{1,2})(?::(\d{2}))?\s?([ap])?/.exec(s);
+  const h = Number(m?.[1] ?? 0);
+  const min = Number(m?.[2] ?? 0);
+  const mer = m?.[3];
+  if (mer) {
+    const h24 = h > 12 ? h : (h % 12) + (mer === "p" ? 12 : 0);
+    return { mins: [h24 * 60 + min], bare: false };
+  }
+  return { mins: hourCandidates(h, min), bare: m?.[2] === undefined };
+}
+
+function findDays(original: string, text: string, now: DateTime): DayRef[] {
+  const found: DayRef[] = [];
+  const add = (start: number, end: number, test: (d: DateTime) => boolean, kind: DayKind, weekday?: number): void => {
+    const ref: DayRef = { start, end, test, kinds: [kind], weekday };
+    if (!found.some((r) => overlaps(r, ref))) found.push(ref);
+  };
+  const monthOf = (s: string): number => MONTHS.indexOf(s.slice(0, 3)) + 1;
+  const yearOk = (y: string | undefined, d: DateTime): boolean => y === undefined || d.year === (y.length === 2 ? 2000 + Number(y) : Number(y));
+
+  for (const m of text.matchAll(RELATIVE_RE)) {
+    const w = m[0];
+    const offset = w.startsWith("the") ? 2 : w.startsWith("tom") || w === "tmrw" ? 1 : 0;
+    const day = now.plus({ days: offset });
+    add(m.index, m.index + w.length, (d) => d.hasSame(day, "day"), "relative");
+  }
+  for (const m of text.matchAll(MONTH_DAY_RE)) {
+    const month = monthOf(m[1] ?? "");
+    const dom = Number(m[2]);
+    if (dom >= 1 && dom <= 31) add(m.index, m.index + m[0].length, (d) => d.month === month && d.day === dom && yearOk(m[3], d), "date");
+  }
+  for (const m of text.matchAll(DAY_MONTH_RE)) {
+    const month = monthOf(m[2] ?? "");
+    const dom = Number(m[1]);
+    if (dom >= 1 && dom <= 31) add(m.index, m.index + m[0].length, (d) => d.month === month && d.day === dom && yearOk(m[3], d), "date");
+  }
+  for (const m of text.matchAll(NUMERIC_DATE_RE)) {
+    const month = Number(m[1]);
+    const dom = Number(m[2]);
+    if (month >= 1 && month <= 12 && dom >= 1 && dom <= 31) {
+      add(m.index, m.index + m[0].length, (d) => d.month === month && d.day === dom && yearOk(m[3], d), "date");
+    }
+  }
+  for (const m of text.matchAll(ORDINAL_RE)) {
+    const dom = Number(m[1]);
+    if (dom >= 1 && dom <= 31) add(m.index, m.index + m[0].length, (d) => d.day === dom, "date");
+  }
+  for (const re of [WEEKDAY_RE, SAT_SUN_RE]) {
+    const source = re === SAT_SUN_RE ? original : text;
+    for (const m of source.matchAll(re)) {
+      const word = (m[1] ?? m[2] ?? "").toLowerCase();
+      if (word === "") continue;
+      const weekday = WEEKDAYS.find(([w]) => w.test(word))?.[1];
+      if (weekday !== undefined) add(m.index, m.index + m[0].length, (d) => d.weekday === weekday, "weekday", weekday);
+    }
+  }
+  found.sort((a, b) => a.start - b.start);
+  return found;
+}
+
+function findTimes(text: string): TimeRef[] {
+  const found: TimeRef[] = [];
+  for (const m of text.matchAll(TIME_RE)) {
+    const [whole, betweenA, betweenB, prefix, a, b] = m;
+    const first = parseClock((betweenA ?? a ?? "").trim());
+    const second = betweenB ?? b;
+    const secondClock = second === undefined ? undefined : parseClock(second.trim());
+    if (UNIT_AFTER.test(text.slice(m.index + whole.length)) && first.bare && (secondClock?.bare ?? true)) continue;
+    // "10-12pm": the meridiem of the end applies to a bare start when it keeps start < end
+    let startMins = first.mins;
+    if (secondClock && first.bare && !secondClock.bare && secondClock.mins.length === 1) {
+      const end = secondClock.mins[0] ?? 0;
+      const before = first.mins.filter((x) => x < end);
+      if (before.length > 0) startMins = [Math.max(...before)];
+    }
+    found.push({
+      start: m.index,
+      end: m.index + whole.length,
+      startMins,
+      endMins: secondClock?.mins,
+      bare: first.bare && (secondClock?.bare ?? true),
+      prefixed: betweenA !== undefined || prefix !== undefined,
+    });
+  }
+  return found;
+}
+
+function clauseBounds(text: string, tokens: Span[]): Span[] {
+  const bounds: Span[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (/[.!?;\n]/.test(text[i] ?? "") && !tokens.some((t) => i >= t.start && i < t.end)) {
+      bounds.push({ start, end: i });
+      start = i + 1;
+    }
+  }
+  bounds.push({ start, end: text.length });
+  return bounds;
+}
+
+interface LocalSlot {
+  start: DateTime;
+  end: DateTime;
+}
+
+const minsOf = (d: DateTime): number => d.hour * 60 + d.minute;
+
+export function checkTimes(body: string, text: string, f: GuardFacts): string[] {
+  const now = DateTime.fromJSDate(f.now, { zone: f.timezone });
+  const slots: LocalSlot[] = [...f.offeredSlots, ...(f.bookedSlots ?? [])].map((s) => ({
+    start: DateTime.fromJSDate(s.startAt, { zone: f.timezone }).setLocale("en-US"),
+    end: DateTime.fromJSDate(s.endAt, { zone: f.timezone }),
+  }));
+
+  // single days, then adjacent days merged ("Tuesday, Dec 3"); weekday ranges ("Mon-Fri") marked for the hours rule
+  const rawDays = findDays(body, text, now);
+  const days: (DayRef & { inRange?: boolean })[] = [];
+  for (const d of rawDays) {
+    const prev = days[days.length - 1];
+    const gap = prev ? text.slice(prev.end, d.start) : "";
+    const newKind = d.kinds[0] ?? "date";
+    if (prev && !prev.inRange && !prev.kinds.includes(newKind) && /^[\s,(]*(?:the\s+)?$/.test(gap)) {
+      const a = prev.test;
+      days[days.length - 1] = { ...prev, end: d.end, kinds: [...prev.kinds, newKind], weekday: undefined, test: (x) => a(x) && d.test(x) };
+    } else if (prev?.weekday !== undefined && d.weekday !== undefined && /^\s*(?:-|to|through|thru)\s*$/.test(gap)) {
+      prev.inRange = true;
+      days.push({ ...d, inRange: true });
+    } else {
+      days.push({ ...d });
+    }
+  }
+  const dayless = mask(text, rawDays);
+  const times = findTimes(dayless);
+  const clauses = clauseBounds(text, [...days, ...times]);
+
+  const problems: string[] = [];
+  const describe = (s: Span): string => `"${body.slice(s.start, s.end).trim()}"`;
+  const offered = slots
+    .slice(0, 6)
+    .map((s) => s.start.toFormat("ccc LLL d h:mm a"))
+    .join(", ");
+  const notOffered = (what: string): string =>
+    slots.length === 0
+      ? `mentions ${what}, but no time has been offered in this conversation: call find_slots first`
+      : `mentions ${what}, which is not an offered time (offered: ${offered})`;
+
+  for (const clause of clauses) {
+    const inClause = <T extends Span>(xs: T[]): T[] => xs.filter((x) => x.start >= clause.start && x.end <= clause.end);
+    const cDays = inClause(days);
+    const cues = [...text.slice(clause.start, clause.end).matchAll(HOURS_CUE_RE)].map((m) => clause.start + m.index);
+    const afterCue = (s: Span): boolean => cues.some((c) => c < s.start);
+
+    const usedDays = new Set<DayRef>();
+    for (const t of inClause(times)) {
+      const before = dayless.slice(clause.start, t.start);
+      const isRange = t.endMins !== undefined;
+      const prevDay = [...cDays].reverse().find((d) => d.end <= t.start);
+      const nextDay = cDays.find((d) => d.start >= t.end && /^[\s,]*(?:(?:on|this|next)\s+)*$/.test(text.slice(t.end, d.start)));
+      const day = prevDay ?? nextDay;
+      const adjacentDay = prevDay !== undefined && /^[\s,]*$/.test(text.slice(prevDay.end, t.start));
+      if ((isRange && afterCue(t)) || HOURS_SINGLE_BEFORE.test(before)) {
+        // business hours, not a slot; so is the day they are about ("open until 5 today")
+        if (nextDay) usedDays.add(nextDay);
+        else if (adjacentDay && prevDay) usedDays.add(prevDay);
+        continue;
+      }
+      if (t.bare && !t.prefixed && !adjacentDay && !nextDay) continue; // a plain number ("2-3", "10-4"), not a time
+      if (day) usedDays.add(day);
+      const fits = slots.some(
+        (s) => (!day || day.test(s.start)) && t.startMins.includes(minsOf(s.start)) && (t.endMins === undefined || t.endMins.includes(minsOf(s.end))),
+      );
+      if (!fits) {
+        const span = day ? { start: Math.min(day.start, t.start), end: Math.max(day.end, t.end) } : t;
+        problems.push(notOffered(describe(span)));
+      }
+    }
+    for (const d of cDays) {
+      if (usedDays.has(d) || (d.inRange && afterCue(d))) continue; // "open Mon-Fri": hours, not a slot
+      if (!slots.some((s) => d.test(s.start))) problems.push(notOffered(describe(d)));
+    }
+  }
+  return problems;
+}
