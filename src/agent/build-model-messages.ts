@@ -1,5 +1,5 @@
 // What the model sees: the business's system prompt (stable first, for provider prompt caching),
-// then this conversation's facts, then the recent messages — older ones only counted, so a long
+// then this conversation's facts, then the recent messages — older ones only mentioned, so a long
 // thread stays bounded.
 import type { Ctx } from "../context.ts";
 import { formatSlot } from "../scheduling/format-slot.ts";
@@ -52,15 +52,13 @@ export async function buildModelMessages(
   contact: { name: string | null; zip: string | null },
 ): Promise<LlmMessage[]> {
   const tz = t.business.profile.timezone;
-  const total = await ctx.prisma.message.count({ where: { conversationId: t.conversation.id } });
-  const recent = (
-    await ctx.prisma.message.findMany({
-      where: { conversationId: t.conversation.id, status: { notIn: ["blocked", "failed", "canceled"] } },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: RECENT,
-      select: { direction: true, author: true, body: true, channel: true },
-    })
-  ).reverse();
+  const latest = await ctx.prisma.message.findMany({
+    where: { conversationId: t.conversation.id, status: { notIn: ["blocked", "failed", "canceled"] } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: RECENT + 1, // one more than shown tells whether older ones exist
+    select: { direction: true, author: true, body: true, channel: true },
+  });
+  const recent = latest.slice(0, RECENT).reverse();
   const lines = [
     `Channel: ${t.conversation.channel === "webchat" ? "web chat" : "SMS"}.`,
     `Homeowner: ${contact.name ?? "name unknown"}; job ZIP ${contact.zip ?? "unknown"}.`,
@@ -72,7 +70,7 @@ export async function buildModelMessages(
       ? `Booked: ${facts.bookedSlots.map((a) => `${formatSlot(a.startAt, tz)} [${a.serviceKey}, appointment ${a.id}]`).join("; ")}.`
       : "Nothing booked yet.",
     facts.firstAiMessage ? `This is your first message in this conversation: say you are ${t.business.profile.name}'s virtual assistant.` : "",
-    total > recent.length ? `(${total - recent.length} earlier messages are not shown.)` : "",
+    latest.length > RECENT ? "(Earlier messages are not shown.)" : "",
   ].filter(Boolean);
   return [
     { role: "system", content: systemPrompt },

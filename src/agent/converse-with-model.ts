@@ -15,6 +15,8 @@ import { runToolCall, toolsFor } from "./tools/agent-tools.ts";
 
 export interface ConverseOptions {
   triggerId: string;
+  /** the homeowner's messages since the last answer (the burst this turn answers) */
+  inboundText: string;
   /** true once a newer homeowner message makes this turn's reply stale */
   isStale: () => Promise<boolean>;
 }
@@ -27,23 +29,15 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   const fm = prompt.frontMatter;
   const model = profile.ai.model ?? fm.model ?? ctx.env.OPENAI_MODEL ?? "gpt-4o-mini";
   const tools = toolsFor(fm.tools);
-  const contact = await ctx.prisma.contact.findUniqueOrThrow({ where: { id: t.conversation.contactId }, select: { name: true, zip: true } });
-  const lastInbound = (
-    await ctx.prisma.message.findMany({
-      where: { conversationId: t.conversation.id, direction: "inbound", createdAt: { gte: t.replyToAt } },
-      select: { body: true },
-    })
-  )
-    .map((m) => m.body)
-    .join("\n");
+  // the homeowner's messages this turn answers (the whole burst)
+  const lastInbound = o.inboundText;
   const scope = { business: t.business, conversationId: t.conversation.id, contactId: t.conversation.contactId, now };
-  const messages: LlmMessage[] = await buildModelMessages(
-    ctx,
-    t,
-    renderPrompt(prompt, promptVariables(profile, now)),
-    await loadConversationFacts(ctx, t, now, lastInbound),
-    contact,
-  );
+  let facts = await loadConversationFacts(ctx, t, now, lastInbound);
+  const messages: LlmMessage[] = await buildModelMessages(ctx, t, renderPrompt(prompt, promptVariables(profile, now)), facts, {
+    name: t.contact.name ?? null,
+    zip: t.contact.zip ?? null,
+  });
+  let toolsRan = false;
 
   const record: TurnRecord & { toolCalls: unknown[]; guard: unknown[] } = {
     status: "replied",
@@ -70,6 +64,7 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
         tool_calls: res.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
       });
       for (const call of res.toolCalls) {
+        toolsRan = true;
         const result = await runToolCall(ctx, scope, tools, call);
         record.toolCalls.push({ name: call.name, arguments: call.arguments, result });
         if (call.name === "handoff_to_human" && result.ok) handedOff = true;
@@ -80,7 +75,9 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
       continue;
     }
     const text = (res.content ?? "").trim();
-    const facts = await loadConversationFacts(ctx, t, now, lastInbound);
+    // tools may have offered or booked times since: read the facts again only then
+    if (toolsRan) facts = await loadConversationFacts(ctx, t, now, lastInbound);
+    toolsRan = false;
     const lead = facts.leadAnswers.service;
     if (typeof lead === "string") discussed.add(lead);
     for (const s of profile.services) if ([s.name, ...s.aliases].some((w) => lastInbound.toLowerCase().includes(w.toLowerCase()))) discussed.add(s.key);

@@ -57,6 +57,7 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
       record = { status: "replied", mode: "template", ...(await replyWithTemplate(ctx, target, text)) };
     } else {
       record = await converseWithModel(ctx, ctx.llm, target, {
+        inboundText: text,
         triggerId: trigger.id,
         isStale: () => newerThan(ctx, conversationId, trigger.createdAt, trigger.id),
       });

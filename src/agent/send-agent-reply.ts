@@ -7,7 +7,7 @@ import { sendMessage, type QueuedMessage } from "../messaging/send-message.ts";
 export interface ReplyTarget {
   business: BusinessRef;
   conversation: { id: string; channel: string; businessNumber: string | null; contactId: string };
-  contact: { phone: string | null };
+  contact: { phone: string | null; name?: string | null; zip?: string | null };
   /** when the inbound being answered arrived */
   replyToAt: Date;
 }

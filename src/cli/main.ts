@@ -14,6 +14,7 @@ import { findRunningServer, remoteOperations } from "./reach-server.ts";
 import { createTokenCommand } from "./token-commands.ts";
 import { simulateMissedCall, simulateSms } from "./simulate-commands.ts";
 import { profilesFromDb, promptsCheckCommand } from "./prompts-commands.ts";
+import { addAgentCommands } from "./agent-commands.ts";
 
 try {
   process.loadEnvFile();
@@ -113,6 +114,9 @@ program
     const loadDbProfiles = (s?: string) => withDb((db) => profilesFromDb(db.prisma, s));
     process.exitCode = await promptsCheckCommand({ slug, profileFiles: o.profile, promptsDir: o.prompts, loadDbProfiles, out });
   });
+
+// agent chat SLUG, agent replay [DIR]: in-process, without HTTP or workers
+addAgentCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@
 //     minus the model's own time, with a zero-latency loopback OpenAI-compatible model
 //   agent.prompt_tokens_per_turn / agent.prompt_chars_stable_prefix — what the app sends the model
 //   missed_call.textback_busy_p50_ms / _p99_ms — the text-back again while 40 turns wait on a 1.5 s model
+//   missed_call.textback_busy_burst_p50_ms / _p99_ms — ... while the 40 turns' messages are being processed
 //   sms.gsm7_pct / sms.segments_mean — over the eval corpus' scripted replies (or the bench's replies)
 // Knobs: BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent).
 import { randomBytes } from "node:crypto";
@@ -131,6 +132,53 @@ interface TurnSample {
   toolsChars: number;
   system: string;
   reply: string;
+  messageSid: string;
+  postedAt: number;
+  arrivedAt: number;
+}
+
+/** Where a turn's time goes, from the rows the server wrote (its own clock, ms precision). */
+async function turnStages(databaseUrl: string, turns: TurnSample[]): Promise<Record<string, unknown>> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  const ms = (col: string) => `(EXTRACT(EPOCH FROM ${col}) * 1000)::float8`;
+  const r = await c.query<{
+    sid: string;
+    received: number;
+    processed: number | null;
+    started: number | null;
+    replied: number | null;
+    attempted: number | null;
+  }>(
+    `SELECT e."externalId" AS sid, ${ms('e."receivedAt"')} AS received, ${ms('e."processedAt"')} AS processed,
+            ${ms('t."startedAt"')} AS started, ${ms('r."createdAt"')} AS replied, ${ms('r."attemptedAt"')} AS attempted
+       FROM "InboundEvent" e
+       JOIN "Message" i ON i."providerId" = e."externalId"
+       LEFT JOIN "AgentTurn" t ON t."triggerMessageId" = i."id"
+       LEFT JOIN "Message" r ON r."id" = t."replyMessageId"
+      WHERE e."externalId" = ANY($1)`,
+    [turns.map((t) => t.messageSid)],
+  );
+  await c.end();
+  const bySid = new Map(r.rows.map((x) => [x.sid, x]));
+  const names = ["webhook_ack", "inbound_job", "to_turn_start", "turn_to_reply_row", "to_send_attempt", "send_call"] as const;
+  const rows: { total: number; parts: number[] }[] = [];
+  for (const t of turns) {
+    const x = bySid.get(t.messageSid);
+    if (!x || x.processed === null || x.started === null || x.replied === null || x.attempted === null) continue;
+    const points = [t.postedAt, x.received, x.processed, x.started, x.replied, x.attempted, t.arrivedAt];
+    rows.push({ total: t.totalMs - t.modelMs, parts: names.map((_, i) => points[i + 1]! - points[i]!) });
+  }
+  if (rows.length === 0) return { stages_ms: "no rows" };
+  const round = (n: number) => Math.round(n * 10) / 10;
+  const col = (i: number) => rows.map((x) => x.parts[i]!).sort((a, b) => a - b);
+  // the slowest 2% of turns: which stage their extra time sits in
+  const slow = [...rows].sort((a, b) => b.total - a.total).slice(0, Math.max(1, Math.ceil(rows.length / 50)));
+  return {
+    stages_p50_ms: Object.fromEntries(names.map((n, i) => [n, round(pct(col(i), 50))])),
+    stages_p99_ms: Object.fromEntries(names.map((n, i) => [n, round(pct(col(i), 99))])),
+    stages_slowest_2pct_mean_ms: Object.fromEntries(names.map((n, i) => [n, round(mean(slow.map((x) => x.parts[i]!)))])),
+  };
 }
 
 async function main() {
@@ -327,6 +375,9 @@ async function main() {
       if (!(await waitForText(phone, 30_000))) return undefined;
       const calls = modelCallsOf(ref);
       return {
+        messageSid: params.MessageSid!,
+        postedAt,
+        arrivedAt: arrivals.get(phone)!,
         totalMs: arrivals.get(phone)! - postedAt,
         modelMs: calls.reduce((a, x) => a + ((x.answeredAt ?? x.receivedAt) - x.receivedAt), 0),
         modelCalls: calls.length,
@@ -358,6 +409,7 @@ async function main() {
       p50: Math.round(pct(overhead, 50)),
       model_ms_mean: Math.round(mean(turns.map((t) => t.modelMs)) * 100) / 100,
       ...turnExtra,
+      ...(await turnStages(databaseUrl, turns).catch((e: Error) => ({ stages_ms: `unavailable: ${e.message}` }))),
     });
     emit("agent.turn_p50_ms", pct(total, 50), "ms", { p99: Math.round(pct(total, 99)), ...turnExtra });
     const systems = turns.map((t) => t.system);
@@ -373,39 +425,59 @@ async function main() {
       common_prefix_chars: commonPrefixLength(systems),
     });
 
-    // 5. the text-back again while 40 agent turns wait on a 1.5 s model: 50 calls ring, 40 new
-    // homeowners text just before the 50 calls are missed at once
+    // 5. the text-back again while 40 agent turns wait on a 1.5 s model. 50 calls ring; 40 new
+    // homeowners text just before the 50 calls are missed at once.
+    //   busy: the calls are missed once the turns wait at the model (their work holds whatever it
+    //     holds — workers, connections, locks — for 1.5 s) or the first has waited 500 ms;
+    //   busy_burst: the calls are missed right after the 40 webhooks are answered, so the text-backs
+    //     compete with the turns' own processing (inbound jobs, events, turn start).
     model.setDelay(BUSY_MODEL_MS);
-    const busyPhones = Array.from({ length: BUSY_TURNS }, (_, k) => phoneFor(2, k));
-    let inModelAtStart = 0;
-    let inModelPeak = 0;
-    const busy = await textBackRound(2, async () => {
-      await Promise.all(busyPhones.map((p, k) => post("/webhooks/twilio/sms", agentSms(p, `b${k}`))));
-      inModelAtStart = model.inFlight();
-      onTextBack = () => {
-        inModelPeak = Math.max(inModelPeak, model.inFlight());
+    const busyRound = async (round: number, waitAtModel: boolean) => {
+      const phones = Array.from({ length: BUSY_TURNS }, (_, k) => phoneFor(round, k));
+      const seen = { atMiss: 0, peak: 0 };
+      const latencies = await textBackRound(round, async () => {
+        const firstCall = model.calls.length;
+        await Promise.all(phones.map((p, k) => post("/webhooks/twilio/sms", agentSms(p, `b${round}x${k}`))));
+        const until = Date.now() + 5_000;
+        while (waitAtModel && Date.now() < until) {
+          const mine = model.calls.slice(firstCall);
+          const waiting = mine.filter((x) => x.answeredAt === undefined);
+          if (waiting.length >= BUSY_TURNS || (waiting.length > 0 && nowMs() - Math.min(...waiting.map((x) => x.receivedAt)) >= 500)) break;
+          await sleep(5);
+        }
+        seen.atMiss = model.inFlight();
+        onTextBack = () => {
+          seen.peak = Math.max(seen.peak, model.inFlight());
+        };
+      });
+      onTextBack = undefined;
+      const answered = (await Promise.all(phones.map((p) => waitForText(p, 30_000)))).filter(Boolean).length;
+      return {
+        latencies,
+        extra: {
+          calls: latencies.length,
+          turns: BUSY_TURNS,
+          model_ms: BUSY_MODEL_MS,
+          turns_at_model_when_calls_missed: seen.atMiss,
+          turns_at_model_peak_during_textbacks: seen.peak,
+          turns_answered: answered,
+        },
       };
-    });
-    onTextBack = undefined;
-    const busyReplies = (await Promise.all(busyPhones.map((p) => waitForText(p, 30_000)))).filter(Boolean).length;
-    model.setDelay(0);
-    const busyExtra = {
-      calls: busy.length,
-      turns: BUSY_TURNS,
-      model_ms: BUSY_MODEL_MS,
-      turns_at_model_when_calls_missed: inModelAtStart,
-      turns_at_model_peak: inModelPeak,
-      turns_answered: busyReplies,
     };
-    emit("missed_call.textback_busy_p50_ms", pct(busy, 50), "ms", busyExtra);
-    emit("missed_call.textback_busy_p99_ms", pct(busy, 99), "ms", { target: "< 500", ...busyExtra });
+    const busy = await busyRound(2, true);
+    const burst = await busyRound(3, false);
+    model.setDelay(0);
+    emit("missed_call.textback_busy_p50_ms", pct(busy.latencies, 50), "ms", busy.extra);
+    emit("missed_call.textback_busy_p99_ms", pct(busy.latencies, 99), "ms", { target: "< 500", ...busy.extra });
+    emit("missed_call.textback_busy_burst_p50_ms", pct(burst.latencies, 50), "ms", burst.extra);
+    emit("missed_call.textback_busy_burst_p99_ms", pct(burst.latencies, 99), "ms", { target: "< 500", ...burst.extra });
     await all.stop();
 
     // 6. GSM-7 share and segments: the eval corpus' scripted replies, else the replies sent above
     const fromEvals = evals !== undefined && evals.replies.length > 0;
     const texts = fromEvals ? evals!.replies : turns.map((t) => t.reply);
     const source = fromEvals
-      ? `${EVALS_DIR}/*.yaml content steps (${evals!.files} files)`
+      ? `${EVALS_DIR}/*.yaml content steps (${evals!.files} files; ${evals!.filled} with $labelN/$slotN filled by a sample slot)${evals!.unreadable.length ? `; left out, not valid YAML: ${evals!.unreadable.join(" | ")}` : ""}`
       : `bench agent replies (${evalsError ? `${EVALS_DIR} unreadable: ${evalsError}` : evals ? `no content steps in ${EVALS_DIR}` : `no ${EVALS_DIR}`})`;
     const sms = texts.map((t) => normalizeGsm7(t));
     emit("sms.gsm7_pct", (100 * sms.filter((m) => m.encoding === "GSM-7").length) / Math.max(1, sms.length), "%", {

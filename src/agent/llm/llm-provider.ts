@@ -39,7 +39,8 @@ export interface LlmResult {
 }
 
 export interface LlmProvider {
-  readonly name: "openai";
+  /** "openai" (any OpenAI-compatible server), "scripted" (evals and the bench) */
+  readonly name: string;
   complete(req: LlmRequest): Promise<LlmResult>;
 }
 

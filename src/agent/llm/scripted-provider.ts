@@ -31,9 +31,11 @@ export interface ScriptedProviderOptions {
 
 export class ScriptedProvider implements LlmProvider {
   /** LlmProvider names the one wire format; this fake answers in it */
-  readonly name = "openai" as const;
+  readonly name = "scripted";
   /** every request, in order (for assertions and prompt-size figures) */
   readonly requests: LlmRequest[] = [];
+  /** calls that found the script used up (and no `whenEmpty`) */
+  overruns = 0;
   private readonly steps: ScriptEntry[];
   private calls = 0;
 
@@ -52,10 +54,11 @@ export class ScriptedProvider implements LlmProvider {
     return this.steps.length;
   }
 
-  /** drops the steps not used yet (and the recorded requests) */
+  /** drops the steps not used yet (and the recorded requests and overruns) */
   reset(): void {
     this.steps.length = 0;
     this.requests.length = 0;
+    this.overruns = 0;
   }
 
   async complete(req: LlmRequest): Promise<LlmResult> {
@@ -63,7 +66,10 @@ export class ScriptedProvider implements LlmProvider {
     const id = ++this.calls;
     if (this.opts.latencyMs) await sleep(this.opts.latencyMs);
     const entry = this.steps.shift() ?? this.opts.whenEmpty;
-    if (entry === undefined) throw new LlmError("the scripted model has no step left for this call", "malformed");
+    if (entry === undefined) {
+      this.overruns++;
+      throw new LlmError("the scripted model has no step left for this call", "malformed");
+    }
     const step = typeof entry === "function" ? await entry(req) : entry;
     if (step === "hang") {
       if (this.opts.hangMs) await sleep(this.opts.hangMs);

@@ -27,6 +27,7 @@ export interface Transcript {
 }
 
 const LINE_GAP_MS = 60_000;
+const DAY_MS = 24 * 3600_000;
 const pad = (n: number) => String(n % 10_000).padStart(4, "0");
 
 /** `realModel`: the provider to use for `model: auto` evals (undefined: run their script) */
@@ -54,13 +55,18 @@ export async function runEval(base: Ctx, le: LoadedEval, index: number, runId: s
     const contactId = b.mine
       ? sb.contactId
       : (await resolveContact(ctx.prisma, { businessId: id, phone: `+1917555${pad(i)}`, name: "Another Customer" }, clock.now())).id;
-    const r = await bookAppointment(ctx, {
-      businessId: id,
-      contactId,
-      serviceKey: b.service,
-      startAt: new Date(Date.parse(b.start)),
-      address: b.address ?? (b.mine ? "12 Elm St" : "88 Other Ave"),
-    });
+    // booked a day before its start, so the business's notice and horizon rules hold as they did then
+    const startAt = new Date(Date.parse(b.start));
+    const r = await bookAppointment(
+      { ...ctx, clock: { now: () => new Date(startAt.getTime() - DAY_MS) } },
+      {
+        businessId: id,
+        contactId,
+        serviceKey: b.service,
+        startAt,
+        address: b.address ?? (b.mine ? "12 Elm St" : "88 Other Ave"),
+      },
+    );
     if (r.kind !== "booked") problems.push(`busy[${i}] (${b.start}) could not be booked: ${r.kind === "invalid" ? r.reason : r.kind}`);
   }
 
@@ -74,7 +80,8 @@ export async function runEval(base: Ctx, le: LoadedEval, index: number, runId: s
     const view = await sayAndAnswer(ctx, sb, line, `replay:${runId}:${index}:${k}`);
     turns.push(view);
     if (view.outcome === "error") problems.push(`turn ${k + 1} failed: ${view.error ?? "unknown error"}`);
-    if (scripted?.remaining) problems.push(`turn ${k + 1}: ${scripted.remaining} script step(s) not used (the code did not call the model as the script expects)`);
+    if (scripted?.remaining)
+      problems.push(`turn ${k + 1}: ${scripted.remaining} script step(s) not used (the code did not call the model as the script expects)`);
   }
 
   const [appointments, conv] = await Promise.all([

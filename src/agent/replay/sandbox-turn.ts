@@ -134,7 +134,11 @@ export function describeTurn(t: TurnView, width = 400): string[] {
     lines.push(g.ok ? `  guard  ok: "${clip(g.reply)}"` : `  guard  BLOCKED: "${clip(g.reply)}"`);
     for (const p of g.problems) lines.push(`         - ${p}`);
   }
-  const how = [t.mode === "template" ? "template mode" : t.mode === "llm" ? "model" : undefined, t.outcome === "not-needed" ? "no turn needed" : t.outcome]
+  const emergency = t.replies.some((m) => m.purpose === "emergency");
+  const how = [
+    emergency ? "emergency flow (no model)" : t.mode === "template" ? "template mode" : t.mode === "llm" ? "model" : undefined,
+    t.outcome === "not-needed" ? "no turn needed" : t.outcome,
+  ]
     .filter(Boolean)
     .join(", ");
   if (t.error) lines.push(`  error  ${clip(t.error)}`);
