@@ -1,6 +1,7 @@
 // Opt-out and opt-in, with the who/how/when log carriers and the FCC expect.
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../db/with-transaction.ts";
+import { statusEventsSql } from "./set-message-status.ts";
 
 export interface OptChange {
   businessId: string;
@@ -20,15 +21,16 @@ export async function recordOptOut(ctx: Pick<Ctx, "prisma" | "clock">, c: OptCha
     });
     await tx.consent.updateMany({ where: { contactId: c.contactId, businessId: c.businessId, revokedAt: null }, data: { revokedAt: now } });
     // web chat replies do not reach a phone: they still go
-    await tx.$executeRaw`
-      WITH b AS (
-        UPDATE "Message" SET "status" = 'blocked', "errorCode" = 'opted-out', "holdReason" = 'opted-out', "updatedAt" = ${now}
-        WHERE "contactId" = ${c.contactId} AND "businessId" = ${c.businessId} AND "status" IN ('queued', 'scheduled') AND "channel" <> 'webchat'
-        RETURNING "id", "businessId", "conversationId", "contactId"
-      )
-      INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
-      SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
-        'contactId', "contactId", 'status', 'blocked', 'errorCode', 'opted-out'), ${now} FROM b`;
+    await tx.$executeRawUnsafe(
+      `WITH b AS (
+        UPDATE "Message" SET "status" = 'blocked', "errorCode" = 'opted-out', "holdReason" = 'opted-out', "updatedAt" = $1::timestamp
+        WHERE "contactId" = $2 AND "businessId" = $3 AND "status" IN ('queued', 'scheduled') AND "channel" <> 'webchat'
+        RETURNING "id", "businessId", "conversationId", "contactId", "status", "errorCode"
+      ) ${statusEventsSql("b", "$1")}`,
+      now.toISOString(),
+      c.contactId,
+      c.businessId,
+    );
   });
 }
 

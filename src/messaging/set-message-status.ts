@@ -23,6 +23,17 @@ export interface StatusChange {
 
 const COLUMNS = ["providerId", "errorCode", "errorMessage", "sentAt", "sendAt", "holdReason", "attemptedAt"] as const;
 
+/**
+ * SQL that announces `message.status` for every row a data-modifying CTE named `cte` returned
+ * (it must return id, businessId, conversationId, contactId, status, errorCode): put it in the
+ * same statement, so the events exist exactly when the changes do.
+ */
+export function statusEventsSql(cte: string, atParam: string): string {
+  return `INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
+    SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
+      'contactId', "contactId", 'status', "status", 'errorCode', "errorCode"), ${atParam}::timestamp FROM ${cte}`;
+}
+
 /** True when the message moved (false: it was not in a `from` status any more). */
 export async function setMessageStatus(sql: SqlRunner, c: StatusChange): Promise<boolean> {
   const v: unknown[] = [c.messageId, c.to, c.from ?? statusesBefore(c.to), c.at.toISOString()];
@@ -40,15 +51,7 @@ export async function setMessageStatus(sql: SqlRunner, c: StatusChange): Promise
        UPDATE "Message" SET ${sets.join(", ")}
        WHERE "id" = $1 AND "status" = ANY($3::text[])
        RETURNING "id", "businessId", "conversationId", "contactId", "status", "errorCode"
-     )${
-       emit
-         ? `, ev AS (
-       INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
-       SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
-         'contactId', "contactId", 'status', "status", 'errorCode', "errorCode"), $4::timestamp FROM m
-     )`
-         : ""
-     }
+     )${emit ? `, ev AS (${statusEventsSql("m", "$4")})` : ""}
      SELECT "id" FROM m`,
     v,
   );

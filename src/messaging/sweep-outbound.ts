@@ -2,6 +2,7 @@
 // whose delivery job was lost (Redis flushed) are re-queued, and sends cut off mid-call surface
 // as `unknown` (never resent blindly).
 import type { Ctx } from "../context.ts";
+import { statusEventsSql } from "./set-message-status.ts";
 import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { alertSendUnknown } from "./handle-send-failure.ts";
 
@@ -16,12 +17,8 @@ export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; reque
        UPDATE "Message" SET "status" = 'queued', "holdReason" = NULL, "updatedAt" = $1
        WHERE "id" IN (SELECT "id" FROM "Message" WHERE "status" = 'scheduled' AND "sendAt" <= $1 ORDER BY "sendAt" LIMIT 500)
          AND "status" = 'scheduled'
-       RETURNING "id", "businessId", "conversationId", "contactId", "purpose"
-     ), ev AS (
-       INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
-       SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
-         'contactId', "contactId", 'status', 'queued'), $1::timestamp FROM r
-     )
+       RETURNING "id", "businessId", "conversationId", "contactId", "purpose", "status", "errorCode"
+     ), ev AS (${statusEventsSql("r", "$1")})
      SELECT "id", "purpose" FROM r`,
     [now.toISOString()],
   );
@@ -46,12 +43,8 @@ export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; reque
     `WITH u AS (
        UPDATE "Message" SET "status" = 'unknown', "errorCode" = 'outcome-unknown', "updatedAt" = $1
        WHERE "direction" = 'outbound' AND "status" = 'sending' AND COALESCE("attemptedAt", "updatedAt") < $2
-       RETURNING "id", "businessId", "conversationId", "contactId", "toNumber"
-     ), ev AS (
-       INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
-       SELECT "businessId", 'message.status', "conversationId", jsonb_build_object('messageId', "id", 'conversationId', "conversationId",
-         'contactId', "contactId", 'status', 'unknown', 'errorCode', 'outcome-unknown'), $1::timestamp FROM u
-     )
+       RETURNING "id", "businessId", "conversationId", "contactId", "toNumber", "status", "errorCode"
+     ), ev AS (${statusEventsSql("u", "$1")})
      SELECT "id", "businessId", "conversationId", "toNumber" FROM u`,
     [now.toISOString(), new Date(now.getTime() - SENDING_STUCK_MS).toISOString()],
   );

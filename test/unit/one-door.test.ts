@@ -28,10 +28,8 @@ describe("one door in, one door out", () => {
   it("domain events are written by emitEvent or by a single statement that also makes the change", () => {
     expect(writers(/INSERT INTO "DomainEvent"/)).toEqual([
       "src/events/emit-event.ts",
-      "src/messaging/record-opt-out.ts",
       "src/messaging/record-outbound.ts",
       "src/messaging/set-message-status.ts",
-      "src/messaging/sweep-outbound.ts",
     ]);
   });
 
