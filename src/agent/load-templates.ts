@@ -12,8 +12,10 @@ export interface Templates {
   /** the chat's system line once the number's owner proved it */
   chatJoined: string;
   formFirstText: string;
-  /** template mode: asks for what the office needs to call back */
+  /** template mode: asks for what the office needs to call back (both, or the one missing) */
   askDetails: string;
+  askService: string;
+  askZip: string;
   /** template mode: service and ZIP known, a person takes it from here */
   detailsReceived: string;
   /** the agent's safe answer when its own reply failed the guard twice or the model failed */
@@ -32,6 +34,8 @@ export function loadTemplates(dir = join(PACKAGE_ROOT, "prompts/templates")): Te
     chatJoined: read("chat-joined.txt"),
     formFirstText: read("form-first-text.txt"),
     askDetails: read("ask-details.txt"),
+    askService: read("ask-service.txt"),
+    askZip: read("ask-zip.txt"),
     detailsReceived: read("details-received.txt"),
     agentFallback: read("agent-fallback.txt"),
   };

@@ -28,7 +28,10 @@ export async function replyWithTemplate(ctx: Ctx, t: ReplyTarget, inboundText: s
 
   const ack = renderTemplate(profile.templates.acknowledgement ?? ctx.templates.acknowledgement, vars);
   const first = await sendAgentReply(ctx, t, {
-    body: service && zip ? ack : `${ack} ${renderTemplate(ctx.templates.askDetails, vars)}`,
+    body:
+      service && zip
+        ? ack
+        : `${ack} ${renderTemplate(!service && !zip ? ctx.templates.askDetails : !service ? ctx.templates.askService : ctx.templates.askZip, vars)}`,
     author: "template",
     purpose: "ack",
     dedupeKey: `ack-${t.conversation.id}`, // once per conversation, however many messages arrive
