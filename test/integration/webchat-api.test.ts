@@ -348,7 +348,12 @@ describe("text me instead", () => {
     expect((await textMe(s, "(212) 555-0177", "Dana Smith")).status).toBe(200);
     const code = await invitationCode(phone);
 
-    const streaming = readEvents(s, (e) => e.some((x) => x.text === "After the proof"), undefined, 15_000);
+    const streaming = readEvents(
+      s,
+      (e) => e.some((x) => x.text === "After the proof") && e.some((x) => x.text.startsWith("Thanks, that's confirmed")),
+      undefined,
+      15_000,
+    );
     await settle(300);
     const ok = await enterCode(s, code);
     expect(ok.status).toBe(200);
