@@ -47,6 +47,8 @@ interface Pump {
   running: boolean;
   again: boolean;
   failures: { seq: bigint; count: number } | undefined;
+  /** a missing seq seen at a read whose snapshot xmax was `until`: final once xmin reaches it */
+  gap: { seq: bigint; until: bigint } | undefined;
   retryTimer: NodeJS.Timeout | undefined;
 }
 
@@ -136,6 +138,21 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     }
   }
 
+  /**
+   * True when the seqs missing before the next row will never appear: every transaction that was
+   * running when the gap was first seen has ended since (so a row of theirs would be visible now).
+   */
+  function gapIsFinal(p: Pump, xmin: bigint, xmax: bigint): boolean {
+    const missing = p.position + 1n;
+    if (p.gap?.seq !== missing) {
+      p.gap = { seq: missing, until: xmax };
+      return false;
+    }
+    if (xmin < p.gap.until) return false;
+    p.gap = undefined;
+    return true;
+  }
+
   async function run(p: Pump): Promise<void> {
     if (closed) return;
     if (p.running) {
@@ -148,10 +165,14 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
         p.again = false;
         if (!(await claim(p))) return;
         for (;;) {
-          const batch = await readEvents(o.sql, p.position, BATCH);
+          const { events: batch, xmin, xmax } = await readEvents(o.sql, p.position, BATCH);
           let stopped = false;
           for (const e of batch) {
             if (closed) return;
+            if (e.seq !== p.position + 1n && !gapIsFinal(p, xmin, xmax)) {
+              stopped = true; // a lower seq may still commit: wait (the next poke or poll reads again)
+              break;
+            }
             const wanted = !p.sub.types || p.sub.types.includes(e.type);
             if (wanted && !(await deliver(p, e))) {
               stopped = true;
@@ -186,7 +207,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   return {
     async subscribe(sub) {
       await startListening();
-      const p: Pump = { sub, position: 0n, ready: false, running: false, again: false, failures: undefined, retryTimer: undefined };
+      const p: Pump = { sub, position: 0n, ready: false, running: false, again: false, failures: undefined, retryTimer: undefined, gap: undefined };
       pumps.add(p);
       // a database that is away at start delays the subscriber; it does not stop the process
       await prepare(p).catch((e: Error) => o.log.warn({ subscriber: sub.name, err: e.message }, "event subscriber waits for the database"));

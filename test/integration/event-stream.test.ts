@@ -145,6 +145,50 @@ describe("the dispatcher", () => {
     expect(got).toEqual(["early", "test-2"]);
   });
 
+  it("never skips a lower seq held by a transaction that began writing after one that commits a higher seq", async () => {
+    const s = `subject-${++subject}`;
+    const got: string[] = [];
+    await dispatcher().subscribe({ name: "gap-test", durable: true, handle: async (e) => void got.push(byOf(e)) });
+    const gate = () => {
+      let open!: () => void;
+      return { wait: new Promise<void>((r) => (open = r)), open: () => open() };
+    };
+    const earlyHasXid = gate();
+    const lateHasEvent = gate();
+    const releaseLate = gate();
+    const ev = (by: string) => ({
+      businessId,
+      type: "conversation.assigned" as const,
+      subject: s,
+      at: t.clock.now(),
+      payload: { conversationId: s, contactId: "c", handledBy: "human" as const, by },
+    });
+    // "early" takes its transaction id first but writes its event (the higher seq) last
+    const early = t.ctx.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT pg_current_xact_id()::text`;
+      earlyHasXid.open();
+      await lateHasEvent.wait;
+      await emitEvent(tx, ev("early"));
+    });
+    const late = t.ctx.prisma.$transaction(
+      async (tx) => {
+        await earlyHasXid.wait;
+        await tx.$queryRaw`SELECT pg_current_xact_id()::text`;
+        await emitEvent(tx, ev("late")); // the lower seq, committed last
+        lateHasEvent.open();
+        await releaseLate.wait;
+      },
+      { timeout: 10_000 },
+    );
+    await early; // committed: its higher seq is visible while the lower one is not
+    await settle(500);
+    expect(got).toEqual([]);
+    releaseLate.open();
+    await late;
+    await waitFor(() => got.length === 2, "both events");
+    expect(got).toEqual(["late", "early"]);
+  });
+
   it("a failing subscriber gets the event again, and nothing after it is delivered first", async () => {
     const s = `subject-${++subject}`;
     const got: string[] = [];
