@@ -99,44 +99,53 @@ export async function bookAppointment(ctx: BookingDeps, b: BookingRequest): Prom
   const endAt = new Date(b.startAt.getTime() + rules.durationMinutes * 60_000);
   const busyUntil = new Date(endAt.getTime() + rules.bufferMinutes * 60_000);
   try {
-    const appointment = await withTransaction(ctx.prisma, async (tx) => {
-      let previous: Appointment | null = null;
-      if (b.replacesId) {
-        previous = await tx.appointment.findFirst({ where: { id: b.replacesId, businessId: b.businessId, contactId: b.contactId, status: "booked" } });
-        // conditional, so two moves of one visit cannot both win; the old time is freed only if this transaction commits
-        const moved = previous
-          ? await tx.appointment.updateMany({ where: { id: previous.id, status: "booked" }, data: { status: "rescheduled", dedupeKey: null, updatedAt: now } })
-          : { count: 0 };
-        if (moved.count !== 1) throw new Refused("the appointment to move is no longer booked");
-      }
-      const row = await claimCrew(
-        tx,
-        {
-          businessId: b.businessId,
-          contactId: b.contactId,
-          conversationId: b.conversationId ?? null,
-          serviceKey: b.serviceKey,
-          startAt: b.startAt,
-          endAt,
-          busyUntil,
-          address: b.address ?? null,
-          zip: b.zip ?? null,
-          notes: b.notes ?? null,
-          dedupeKey,
-          replacesId: b.replacesId ?? null,
-          createdAt: now,
-          updatedAt: now,
-        },
-        rules.crews,
-      );
-      if (!row) throw new SlotTaken();
-      await announceAppointment(
-        tx,
-        previous ? { type: "appointment.changed", appointment: row, previous } : { type: "appointment.booked", appointment: row },
-        now,
-      );
-      return row;
-    });
+    const appointment = await withTransaction(
+      ctx.prisma,
+      async (tx) => {
+        let previous: Appointment | null = null;
+        if (b.replacesId) {
+          previous = await tx.appointment.findFirst({ where: { id: b.replacesId, businessId: b.businessId, contactId: b.contactId, status: "booked" } });
+          // conditional, so two moves of one visit cannot both win; the old time is freed only if this transaction commits
+          const moved = previous
+            ? await tx.appointment.updateMany({
+                where: { id: previous.id, status: "booked" },
+                data: { status: "rescheduled", dedupeKey: null, updatedAt: now },
+              })
+            : { count: 0 };
+          if (moved.count !== 1) throw new Refused("the appointment to move is no longer booked");
+        }
+        const row = await claimCrew(
+          tx,
+          {
+            businessId: b.businessId,
+            contactId: b.contactId,
+            conversationId: b.conversationId ?? null,
+            serviceKey: b.serviceKey,
+            startAt: b.startAt,
+            endAt,
+            busyUntil,
+            address: b.address ?? null,
+            zip: b.zip ?? null,
+            notes: b.notes ?? null,
+            dedupeKey,
+            replacesId: b.replacesId ?? null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          rules.crews,
+        );
+        if (!row) throw new SlotTaken();
+        await announceAppointment(
+          tx,
+          previous ? { type: "appointment.changed", appointment: row, previous } : { type: "appointment.booked", appointment: row },
+          now,
+        );
+        return row;
+        // a racer waits on the other's uncommitted overlapping row (the exclusion constraint blocks
+        // like a unique index does): under a burst those waits chain past Prisma's 5 s default
+      },
+      { timeoutMs: 15_000, maxWaitMs: 5_000 },
+    );
     return { kind: "booked", appointment };
   } catch (e) {
     if (e instanceof Refused) return invalid(e.message);
