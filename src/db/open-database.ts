@@ -16,6 +16,7 @@ import pg from "pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { applyMigrations } from "./schema-engine.ts";
+import { listenPostgres } from "./listen-postgres.ts";
 
 export type Prisma = InstanceType<typeof PrismaClient>;
 
@@ -268,39 +269,5 @@ async function openPglite(dataDir: string, claim: Claim): Promise<Database> {
       await lite.close(); // an unclosed on-disk PGlite makes the next open hang
       claim.release(); // last: only now may another process open the files
     },
-  };
-}
-
-/**
- * A dedicated connection for LISTEN (a pooled one may be handed to someone else). It reconnects
- * after a drop and calls `fn` on every (re)connect, so nothing committed meanwhile waits for a poll.
- */
-async function listenPostgres(url: string, channel: string, fn: () => void): Promise<() => Promise<void>> {
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-    c.on("notification", () => fn());
-    c.on("error", () => {});
-    c.on("end", () => {
-      if (client === c) client = undefined;
-      if (!stopped) schedule();
-    });
-    await c.connect();
-    await c.query(`LISTEN ${channel}`);
-    client = c;
-    fn();
-  };
-  const schedule = () => {
-    clearTimeout(retry);
-    retry = setTimeout(() => void connect().catch(schedule), 1000);
-    retry.unref();
-  };
-  await connect().catch(schedule);
-  return async () => {
-    stopped = true;
-    clearTimeout(retry);
-    await client?.end().catch(() => {});
   };
 }

@@ -27,7 +27,7 @@ function placeOfZip(raw: string | null | undefined): RecipientPlace | undefined 
 }
 
 function placeOfPhone(raw: string | null | undefined): RecipientPlace | undefined {
-  // E.164 +1NPANXXXXXX (or the same without +1); any other country code is not ours to place
+  // E.164 +1 and ten digits (or the ten digits alone); any other country code is not ours to place
   const npa = /^(?:\+?1)?([2-9]\d{2})\d{7}$/.exec((raw ?? "").replace(/[\s().-]/g, ""))?.[1];
   const place = npa ? lookupAreaCode(npa) : undefined;
   return place ? { zones: [...place.zones], states: [...place.states], basis: "area-code" } : undefined;
