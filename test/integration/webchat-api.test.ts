@@ -52,7 +52,8 @@ const say = (s: Session, text: string, clientId?: string, token = s.token) =>
 type Ev = { id: string; author: string; text: string; clientId?: string };
 
 /** reads SSE `message` events until `until` holds or the time runs out */
-async function readEvents(s: Session, until: (events: Ev[]) => boolean, lastEventId?: string, ms = 20_000) {
+// generous: a cold CI machine (two test files starting at once on two cores) has been seen to need over 20 s for the first replies
+async function readEvents(s: Session, until: (events: Ev[]) => boolean, lastEventId?: string, ms = 45_000) {
   const ac = new AbortController();
   const res = await fetch(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, {
     signal: ac.signal,
