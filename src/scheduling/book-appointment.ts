@@ -11,6 +11,7 @@ import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
 import { isUniqueViolation } from "../db/map-db-error.ts";
 import { withTransaction } from "../db/with-transaction.ts";
+import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
 import type { Appointment } from "../generated/prisma/client.ts";
 import { announceAppointment } from "./announce-appointment.ts";
 import { claimCrew } from "./claim-crew.ts";
@@ -102,6 +103,9 @@ export async function bookAppointment(ctx: BookingDeps, b: BookingRequest): Prom
     const appointment = await withTransaction(
       ctx.prisma,
       async (tx) => {
+        // one booking at a time per business: racers queue here instead of deadlocking on each
+        // other's uncommitted rows; the exclusion constraint stays the guarantee
+        await withAdvisoryLock(tx, `booking:${b.businessId}`);
         let previous: Appointment | null = null;
         if (b.replacesId) {
           previous = await tx.appointment.findFirst({ where: { id: b.replacesId, businessId: b.businessId, contactId: b.contactId, status: "booked" } });

@@ -352,6 +352,7 @@ describe("one contact, many doors", () => {
     await t.post("/webhooks/twilio/voice/dial-status", dialStatusParams(call, "no-answer"));
     await waitFor(async () => (await t.ctx.prisma.call.findUnique({ where: { callSid: call.CallSid! } }))?.status === "missed", "missed call");
     await waitFor(async () => (await t.ctx.prisma.message.count({ where: { contact: { phone }, channel: "form" } })) === 1, "form on the timeline");
+    await waitFor(async () => (await t.ctx.prisma.message.count({ where: { contact: { phone }, channel: "voice" } })) === 1, "missed call on the timeline");
     const contacts = await t.ctx.prisma.contact.findMany({ where: { OR: [{ phone }, { email: "chris@example.com" }] } });
     expect(contacts).toHaveLength(1);
     const open = await t.ctx.prisma.conversation.findMany({ where: { contactId: contacts[0]!.id, status: "open" }, include: { messages: true } });
