@@ -278,7 +278,7 @@ describe("text me instead", () => {
   it("an SMS that lands in the chat's own conversation is not shown before the proof, live or on replay", async () => {
     const s = await chattingVisitor("hello there");
     const row = await sessionRow(s);
-    const streaming = readEvents(s, (e) => e.some((x) => x.text === "after the sms"), undefined, 10_000);
+    const streaming = readEvents(s, (e) => e.some((x) => x.text === "after the sms"));
     await settle(300);
     // e.g. a merge by e-mail address: whatever the route, SMS is not for an unproven chat
     await recordInboundMessage(t.ctx.prisma, {
@@ -353,7 +353,6 @@ describe("text me instead", () => {
       s,
       (e) => e.some((x) => x.text === "After the proof") && e.some((x) => x.text.startsWith("Thanks, that's confirmed")),
       undefined,
-      15_000,
     );
     await settle(300);
     const ok = await enterCode(s, code);
