@@ -125,14 +125,16 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     } catch (err) {
       const count = p.failures?.seq === e.seq ? p.failures.count + 1 : 1;
       p.failures = { seq: e.seq, count };
-      if (count >= maxAttempts) {
+      // an ephemeral subscriber (a live stream) is best effort — a reconnect replays from the
+      // database — so one failing event must not hold the ones behind it through a long backoff
+      if (count >= (p.sub.durable ? maxAttempts : 2)) {
         o.log.error({ subscriber: p.sub.name, seq: e.seq.toString(), type: e.type, err: (err as Error).message }, "event skipped after every retry");
         p.failures = undefined;
         return true;
       }
       o.log.warn({ subscriber: p.sub.name, seq: e.seq.toString(), attempt: count, err: (err as Error).message }, "event delivery failed; will retry in order");
       clearTimeout(p.retryTimer);
-      p.retryTimer = setTimeout(() => void run(p), retryBaseMs * 2 ** Math.min(count - 1, 6));
+      p.retryTimer = setTimeout(() => void run(p), p.sub.durable ? retryBaseMs * 2 ** Math.min(count - 1, 6) : 100);
       p.retryTimer.unref();
       return false;
     }

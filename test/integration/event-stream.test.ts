@@ -211,6 +211,23 @@ describe("the dispatcher", () => {
     expect(got).toEqual(["test-1", "test-2"]);
   });
 
+  it("a live (ephemeral) subscriber skips an event that keeps failing, so the ones behind it are not held up", async () => {
+    const s = `subject-${++subject}`;
+    const got: string[] = [];
+    await dispatcher().subscribe({
+      name: "live-skip-test",
+      durable: false,
+      handle: async (e) => {
+        if (byOf(e) === "test-1") throw new Error("database busy");
+        got.push(byOf(e));
+      },
+    });
+    await emit(s, 1);
+    await emit(s, 2);
+    await waitFor(() => got.includes("test-2"), "the event behind the failing one", 2000);
+    expect(got).toEqual(["test-2"]);
+  });
+
   it("two processes with the same durable subscriber deliver each event once (one holds the lease)", async () => {
     const s = `subject-${++subject}`;
     const got: string[] = [];
