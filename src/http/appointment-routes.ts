@@ -4,17 +4,11 @@
 // per-business token sees only its own business; any other answers 404.
 import { Router, type Request, type Response } from "express";
 import { DateTime } from "luxon";
-import { z } from "zod";
 import type { TProfile } from "../config/profile-schema.ts";
 import type { Ctx } from "../context.ts";
 import type { Appointment } from "../generated/prisma/client.ts";
-import { AppError } from "../lib/errors.ts";
-import { ZSlugParams as ZSlug } from "../lib/schemas.ts";
-import { parseBody } from "./parse-body.ts";
-import { adminCaller, visibleTo } from "./require-admin.ts";
+import { resolveBusinessDays } from "./business-days.ts";
 
-const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
-const ZRange = z.object({ from: ZDay.optional(), to: ZDay.optional() });
 const DEFAULT_DAYS = 30;
 const MAX_ROWS = 1000;
 
@@ -23,24 +17,18 @@ type ContactRef = { id: string; name: string | null; phone: string | null };
 export function appointmentRoutes(ctx: Ctx): Router {
   const r = Router();
   r.get("/api/admin/businesses/:slug/appointments", async (req: Request, res: Response) => {
-    const { slug } = parseBody(ZSlug, req.params);
-    const q = parseBody(ZRange, req.query);
-    const business = await ctx.directory.bySlug(slug);
-    if (!business || !visibleTo(adminCaller(res), business.id)) throw new AppError("not_found", `no business "${slug}"`);
-    const zone = business.profile.timezone;
-    const today = DateTime.fromJSDate(ctx.clock.now(), { zone }).startOf("day");
-    const from = q.from ? DateTime.fromISO(q.from, { zone }) : today;
-    const to = q.to ? DateTime.fromISO(q.to, { zone }) : from.plus({ days: DEFAULT_DAYS });
-    if (!from.isValid || !to.isValid) throw new AppError("bad_request", "from/to: not a real date");
-    if (to < from) throw new AppError("bad_request", "to: must not be before from");
+    const { business, zone, from, to, range } = await resolveBusinessDays(ctx, req, res, (today) => ({
+      from: today,
+      to: (f) => f.plus({ days: DEFAULT_DAYS }),
+    }));
     const rows = await ctx.prisma.appointment.findMany({
-      where: { businessId: business.id, startAt: { gte: from.toJSDate(), lt: to.plus({ days: 1 }).toJSDate() } },
+      where: { businessId: business.id, startAt: range },
       orderBy: [{ startAt: "asc" }, { crew: "asc" }],
       take: MAX_ROWS,
     });
     const contacts = await contactsOf(ctx, business.id, rows);
     res.json({
-      business: slug,
+      business: business.slug,
       timezone: zone,
       from: from.toISODate(),
       to: to.toISODate(),
