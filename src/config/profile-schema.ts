@@ -90,7 +90,18 @@ export const ZProfile = z.object({
     .default([]),
   serviceArea: z.object({ zips: z.array(z.string().regex(/^\d{5}$/, "must be a 5-digit ZIP")) }).optional(),
   reviewUrl: z.url().optional(),
-  slack: z.object({ channel: z.string().min(1) }).optional(),
+  slack: z
+    .object({
+      /** the channel every conversation is mirrored into (a thread each) */
+      channel: z.string().min(1),
+      /** alerts go here when set (else to channel) */
+      alertsChannel: z.string().min(1).optional(),
+      /** the local hour the daily digest is posted */
+      digestHour: z.number().int().min(0).max(23).default(7),
+      /** with AI off, a lead nobody answered within this many minutes raises an alert */
+      unansweredMinutes: z.number().int().min(1).max(24 * 60).default(10),
+    })
+    .optional(),
   ai: z
     .object({
       enabled: z.boolean().default(true),
@@ -141,7 +152,16 @@ export const ZProfile = z.object({
         .default(60),
     })
     .default({ quietHours: { start: "08:00", end: "21:00" }, maxProactivePerDay: 3, replyWindowMinutes: 60 }),
-  messaging: z.object({ mps: z.number().min(0.1).max(500).default(1) }).default({ mps: 1 }),
+  messaging: z
+    .object({
+      /** messages per second per sending number (the carrier's 10DLC / toll-free tier) */
+      mps: z.number().min(0.1).max(500).default(1),
+      /** proactive messages per sending number per day (the carrier's daily allowance); replies are never held */
+      dailyCapPerNumber: z.number().int().min(1).default(2000),
+    })
+    .default({ mps: 1, dailyCapPerNumber: 2000 }),
+  /** built-in sequences switched off for this business (file names under prompts/sequences) */
+  sequences: z.object({ disabled: z.array(z.string().min(1)).default([]) }).default({ disabled: [] }),
   textBack: z
     .object({
       enabled: z.boolean().default(true),

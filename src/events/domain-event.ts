@@ -20,7 +20,22 @@ export interface DomainEventPayloads {
   "appointment.cancelled": AppointmentEventPayload;
   /** a profile was applied: every process reloads its business directory */
   "business.updated": { slug: string };
+  /** work done in a field-service tool arrived at /webhooks/events/:slug (stored once per type + externalId) */
+  "work.recorded": {
+    workEventId: string;
+    type: WorkEventType;
+    externalId: string;
+    contactId: string;
+    conversationId: string | null;
+    leadId: string | null;
+    amountCents: number | null;
+  };
+  /** a homeowner opened a tracked review link */
+  "review.clicked": { reviewLinkId: string; contactId: string; enrollmentId: string | null };
 }
+
+export const WORK_EVENT_TYPES = ["estimate.sent", "estimate.accepted", "estimate.declined", "job.completed", "invoice.paid"] as const;
+export type WorkEventType = (typeof WORK_EVENT_TYPES)[number];
 
 /** times are ISO instants (UTC) */
 export interface AppointmentEventPayload {

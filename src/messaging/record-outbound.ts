@@ -23,6 +23,14 @@ export interface OutboundRow {
   kind: "reply" | "proactive";
   consentScope: "transactional" | "marketing";
   dedupeKey: string | null;
+  /** who wrote it, when a person did (a dispatcher's Slack name) */
+  authorName?: string | null | undefined;
+  /** where a person wrote it: slack | console */
+  origin?: string | null | undefined;
+  /** the sequence enrollment sending it */
+  enrollmentId?: string | null | undefined;
+  /** what a marketing message is about (FL/OK/MD count 3 per 24 h per topic) */
+  topic?: string | null | undefined;
   at: Date;
   /** once per contact per window (missed-call text-back): claims Contact.lastTextBackAt when it is older than this */
   oncePerContactSince?: Date | undefined;
@@ -57,7 +65,7 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
     ins AS (
       INSERT INTO "Message" ("id", "businessId", "conversationId", "contactId", "direction", "channel", "author", "body", "media",
         "status", "errorCode", "holdReason", "sendAt", "segments", "encoding", "fromNumber", "toNumber", "purpose", "kind",
-        "consentScope", "dedupeKey", "createdAt", "updatedAt")
+        "consentScope", "dedupeKey", "authorName", "origin", "enrollmentId", "topic", "createdAt", "updatedAt")
       SELECT ${p(newId())}, ${p(r.businessId)}, ${p(r.conversationId)}, c."id", 'outbound', ${p(r.channel)}, ${p(r.author)}, ${p(r.body)},
         ${p(r.media ? JSON.stringify(r.media) : null)}::jsonb,
         CASE WHEN ${blocked} THEN 'blocked' ELSE ${p(r.status)} END,
@@ -65,7 +73,7 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
         CASE WHEN ${blocked} THEN 'opted-out' ELSE ${p(r.holdReason)} END,
         CASE WHEN ${blocked} THEN NULL ELSE ${p(r.sendAt)}::timestamp END,
         ${p(r.segments)}::int, ${p(r.encoding)}, ${p(r.from)}, ${p(r.to)}, ${p(r.purpose)}, ${p(r.kind)}, ${p(r.consentScope)}, ${p(r.dedupeKey)},
-        ${at}, ${at}
+        ${p(r.authorName ?? null)}, ${p(r.origin ?? null)}, ${p(r.enrollmentId ?? null)}, ${p(r.topic ?? null)}, ${at}, ${at}
       FROM claim c
       ON CONFLICT ("dedupeKey") DO NOTHING
       RETURNING "id", "status", "conversationId", "contactId", "channel", "author", "businessId"

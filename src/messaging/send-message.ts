@@ -40,6 +40,14 @@ export interface SendInput {
   immediate?: boolean;
   /** once per contact per window: nothing is written when the contact was texted this way since then */
   oncePerContactSince?: Date;
+  /** who wrote it, when a person did (a dispatcher's Slack name) */
+  authorName?: string;
+  /** where a person wrote it: slack | console (the Slack mirror does not echo its own) */
+  origin?: "slack" | "console";
+  /** the sequence enrollment sending it (stopping the enrollment cancels what it scheduled) */
+  enrollmentId?: string;
+  /** what a marketing message is about (a sequence or campaign): FL/OK/MD allow 3 per 24 h per topic */
+  topic?: string;
 }
 
 export interface QueuedMessage {
@@ -82,6 +90,10 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
     kind: verdict.action === "send" ? verdict.kind : input.kind,
     consentScope: input.scope ?? "transactional",
     dedupeKey: input.dedupeKey ?? null,
+    authorName: input.authorName,
+    origin: input.origin,
+    enrollmentId: input.enrollmentId,
+    topic: input.topic,
     at: now,
     oncePerContactSince: input.oncePerContactSince,
   });

@@ -6,7 +6,7 @@ import { isExclusionViolation } from "../db/map-db-error.ts";
 import type { Tx } from "../db/with-transaction.ts";
 import type { Appointment } from "../generated/prisma/client.ts";
 
-export type NewAppointment = Omit<Appointment, "id" | "crew" | "status">;
+export type NewAppointment = Omit<Appointment, "id" | "crew" | "status" | "confirmedAt">;
 
 export async function claimCrew(tx: Tx, data: NewAppointment, crews: number): Promise<Appointment | undefined> {
   for (let crew = 1; crew <= crews; crew++) {
