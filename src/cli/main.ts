@@ -12,6 +12,7 @@ import { DEV_TWILIO_TOKEN } from "../boot/start-leadline.ts";
 import { applyBusinessCommand, listBusinessesCommand } from "./business-commands.ts";
 import { findRunningServer, remoteOperations } from "./reach-server.ts";
 import { createTokenCommand } from "./token-commands.ts";
+import { importContactsCommand } from "./contacts-commands.ts";
 import { simulateMissedCall, simulateSms } from "./simulate-commands.ts";
 import { profilesFromDb, promptsCheckCommand } from "./prompts-commands.ts";
 import { addAgentCommands } from "./agent-commands.ts";
@@ -85,6 +86,21 @@ token
     const label = o.label === undefined ? undefined : ZTokenLabel.safeParse(o.label);
     if (label && !label.success) throw new AppError("bad_request", "--label: 1 to 200 characters");
     return withOps((ops, via) => createTokenCommand(ops, s.data, label?.data, out, via));
+  });
+
+program
+  .command("contacts")
+  .description("past customers")
+  .command("import")
+  .argument("<slug>", "the business")
+  .argument("<file>", "CSV with a header: name,phone,email,zip,last_job_date,tags (aliases such as mobile, postal_code, first_name/last_name accepted)")
+  .option("--consent <scope>", "record consent for every imported contact: marketing")
+  .option("--consent-source <text>", "where and how they agreed (stored as the consent's wording)")
+  .description("import past customers: merged by phone into existing contacts; bad rows listed, good rows kept")
+  .action((slug: string, file: string, o: { consent?: string; consentSource?: string }) => {
+    const s = ZSlugValue.safeParse(slug);
+    if (!s.success) throw new AppError("bad_request", `slug: ${s.error.issues[0]!.message}`);
+    return withOps((ops, via) => importContactsCommand(ops, s.data, file, o, out, via));
   });
 
 const simulate = program.command("simulate").description("post signed Twilio webhooks at a running server (local trials)");

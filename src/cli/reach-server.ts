@@ -2,7 +2,9 @@
 // opens a session on it (PGlite has one session: its transactions would interleave with the
 // server's): it sends the command to that server (src/http/local-cli-routes.ts), authenticated by
 // the per-run secret the server wrote to DATA_DIR/pglite-server.json (readable by its owner only).
+import { Readable } from "node:stream";
 import { z } from "zod";
+import { ZImportSummary } from "../contacts/import-contacts.ts";
 import { DatabaseBusyError, readEmbeddedHolder, resolveDataDir } from "../db/open-database.ts";
 import { type CliOperations, ZApplyResult, ZBusinessRow, ZTokenResult } from "../http/local-cli-routes.ts";
 
@@ -34,14 +36,16 @@ export async function findRunningServer(dataDir: string, waitMs = 30_000): Promi
 
 /** The CLI's commands, carried out by the running server. */
 export function remoteOperations(server: RunningServer): CliOperations {
+  // body: JSON, or a CSV stream sent as it is read (never held in memory)
   async function call<S extends z.ZodType>(method: "GET" | "POST", path: string, body: unknown, schema: S): Promise<z.infer<S>> {
+    const csv = body instanceof Readable;
     let res: Response;
     try {
       res = await fetch(`${server.url}/internal/cli${path}`, {
         method,
-        headers: { authorization: `Bearer ${server.secret}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(120_000),
+        headers: { authorization: `Bearer ${server.secret}`, ...(body === undefined ? {} : { "content-type": csv ? "text/csv" : "application/json" }) },
+        ...(body === undefined ? {} : csv ? { body: Readable.toWeb(body) as ReadableStream, duplex: "half" } : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(csv ? 600_000 : 120_000),
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
@@ -58,5 +62,12 @@ export function remoteOperations(server: RunningServer): CliOperations {
     applyBusiness: (yaml) => call("POST", "/business/apply", { yaml }, ZApplyResult),
     listBusinesses: async () => (await call("GET", "/business/list", undefined, z.object({ businesses: ZBusinessRow.array() }))).businesses,
     createToken: (slug, label) => call("POST", "/token/create", { slug, ...(label === undefined ? {} : { label }) }, ZTokenResult),
+    importContacts: (slug, csv, consentSource) =>
+      call(
+        "POST",
+        `/contacts/import?${new URLSearchParams({ slug, ...(consentSource === undefined ? {} : { consentSource }) }).toString()}`,
+        csv,
+        ZImportSummary,
+      ),
   };
 }

@@ -5,12 +5,15 @@
 // write happens in this process, like any other. The routes answer only on loopback, only with the
 // per-run secret this process wrote to DATA_DIR/pglite-server.json (mode 0600), and only when this
 // process holds the embedded database; otherwise they do not exist (404).
+import type { Readable } from "node:stream";
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import type { Prisma } from "../db/open-database.ts";
 import type { Clock } from "../lib/clock.ts";
 import { applyBusinessProfile } from "../business/apply-business-profile.ts";
+import { importContacts, type ImportSummary } from "../contacts/import-contacts.ts";
+import { pickPhoneRegion } from "../contacts/pick-phone-region.ts";
 import { parseProfile, ProfileError } from "../config/parse-profile.ts";
 import { sameSecret } from "../lib/crypto.ts";
 import { AppError } from "../lib/errors.ts";
@@ -28,12 +31,17 @@ export type TTokenResult = z.infer<typeof ZTokenResult>;
 export const ZTokenLabel = z.string().trim().min(1).max(200);
 const ZApplyBody = z.object({ yaml: z.string().max(1_000_000) });
 const ZTokenBody = z.object({ slug: ZSlugValue, label: ZTokenLabel.optional() });
+/** the wording a marketing consent was given with (`contacts import --consent-source`) */
+export const ZConsentSource = z.string().trim().min(1).max(2000);
+const ZImportQuery = z.object({ slug: ZSlugValue, consentSource: ZConsentSource.optional() });
 
 /** The CLI's database commands; `cliOperations` runs them here, the CLI's remote client over HTTP. */
 export interface CliOperations {
   applyBusiness(yaml: string): Promise<TApplyResult>;
   listBusinesses(): Promise<TBusinessRow[]>;
   createToken(slug: string, label?: string): Promise<TTokenResult>;
+  /** `consentSource` set: marketing consent is recorded for every imported contact, with that wording */
+  importContacts(slug: string, csv: Readable, consentSource?: string): Promise<ImportSummary>;
 }
 
 export function cliOperations(deps: { prisma: Prisma; clock: Clock }): CliOperations {
@@ -53,6 +61,16 @@ export function cliOperations(deps: { prisma: Prisma; clock: Clock }): CliOperat
       const { id, token } = await createAdminToken(deps.prisma, { businessId: business.id, label, now: deps.clock.now() });
       return { token, slug, id };
     },
+    async importContacts(slug, csv, consentSource) {
+      const business = await deps.prisma.business.findUnique({ where: { slug }, select: { id: true, phoneNumbers: { select: { e164: true } } } });
+      if (!business) throw new AppError("not_found", `no business "${slug}"`);
+      return importContacts((text, values) => deps.prisma.$queryRawUnsafe(text, ...values), csv, {
+        businessId: business.id,
+        region: pickPhoneRegion(business.phoneNumbers.map((p) => p.e164)),
+        now: deps.clock.now(),
+        marketingConsent: consentSource === undefined ? undefined : { wording: consentSource },
+      });
+    },
   };
 }
 
@@ -60,7 +78,7 @@ function isLoopback(address: string | undefined): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
-/** POST /internal/cli/business/apply, GET /internal/cli/business/list, POST /internal/cli/token/create */
+/** POST /internal/cli/business/apply, GET /internal/cli/business/list, POST /internal/cli/token/create, POST /internal/cli/contacts/import */
 export function localCliRoutes(ctx: Ctx, secret: string | undefined): Router {
   const r = Router();
   if (!secret) return r;
@@ -101,6 +119,14 @@ export function localCliRoutes(ctx: Ctx, secret: string | undefined): Router {
     const result = await ops.createToken(slug, label);
     ctx.log.info({ slug, tokenId: result.id }, "local CLI: admin token created");
     res.set("cache-control", "no-store").json(result);
+  });
+
+  // the CSV is the body itself (text/csv, which the JSON parser above leaves alone), read as a stream
+  r.post("/internal/cli/contacts/import", async (req: Request, res: Response) => {
+    const { slug, consentSource } = parseBody(ZImportQuery, req.query);
+    const summary = await ops.importContacts(slug, req, consentSource);
+    ctx.log.info({ slug, rows: summary.rows, created: summary.created, merged: summary.merged, bad: summary.badCount }, "local CLI: contacts imported");
+    res.json(summary);
   });
   return r;
 }
