@@ -20,6 +20,8 @@ export interface Templates {
   detailsReceived: string;
   /** the agent's safe answer when its own reply failed the guard twice or the model failed */
   agentFallback: string;
+  /** the one text confirming a plain-language opt-out (Twilio confirms the STOP keywords itself) */
+  optOutConfirmation: string;
 }
 
 /** Reads prompts/templates/*.txt once at start-up. */
@@ -38,5 +40,6 @@ export function loadTemplates(dir = join(PACKAGE_ROOT, "prompts/templates")): Te
     askZip: read("ask-zip.txt"),
     detailsReceived: read("details-received.txt"),
     agentFallback: read("agent-fallback.txt"),
+    optOutConfirmation: read("opt-out-confirmation.txt"),
   };
 }

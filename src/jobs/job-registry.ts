@@ -4,7 +4,8 @@
 // Postgres rows: Redis is the trigger, never the truth.
 //
 // Lanes by urgency: the urgent lane (missed-call text-back, speed to lead, STOP/HELP) has its own
-// queue and workers, so a burst of conversation or background work can never delay it.
+// queue and workers, so a burst of conversation or background work can never delay it; the bulk
+// lane (campaign sends) has a few workers of its own below the conversation lane.
 import { DelayedError, type Job } from "bullmq";
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
@@ -30,6 +31,8 @@ export const QUEUES = {
   outbound: { name: "outbound", lane: "conversation", concurrency: 16 },
   // agent turns wait on a model for seconds: their own workers, so they never hold up the others
   agent: { name: "agent", lane: "conversation", concurrency: 48 },
+  // campaign sends: few workers (the sending number's rate is the real limit), never in the way of the others
+  bulk: { name: "bulk", lane: "bulk", concurrency: 4 },
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -53,7 +56,7 @@ function define<S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> {
 export const JOBS = {
   "process-inbound": define({
     name: "process-inbound",
-    queues: { urgent: "urgent", conversation: "inbound" },
+    queues: { urgent: "urgent", conversation: "inbound", bulk: "inbound" },
     attempts: 8,
     backoffFactor: 1,
     schema: z.object({ eventId: ZRowId }),
@@ -61,7 +64,7 @@ export const JOBS = {
   }),
   "deliver-message": define({
     name: "deliver-message",
-    queues: { urgent: "urgent", conversation: "outbound" },
+    queues: { urgent: "urgent", conversation: "outbound", bulk: "bulk" },
     // exponential from 2 s over 12 attempts: about two hours of provider trouble before "failed"
     attempts: 12,
     backoffFactor: 2,
@@ -70,8 +73,8 @@ export const JOBS = {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const outcome = await deliverMessage(ctx, messageId, { lastAttempt });
       if (outcome.kind === "wait") {
-        // per-number throughput: come back when the sender has a token (not an attempt). Redis
-        // keeps real time, so this is wall-clock time, not the business clock.
+        // per-number throughput: come back when the sender's next slot is near (not an attempt).
+        // Redis keeps real time, so this is wall-clock time, not the business clock.
         await job.moveToDelayed(wallMs() + outcome.ms, token);
         throw new DelayedError();
       }
@@ -81,7 +84,7 @@ export const JOBS = {
   }),
   "agent-turn": define({
     name: "agent-turn",
-    queues: { urgent: "agent", conversation: "agent" },
+    queues: { urgent: "agent", conversation: "agent", bulk: "agent" },
     attempts: 3,
     backoffFactor: 2,
     schema: z.object({ conversationId: ZRowId }),

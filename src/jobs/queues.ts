@@ -2,6 +2,7 @@
 // points at a Postgres row (jobId = the row's id), and the sweeper re-queues rows whose job was lost.
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { LANES } from "../lib/lane.ts";
 import { JOBS, QUEUES, type JobName, type Lane, type QueueName } from "./job-registry.ts";
 
 export interface Queues {
@@ -53,7 +54,7 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
   const flushInbound = () => {
     const jobs = batch;
     batch = [];
-    for (const lane of ["urgent", "conversation"] as const) {
+    for (const lane of LANES) {
       const mine = jobs.filter((j) => j.lane === lane);
       if (!mine.length) continue;
       target("process-inbound", lane)

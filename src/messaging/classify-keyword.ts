@@ -1,5 +1,6 @@
-// Carrier/CTIA keywords and clear plain-language opt-outs (FCC 2025 revocation rule: a consumer
-// may revoke consent "in any reasonable manner").
+// Carrier/CTIA keywords and clear plain-language opt-outs (FCC 2024 revocation rule, in force
+// 2025: a consumer may revoke consent "in any reasonable manner"). Requests about a job ("remove
+// the old water heater", "take me off the schedule") are not opt-outs.
 export type KeywordAction = "opt-out" | "opt-in" | "help";
 export interface KeywordMatch {
   action: KeywordAction;
@@ -11,15 +12,32 @@ const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUI
 const OPT_IN = new Set(["START", "UNSTOP", "YES"]);
 const HELP = new Set(["HELP", "INFO"]);
 
+// Whole-message politeness around a request: "please stop", "stop it now", "remove me thanks".
+const POLITE = String.raw`(?:please|pls|plz|just|ok|okay|now|seriously|again|hey|hi|sorry)`;
+const THANKS = String.raw`(?:please|pls|plz|now|thanks|thank you|thx|ty|asap|already|immediately|right now|for good)`;
+/** what a list is called when someone asks to be taken off it ("remove me from your list") */
+const LIST = String.raw`(?:your |the |this |ur |all |every |these |those |any )?(?:list|lists|contact list|contacts|mailing list|texting list|text list|sms list|call list|calling list|marketing list|database|system|texts|messages|text messages|sms)`;
+
 const NATURAL_OPT_OUT: RegExp[] = [
+  // the whole message is the request, politeness aside ("Stop please", "STOP STOP", "remove me")
+  new RegExp(
+    String.raw`^(?:${POLITE} )*(?:stop(?: stop)*(?: it| now| this| all| everything)?|unsubscribe(?: me)?|remove (?:me|my number|this number)|take me off|opt me out|end it)(?: ${THANKS})*$`,
+  ),
   /\b(stop|quit|cease) (texting|messaging|contacting|calling|sending|spamming|txting|texing)\b/,
+  /\bstop (getting|receiving) (these |your |the |any |all )?(texts|messages|txts|sms)\b/,
   /\b(don'?t|do not) (want|need) (any )?(more )?(texts|messages|txts)\b/,
   /\b(don'?t|do not|never) (text|message|txt|contact|sms) (me|us|this number)\b/,
-  /\b(take|remove|delete) (me|my number|this number) (off|from)\b/,
-  /\bunsubscribe me\b/,
+  // off a list, not off the schedule: "can you remove me from the schedule" is about a visit
+  new RegExp(String.raw`\b(take|remove|delete|drop|erase) (me|my number|my phone number|my cell|this number) (off|from|out of) ${LIST}\b`),
+  // a message that opens with "remove me" (not "remove me from the schedule", handled above)
+  /^(please |pls |plz )?remove me\b(?! from\b| off\b)/,
+  /\b(i want to|i'd like to|i would like to|i wanna|let me|how do i|how can i|please|pls|plz) unsubscribe\b/,
+  /\bunsubscribe (me|my number|this number)\b/,
   /\bopt (me )?out\b/,
   /\bno more (texts|messages|txts)\b/,
   /\bwrong number,? (stop|don'?t text)\b/,
+  /\bleave me alone\b/,
+  /\b(lose|delete|erase) my (number|phone number|contact info)\b/,
 ];
 
 /** The action a message asks for, or undefined for an ordinary message. */

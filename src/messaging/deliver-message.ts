@@ -1,11 +1,17 @@
 // The `deliver-message` job: one provider call per message row, never two.
 import type { Ctx } from "../context.ts";
+import { claimUnderNumberCap, numberCapHold } from "./claim-under-number-cap.ts";
 import { deliverToChat } from "./deliver-to-chat.ts";
 import { gatherPolicyFacts } from "./gather-policy-facts.ts";
 import { alertSendUnknown, handleSendFailure } from "./handle-send-failure.ts";
 import { alertTooLate, isTooLate, TIME_BOUND_PURPOSES } from "./late-notice.ts";
+import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { evaluateSendPolicy } from "./policy/evaluate-send-policy.ts";
+import { OPT_OUT_CONFIRMATION } from "./record-outbound.ts";
 import { setMessageStatus } from "./set-message-status.ts";
+
+/** FCC 2024: an opt-out may be confirmed by one text within five minutes; later, none at all. */
+const CONFIRMATION_MAX_AGE_MS = 5 * 60_000;
 
 export type DeliverOutcome =
   | { kind: "done"; status: string }
@@ -36,7 +42,13 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   if (msg.status !== "queued") return { kind: "skip", reason: `already ${msg.status}` };
   if (msg.channel === "webchat") return deliverToChat(ctx, msg);
 
-  if (msg.contact.optedOutAt) {
+  if (msg.purpose === OPT_OUT_CONFIRMATION) {
+    if (at.getTime() - msg.createdAt.getTime() > CONFIRMATION_MAX_AGE_MS) {
+      await setMessageStatus(ctx.sql, { messageId, to: "canceled", from: ["queued"], errorCode: "too-late", at });
+      ctx.metrics.sends.inc({ status: "canceled" });
+      return { kind: "done", status: "canceled" };
+    }
+  } else if (msg.contact.optedOutAt) {
     await setMessageStatus(ctx.sql, { messageId, to: "blocked", from: ["queued"], errorCode: "opted-out", holdReason: "opted-out", at });
     ctx.metrics.sends.inc({ status: "blocked" });
     return { kind: "done", status: "blocked" };
@@ -68,7 +80,9 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
         profile: business.profile,
         excludeMessageId: msg.id,
       })),
-      proactiveTimes: [], // the cap was reserved when the row was written
+      // the contact's caps were reserved when the row was written
+      proactiveTimes: [],
+      topicTimes: [],
     });
     if (verdict.action !== "send") {
       const until = verdict.action === "defer" ? verdict.until : null;
@@ -86,10 +100,33 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     }
   }
 
-  const wait = await ctx.limiter.take(msg.fromNumber ?? "", business?.profile.messaging.mps ?? 1);
+  const from = msg.fromNumber ?? "";
+  const numberCap =
+    msg.kind === "proactive" && business ? { from, cap: business.profile.messaging.dailyCapPerNumber, zone: business.profile.timezone } : undefined;
+  if (numberCap) {
+    // a look before taking a rate slot, so a day's overflow does not spend slots on being held
+    const until = await numberCapHold(ctx.prisma, { ...numberCap, at });
+    if (until) return holdForNumberCap(ctx, messageId, until, at);
+  }
+  // campaigns take only a slot that is free now; everything else may reserve the next one
+  const wait = await ctx.limiter.take(from, business?.profile.messaging.mps ?? 1, laneOfPurpose(msg.purpose) === "bulk" ? "free-only" : "reserve");
   if (wait > 0) return { kind: "wait", ms: wait };
-  const claimed = await setMessageStatus(ctx.sql, { messageId, to: "sending", from: ["queued"], attemptedAt: at, incrementAttempts: true, at, emit: false });
-  if (!claimed) return { kind: "skip", reason: "claimed by another worker" };
+  const sendingAt = ctx.clock.now(); // the slot may have been waited for
+  if (numberCap) {
+    const c = await claimUnderNumberCap(ctx.prisma, { ...numberCap, messageId, at: sendingAt });
+    if (!c.claimed) return c.until ? holdForNumberCap(ctx, messageId, c.until, sendingAt) : { kind: "skip", reason: "no longer queued" };
+  } else {
+    const claimed = await setMessageStatus(ctx.sql, {
+      messageId,
+      to: "sending",
+      from: ["queued"],
+      attemptedAt: sendingAt,
+      incrementAttempts: true,
+      at: sendingAt,
+      emit: false,
+    });
+    if (!claimed) return { kind: "skip", reason: "no longer queued" };
+  }
 
   try {
     const r = await ctx.provider.send({
@@ -108,6 +145,15 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     ctx.metrics.sends.inc({ status: next });
     return { kind: "done", status: next };
   } catch (e) {
-    return handleSendFailure(ctx, { ...msg, attemptedAt: at }, e, opts.lastAttempt);
+    return handleSendFailure(ctx, { ...msg, attemptedAt: sendingAt }, e, opts.lastAttempt);
   }
+}
+
+/** The number's allowance for today is used up: the message waits for the next local day. */
+async function holdForNumberCap(ctx: Ctx, messageId: string, until: Date, at: Date): Promise<DeliverOutcome> {
+  const held = await setMessageStatus(ctx.sql, { messageId, to: "scheduled", from: ["queued"], sendAt: until, holdReason: "number-cap", at });
+  if (!held) return { kind: "skip", reason: "no longer queued" };
+  ctx.metrics.sends.inc({ status: "scheduled" });
+  ctx.log.info({ messageId, until }, "sending number's daily cap reached; held for the next local day");
+  return { kind: "done", status: "scheduled" };
 }

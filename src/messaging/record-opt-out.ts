@@ -1,6 +1,8 @@
 // Opt-out and opt-in, with the who/how/when log carriers and the FCC expect.
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../db/with-transaction.ts";
+import { normalizeGsm7 } from "./normalize-gsm7.ts";
+import { OPT_OUT_CONFIRMATION, recordOutboundSql, type RecordedRow } from "./record-outbound.ts";
 import { statusEventsSql } from "./set-message-status.ts";
 
 export interface OptChange {
@@ -11,11 +13,25 @@ export interface OptChange {
   text?: string;
 }
 
-/** Opts the contact out: no text is sent to them again, and anything queued or scheduled is blocked. */
-export async function recordOptOut(ctx: Pick<Ctx, "prisma" | "clock">, c: OptChange): Promise<void> {
+/** The one text confirming an opt-out, answering the message that asked for it. */
+export interface OptOutConfirmation {
+  conversationId: string;
+  to: string;
+  from: string;
+  body: string;
+}
+
+/**
+ * Opts the contact out: no text is sent to them again, and anything queued or scheduled is blocked.
+ * With `confirm`, the one confirmation text is written (queued) in the same transaction, only by the
+ * call that actually opted the contact out: a second "stop texting me", two racing, or a retried job
+ * write none. Returns its id for the caller to queue (the sweeper picks it up otherwise).
+ */
+export async function recordOptOut(ctx: Pick<Ctx, "prisma" | "clock">, c: OptChange & { confirm?: OptOutConfirmation }): Promise<{ confirmationId?: string }> {
   const now = ctx.clock.now();
-  await withTransaction(ctx.prisma, async (tx) => {
-    await tx.contact.updateMany({ where: { id: c.contactId, businessId: c.businessId, optedOutAt: null }, data: { optedOutAt: now } });
+  return withTransaction(ctx.prisma, async (tx) => {
+    // the row lock taken here makes a racing opt-out wait and then find the contact opted out
+    const flipped = await tx.contact.updateMany({ where: { id: c.contactId, businessId: c.businessId, optedOutAt: null }, data: { optedOutAt: now } });
     await tx.optOutEvent.create({
       data: { businessId: c.businessId, contactId: c.contactId, action: "opt-out", reason: c.reason, text: c.text ?? null, createdAt: now },
     });
@@ -31,6 +47,31 @@ export async function recordOptOut(ctx: Pick<Ctx, "prisma" | "clock">, c: OptCha
       c.contactId,
       c.businessId,
     );
+    if (flipped.count === 0 || !c.confirm) return {};
+    const sms = normalizeGsm7(c.confirm.body);
+    const { text, values } = recordOutboundSql({
+      businessId: c.businessId,
+      conversationId: c.confirm.conversationId,
+      contactId: c.contactId,
+      channel: "sms",
+      author: "system",
+      body: sms.body,
+      media: undefined,
+      status: "queued",
+      holdReason: null,
+      sendAt: null,
+      segments: sms.segments,
+      encoding: sms.encoding,
+      from: c.confirm.from,
+      to: c.confirm.to,
+      purpose: OPT_OUT_CONFIRMATION,
+      kind: "reply",
+      consentScope: "transactional",
+      dedupeKey: null,
+      at: now,
+    });
+    const [row] = await tx.$queryRawUnsafe<RecordedRow[]>(text, ...values);
+    return row ? { confirmationId: row.id } : {};
   });
 }
 

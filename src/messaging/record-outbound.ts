@@ -3,6 +3,12 @@
 // opt-out is read in the same statement, so a STOP that lands a moment earlier always wins.
 import { newId } from "../lib/new-id.ts";
 
+/**
+ * The purpose of the one text confirming a plain-language opt-out (FCC 2024: one confirmation,
+ * within 5 minutes, no other content): the only text an opted-out phone may still get.
+ */
+export const OPT_OUT_CONFIRMATION = "opt-out-confirmation";
+
 export interface OutboundRow {
   businessId: string;
   conversationId: string;
@@ -60,7 +66,7 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
         RETURNING "id", "optedOutAt"
       ),`
     : `claim AS (SELECT "id", "optedOutAt" FROM "Contact" WHERE "id" = ${p(r.contactId)} AND "businessId" = ${p(r.businessId)}),`;
-  const blocked = phone ? `c."optedOutAt" IS NOT NULL` : "false";
+  const blocked = phone && r.purpose !== OPT_OUT_CONFIRMATION ? `c."optedOutAt" IS NOT NULL` : "false";
   const text = `WITH ${source}
     ins AS (
       INSERT INTO "Message" ("id", "businessId", "conversationId", "contactId", "direction", "channel", "author", "body", "media",

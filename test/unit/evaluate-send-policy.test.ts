@@ -5,6 +5,8 @@ import type { RecipientPlace } from "../../src/messaging/policy/resolve-recipien
 const NEW_YORK: RecipientPlace = { zones: ["America/New_York"], states: ["NY"], basis: "area-code" };
 const MIAMI: RecipientPlace = { zones: ["America/New_York"], states: ["FL"], basis: "zip" };
 const PANHANDLE_850: RecipientPlace = { zones: ["America/Chicago", "America/New_York"], states: ["FL"], basis: "area-code" };
+const OKLAHOMA_405: RecipientPlace = { zones: ["America/Chicago"], states: ["OK"], basis: "area-code" };
+const BALTIMORE: RecipientPlace = { zones: ["America/New_York"], states: ["MD"], basis: "zip" };
 const IDAHO_208: RecipientPlace = { zones: ["America/Denver", "America/Los_Angeles"], states: ["ID"], basis: "area-code" };
 
 const NOON_NY = "2026-06-15T16:00:00Z"; // Mon 12:00 EDT
@@ -23,13 +25,14 @@ function facts(over: Partial<PolicyFacts>): PolicyFacts {
     quietHours: { start: "08:00", end: "21:00" },
     maxProactivePerDay: 3,
     proactiveTimes: [],
+    topicTimes: [],
     ...over,
   };
 }
 
 const send = (kind: "reply" | "proactive"): PolicyVerdict => ({ action: "send", kind });
 const block = (reason: "opted-out" | "no-consent" | "cap-zero"): PolicyVerdict => ({ action: "block", reason });
-const defer = (until: string, ...reasons: ("quiet-hours" | "daily-cap")[]): PolicyVerdict => ({ action: "defer", until: d(until), reasons });
+const defer = (until: string, ...reasons: ("quiet-hours" | "daily-cap" | "topic-cap")[]): PolicyVerdict => ({ action: "defer", until: d(until), reasons });
 
 describe("evaluateSendPolicy", () => {
   it.each<[string, Partial<PolicyFacts>, PolicyVerdict]>([
@@ -108,6 +111,46 @@ describe("evaluateSendPolicy", () => {
       defer("2026-06-17T12:00:00Z", "quiet-hours", "daily-cap"),
     ],
     ["a text sent exactly 24h ago no longer counts", { maxProactivePerDay: 1, proactiveTimes: [d("2026-06-14T16:00:00Z")] }, send("proactive")],
+  ])("%s", (_name, over, expected) => {
+    expect(evaluateSendPolicy(facts(over))).toEqual(expected);
+  });
+});
+
+describe("evaluateSendPolicy: FL/OK/MD, at most 3 marketing texts per 24 h on one topic", () => {
+  // consent given and a generous per-contact cap, so only the topic rule can hold these
+  const marketing = (over: Partial<PolicyFacts>): Partial<PolicyFacts> => ({
+    purpose: "marketing",
+    marketingConsent: true,
+    maxProactivePerDay: 10,
+    ...over,
+  });
+  const THREE = [d("2026-06-14T20:00:00Z"), d("2026-06-15T06:00:00Z"), d("2026-06-15T14:00:00Z")]; // 20 h, 10 h, 2 h ago
+  it.each<[string, Partial<PolicyFacts>, PolicyVerdict]>([
+    ["Florida, two on the topic today: the third goes", marketing({ recipient: MIAMI, topicTimes: THREE.slice(1) }), send("proactive")],
+    [
+      "Florida, three on the topic: waits until the oldest is 24 h old",
+      marketing({ recipient: MIAMI, topicTimes: THREE }),
+      defer("2026-06-15T20:00:00Z", "topic-cap"),
+    ],
+    ["Oklahoma (405) likewise", marketing({ recipient: OKLAHOMA_405, topicTimes: THREE }), defer("2026-06-15T20:00:00Z", "topic-cap")],
+    ["Maryland (ZIP) likewise", marketing({ recipient: BALTIMORE, topicTimes: THREE }), defer("2026-06-15T20:00:00Z", "topic-cap")],
+    ["New York has no such rule", marketing({ recipient: NEW_YORK, topicTimes: THREE }), send("proactive")],
+    ["transactional texts are not solicitations", { recipient: MIAMI, maxProactivePerDay: 10, topicTimes: THREE }, send("proactive")],
+    [
+      "850 (Florida, two zones): the topic frees at 20:30 Eastern, past Florida's 20:00 → 08:00 Central",
+      marketing({ recipient: PANHANDLE_850, topicTimes: [d("2026-06-15T00:30:00Z"), d("2026-06-15T06:00:00Z"), d("2026-06-15T14:00:00Z")] }),
+      defer("2026-06-16T13:00:00Z", "quiet-hours", "topic-cap"),
+    ],
+    [
+      "one already scheduled for tomorrow holds its place: frees at 02:00, quiet until 08:00",
+      marketing({ recipient: MIAMI, topicTimes: [d("2026-06-15T06:00:00Z"), d("2026-06-15T11:00:00Z"), d("2026-06-16T04:00:00Z")] }),
+      defer("2026-06-16T12:00:00Z", "quiet-hours", "topic-cap"),
+    ],
+    [
+      "the per-contact cap and the topic cap together: the later of the two",
+      marketing({ recipient: MIAMI, maxProactivePerDay: 2, proactiveTimes: [d("2026-06-14T17:00:00Z"), d("2026-06-15T15:00:00Z")], topicTimes: THREE }),
+      defer("2026-06-15T20:00:00Z", "daily-cap", "topic-cap"),
+    ],
   ])("%s", (_name, over, expected) => {
     expect(evaluateSendPolicy(facts(over))).toEqual(expected);
   });

@@ -9,7 +9,9 @@ import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
 import { classifyKeyword } from "../../messaging/classify-keyword.ts";
 import { recordOptIn, recordOptOut } from "../../messaging/record-opt-out.ts";
-import { sendMessage } from "../../messaging/send-message.ts";
+import { laneOfPurpose } from "../../messaging/lane-of-purpose.ts";
+import { OPT_OUT_CONFIRMATION } from "../../messaging/record-outbound.ts";
+import { queueDelivery, sendMessage } from "../../messaging/send-message.ts";
 import type { StoredEvent } from "../process-inbound-event.ts";
 import { ZTwilioSms, mediaOf } from "./twilio-schemas.ts";
 
@@ -62,8 +64,14 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
     }
   }
   if (keyword?.action === "opt-out") {
-    // Twilio's opt-out handling sends the carrier confirmation; after STOP we make no API call at all.
-    if (!contact.optedOutAt) await recordOptOut(ctx, change);
+    // Twilio's opt-out handling confirms the STOP keywords itself: after those we make no API call.
+    // A sentence it does not recognise gets our one confirmation, written with the opt-out (once).
+    if (!contact.optedOutAt) {
+      const body = renderTemplate(ctx.templates.optOutConfirmation, { business: business.profile.name });
+      const confirm = keyword.kind === "natural-language" ? { confirm: { conversationId: conversation.id, to: phone, from: p.To, body } } : {};
+      const { confirmationId } = await recordOptOut(ctx, { ...change, ...confirm });
+      if (confirmationId) await queueDelivery(ctx, confirmationId, { lane: laneOfPurpose(OPT_OUT_CONFIRMATION) });
+    }
     return;
   }
   if (keyword?.action === "opt-in") {

@@ -1,8 +1,10 @@
-// The send policy, in order: opt-out, replies, consent, then quiet hours and the daily cap.
+// The send policy, in order: opt-out, replies, consent, then quiet hours, the daily cap and (FL/OK/MD
+// marketing) the per-topic cap.
 // Pure: the caller gathers the facts (now from ctx.clock) and acts on the verdict.
 import { nextUnderCap } from "./daily-cap.ts";
 import { nextAllowedMoment, windowForStates } from "./quiet-hours.ts";
 import type { RecipientPlace } from "./resolve-recipient-place.ts";
+import { topicCapFor } from "./topic-cap.ts";
 
 export interface PolicyFacts {
   now: Date;
@@ -22,12 +24,17 @@ export interface PolicyFacts {
   maxProactivePerDay: number;
   /** effective send times of this contact's other proactive messages (sent or scheduled) */
   proactiveTimes: Date[];
+  /** effective send times of this contact's other marketing messages on the same topic (sent or scheduled) */
+  topicTimes: Date[];
 }
+
+type DeferReason = "quiet-hours" | "daily-cap" | "topic-cap";
+const REASONS: readonly DeferReason[] = ["quiet-hours", "daily-cap", "topic-cap"];
 
 export type PolicyVerdict =
   | { action: "send"; kind: "reply" | "proactive" }
   | { action: "block"; reason: "opted-out" | "no-consent" | "cap-zero" }
-  | { action: "defer"; until: Date; reasons: ("quiet-hours" | "daily-cap")[] };
+  | { action: "defer"; until: Date; reasons: DeferReason[] };
 
 export function evaluateSendPolicy(f: PolicyFacts): PolicyVerdict {
   const kind = isTimelyReply(f) ? "reply" : "proactive";
@@ -40,22 +47,25 @@ export function evaluateSendPolicy(f: PolicyFacts): PolicyVerdict {
   if (f.maxProactivePerDay <= 0) return { action: "block", reason: "cap-zero" };
 
   const window = windowForStates(f.recipient.states, f.quietHours);
-  const reasons = new Set<"quiet-hours" | "daily-cap">();
+  const topicCap = topicCapFor(f.recipient.states, f.purpose);
+  const reasons = new Set<DeferReason>();
   let t = f.now;
-  // Alternate the two rules until neither moves t. Each cap move lands on some proactive time + 24h,
-  // later each time, so there are at most proactiveTimes.length + 1 rounds.
-  for (let round = 0; round <= f.proactiveTimes.length + 1; round++) {
+  // Apply the rules in turn until a round moves t no more. A cap move lands on some counted time +
+  // 24h, later each time; between two cap moves quiet hours move t at most once more.
+  for (let round = 0; round <= 2 * (f.proactiveTimes.length + f.topicTimes.length + 1); round++) {
     const open = nextAllowedMoment(t, f.recipient.zones, window);
     if (open.getTime() !== t.getTime()) reasons.add("quiet-hours");
     const under = nextUnderCap(open, f.proactiveTimes, f.maxProactivePerDay) ?? open; // cap > 0 here
-    if (under.getTime() === open.getTime()) {
-      if (open.getTime() === f.now.getTime()) return { action: "send", kind };
-      return { action: "defer", until: open, reasons: (["quiet-hours", "daily-cap"] as const).filter((r) => reasons.has(r)) };
+    if (under.getTime() !== open.getTime()) reasons.add("daily-cap");
+    const onTopic = topicCap === undefined ? under : (nextUnderCap(under, f.topicTimes, topicCap) ?? under);
+    if (onTopic.getTime() !== under.getTime()) reasons.add("topic-cap");
+    if (onTopic.getTime() === t.getTime()) {
+      if (t.getTime() === f.now.getTime()) return { action: "send", kind };
+      return { action: "defer", until: t, reasons: REASONS.filter((r) => reasons.has(r)) };
     }
-    reasons.add("daily-cap");
-    t = under;
+    t = onTopic;
   }
-  throw new Error("evaluateSendPolicy: quiet hours and the daily cap did not settle");
+  throw new Error("evaluateSendPolicy: quiet hours and the caps did not settle");
 }
 
 /** A declared reply answering an inbound that arrived at most replyWindowMinutes ago. */
