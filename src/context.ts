@@ -13,6 +13,7 @@ import type { PerNumberLimiter } from "./messaging/per-number-limiter.ts";
 import type { ChatHub } from "./channels/webchat/chat-hub.ts";
 import type { InboundJournal } from "./inbox/inbound-journal.ts";
 import type { LlmProvider } from "./agent/llm/llm-provider.ts";
+import type { SlackApi } from "./slack/slack-api.ts";
 
 export interface Ctx {
   env: TEnv;
@@ -38,4 +39,6 @@ export interface Ctx {
   journal: InboundJournal;
   /** the AI model (undefined: no OPENAI_API_KEY, template mode) */
   llm: LlmProvider | undefined;
+  /** the Slack Web API (undefined: no SLACK_BOT_TOKEN, Slack off) */
+  slack?: SlackApi | undefined;
 }

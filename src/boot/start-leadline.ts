@@ -28,6 +28,8 @@ import { systemClock, type Clock } from "../lib/clock.ts";
 import { createConsoleProvider } from "../messaging/providers/console-provider.ts";
 import type { SmsProvider } from "../messaging/providers/sms-provider.ts";
 import { createTwilioProvider } from "../messaging/providers/twilio-provider.ts";
+import { createSlackApi } from "../slack/slack-api.ts";
+import { startSlack } from "../slack/start-slack.ts";
 
 /** Signs and checks Twilio webhooks when no TWILIO_AUTH_TOKEN is set (local trials only). */
 export const DEV_TWILIO_TOKEN = "leadline-dev-token";
@@ -102,6 +104,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       (env.OPENAI_API_KEY
         ? createOpenAiProvider({ apiKey: env.OPENAI_API_KEY, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}), metrics })
         : undefined),
+    slack: env.SLACK_BOT_TOKEN ? createSlackApi({ token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL }) : undefined,
   };
 
   await ctx.directory.watch(events);
@@ -127,11 +130,13 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   }
   let workers: Workers | undefined;
   let stopAgent: (() => Promise<void>) | undefined;
+  let stopSlack: (() => Promise<void>) | undefined;
   let sweeper: Sweeper | undefined;
   if (env.ROLE !== "web" && !opts.headless) {
     workers = await startWorkers(ctx, { lockDurationMs: opts.lockDurationMs });
     sweeper = startSweeper(ctx, opts.sweepEveryMs ?? env.SWEEP_INTERVAL_MS);
     stopAgent = await startAgent(ctx);
+    stopSlack = await startSlack(ctx);
     log.info("workers running");
   }
 
@@ -151,6 +156,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       clearInterval(replayTimer);
       sweeper?.stop();
       await stopAgent?.();
+      await stopSlack?.();
       await workers?.close();
       await ctx.chat.close();
       await ctx.directory.close();

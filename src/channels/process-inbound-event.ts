@@ -9,6 +9,7 @@ import { handleCall } from "./twilio/handle-call.ts";
 import { handleRecording } from "./twilio/handle-recording.ts";
 import { handleSms } from "./twilio/handle-sms.ts";
 import { handleChatMessage } from "./webchat/handle-chat-message.ts";
+import { handleSlackEvent } from "../slack/handle-slack-event.ts";
 
 export interface StoredEvent {
   id: string;
@@ -55,6 +56,10 @@ async function dispatch(ctx: Ctx, event: StoredEvent): Promise<void> {
     case "recording":
     case "transcription":
       return handleRecording(ctx, event, business);
+    case "slack-message":
+    case "slack-action":
+    case "slack-command":
+      return handleSlackEvent(ctx, event, business);
     default:
       throw new Error(`event ${event.id}: unknown kind ${event.kind}`);
   }

@@ -14,7 +14,22 @@ export interface EventSubscriber {
   durable: boolean;
   /** only these types reach `handle` (the cursor still moves past the others) */
   types?: DomainEventType[];
+  /** a durable subscriber's own retry limit (default the dispatcher's); Infinity: never skip, wait in order (the Slack mirror) */
+  maxAttempts?: number;
+  /** the longest wait between retries of one event (default 64 × retryBaseMs) */
+  maxRetryMs?: number;
   handle(e: DomainEvent): Promise<void>;
+}
+
+/** Thrown by a handler that was told when to come back (a Slack 429's Retry-After): the next try waits that long. */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = "RetryLaterError";
+  }
 }
 
 export interface EventDispatcher {
@@ -127,14 +142,16 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       p.failures = { seq: e.seq, count };
       // an ephemeral subscriber (a live stream) is best effort — a reconnect replays from the
       // database — so one failing event must not hold the ones behind it through a long backoff
-      if (count >= (p.sub.durable ? maxAttempts : 2)) {
+      if (count >= (p.sub.durable ? (p.sub.maxAttempts ?? maxAttempts) : 2)) {
         o.log.error({ subscriber: p.sub.name, seq: e.seq.toString(), type: e.type, err: (err as Error).message }, "event skipped after every retry");
         p.failures = undefined;
         return true;
       }
       o.log.warn({ subscriber: p.sub.name, seq: e.seq.toString(), attempt: count, err: (err as Error).message }, "event delivery failed; will retry in order");
       clearTimeout(p.retryTimer);
-      p.retryTimer = setTimeout(() => void run(p), p.sub.durable ? retryBaseMs * 2 ** Math.min(count - 1, 6) : 100);
+      const backoff = Math.min(retryBaseMs * 2 ** Math.min(count - 1, 6), p.sub.maxRetryMs ?? Infinity);
+      const delay = err instanceof RetryLaterError ? err.retryAfterMs : p.sub.durable ? backoff : 100;
+      p.retryTimer = setTimeout(() => void run(p), delay);
       p.retryTimer.unref();
       return false;
     }

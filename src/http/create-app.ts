@@ -16,6 +16,7 @@ import { logRequests } from "./log-requests.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { requireAdmin } from "./require-admin.ts";
 import { localCliRoutes } from "./local-cli-routes.ts";
+import { createSlackReceiver } from "../slack/create-slack-receiver.ts";
 
 /** `localCliSecret`: this process holds the embedded database and serves the CLI run beside it */
 export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliSecret?: string): Express {
@@ -25,6 +26,9 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliS
   app.set("trust proxy", ctx.env.TRUST_PROXY); // TRUST_PROXY: only the proxies in front of us may name the client IP (per-IP limits)
   app.use(logRequests(ctx.log));
   // Provider webhooks first: machines read them, so browser security headers would only cost time.
+  // Bolt reads the raw body itself (the signature covers it): no body parser may run before it
+  const slack = createSlackReceiver(ctx);
+  if (slack) app.use(slack.router);
   app.use(voiceRoutes(ctx));
   app.use(messagingRoutes(ctx));
   app.use(formRoutes(ctx));

@@ -5,6 +5,7 @@ import type { Ctx } from "../context.ts";
 import { sweepInbound } from "../inbox/sweep-inbound.ts";
 import { sweepOutbound } from "../messaging/sweep-outbound.ts";
 import { sweepAgentTurns } from "../agent/sweep-agent-turns.ts";
+import { sweepSlack } from "../slack/sweep-slack.ts";
 import { MAX_EVENT_ATTEMPTS } from "./job-registry.ts";
 
 export interface Sweeper {
@@ -13,6 +14,7 @@ export interface Sweeper {
     inbound: Awaited<ReturnType<typeof sweepInbound>>;
     outbound: Awaited<ReturnType<typeof sweepOutbound>>;
     agent: Awaited<ReturnType<typeof sweepAgentTurns>>;
+    slack: Awaited<ReturnType<typeof sweepSlack>>;
   }>;
   stop(): void;
 }
@@ -22,7 +24,12 @@ export function startSweeper(ctx: Ctx, everyMs: number): Sweeper {
   const sweep: Sweeper["sweep"] = () => {
     running ??= (async () => {
       try {
-        return { inbound: await sweepInbound(ctx, MAX_EVENT_ATTEMPTS), outbound: await sweepOutbound(ctx), agent: await sweepAgentTurns(ctx) };
+        return {
+          inbound: await sweepInbound(ctx, MAX_EVENT_ATTEMPTS),
+          outbound: await sweepOutbound(ctx),
+          agent: await sweepAgentTurns(ctx),
+          slack: await sweepSlack(ctx),
+        };
       } finally {
         running = undefined;
       }

@@ -1,0 +1,40 @@
+// A conversation's thread in the business's channel: found on the conversation row, or started by
+// posting its lead card (the ts is stored at once, so the next event threads under it).
+import type { BusinessRef } from "../business/business-directory.ts";
+import type { Ctx } from "../context.ts";
+import { buildLeadCard } from "./build-lead-card.ts";
+import { loadLeadCard } from "./load-lead-card.ts";
+import type { SlackApi } from "./slack-api.ts";
+
+export interface SlackThread {
+  channel: string;
+  ts: string;
+  /** the card was posted just now (fresh: no update needed) */
+  created: boolean;
+}
+
+export async function ensureThread(ctx: Ctx, slack: SlackApi, business: BusinessRef, conversationId: string): Promise<SlackThread | undefined> {
+  const channel = business.profile.slack?.channel;
+  if (!channel) return undefined;
+  const conv = await ctx.prisma.conversation.findFirst({
+    where: { id: conversationId, businessId: business.id },
+    select: { slackChannel: true, slackThreadTs: true },
+  });
+  if (!conv) return undefined;
+  // a thread in a channel the profile no longer names is left behind: the lead starts over in the new one
+  if (conv.slackThreadTs && conv.slackChannel === channel) return { channel, ts: conv.slackThreadTs, created: false };
+  const card = await loadLeadCard(ctx, business, conversationId);
+  if (!card) return undefined;
+  const ts = await slack.post(channel, buildLeadCard(card));
+  await ctx.prisma.conversation.update({ where: { id: conversationId }, data: { slackChannel: channel, slackThreadTs: ts } });
+  return { channel, ts, created: true };
+}
+
+/** Replaces the card with current facts (the thread is started when there is none). */
+export async function refreshLeadCard(ctx: Ctx, slack: SlackApi, business: BusinessRef, conversationId: string): Promise<SlackThread | undefined> {
+  const thread = await ensureThread(ctx, slack, business, conversationId);
+  if (!thread || thread.created) return thread;
+  const card = await loadLeadCard(ctx, business, conversationId);
+  if (card) await slack.update(thread.channel, thread.ts, buildLeadCard(card));
+  return thread;
+}

@@ -1,0 +1,15 @@
+// What a dispatcher typed, as the homeowner should read it: Slack sends mentions and links as
+// markup (<@U123>, <https://x|x>, <!here>) and escapes &, <, >.
+export function slackToPlainText(text: string, names: Record<string, string> = {}): string {
+  return text
+    .replace(/<@([A-Z0-9]+)(?:\|([^>]+))?>/g, (_, id: string, label?: string) => `@${label ?? names[id] ?? id}`)
+    .replace(/<#[A-Z0-9]+\|([^>]+)>/g, "#$1")
+    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, "@$1")
+    .replace(/<!subteam\^[A-Z0-9]+\|([^>]+)>/g, "$1")
+    .replace(/<(mailto:)?([^|>]+)\|([^>]+)>/g, (_, __, url: string, label: string) => (label === url ? url : `${label} (${url})`))
+    .replace(/<(?:mailto:)?([^>]+)>/g, "$1")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .trim();
+}

@@ -1,0 +1,67 @@
+// Office alerts to Slack: every `alert.raised` (emergencies with @here, AI failures, sends whose
+// outcome is unknown, late text-backs, leads waiting for a person) and every text that came back
+// failed or undelivered, to the alerts channel (or the lead channel). Durable and in order like
+// the mirror, once per alert (OnceMark slack:alert:<id>).
+import type { BusinessRef } from "../business/business-directory.ts";
+import type { Ctx } from "../context.ts";
+import { isEvent, type DomainEvent } from "../events/domain-event.ts";
+import { buildAlertPost, type AlertFacts } from "./build-alert-post.ts";
+import { readOnceMark, writeOnceMark } from "./once-marks.ts";
+import { SlackRefusedError, type SlackApi } from "./slack-api.ts";
+
+const UNDELIVERED = new Set(["failed", "undelivered"]);
+
+export async function startSlackAlerts(ctx: Ctx, slack: SlackApi): Promise<() => Promise<void>> {
+  return ctx.events.subscribe({
+    name: "slack-alerts",
+    durable: true,
+    types: ["alert.raised", "message.status"],
+    maxAttempts: Infinity,
+    maxRetryMs: 30_000,
+    async handle(e) {
+      const business = await ctx.directory.byId(e.businessId);
+      if (!business?.profile.slack) return;
+      try {
+        await relay(ctx, slack, business, e);
+      } catch (err) {
+        if (!(err instanceof SlackRefusedError)) throw err;
+        ctx.log.error({ businessId: business.id, seq: e.seq.toString(), err: err.message }, "Slack refused an alert post; skipped");
+      }
+    },
+  });
+}
+
+async function relay(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: DomainEvent): Promise<void> {
+  let key: string;
+  let facts: AlertFacts;
+  if (isEvent(e, "alert.raised")) {
+    key = `slack:alert:${e.payload.alertId}`;
+    facts = { kind: e.payload.kind, message: e.payload.message, contact: await contactOf(ctx, business, e.payload.subject) };
+  } else if (isEvent(e, "message.status") && UNDELIVERED.has(e.payload.status)) {
+    key = `slack:undelivered:${e.payload.messageId}`;
+    const m = await ctx.prisma.message.findFirst({
+      where: { id: e.payload.messageId, businessId: business.id },
+      select: { errorMessage: true, direction: true },
+    });
+    if (!m || m.direction !== "outbound") return;
+    const why = [e.payload.errorCode && `error ${e.payload.errorCode}`, m.errorMessage].filter(Boolean).join(": ");
+    facts = {
+      kind: "undelivered",
+      message: `A text was ${e.payload.status}${why ? ` (${why})` : ""}.`,
+      contact: await contactOf(ctx, business, e.payload.conversationId),
+    };
+  } else return;
+  if (await readOnceMark(ctx.prisma, key)) return;
+  const slackSettings = business.profile.slack!;
+  const ts = await slack.post(slackSettings.alertsChannel ?? slackSettings.channel, buildAlertPost(facts));
+  await writeOnceMark(ctx.prisma, { key, businessId: business.id, value: ts, at: ctx.clock.now() });
+}
+
+async function contactOf(ctx: Ctx, business: BusinessRef, conversationId: string | null): Promise<AlertFacts["contact"]> {
+  if (!conversationId) return null;
+  const c = await ctx.prisma.conversation.findFirst({
+    where: { id: conversationId, businessId: business.id },
+    select: { contact: { select: { name: true, phone: true } } },
+  });
+  return c?.contact ?? null;
+}

@@ -1,0 +1,109 @@
+// The Slack mirror: a durable subscriber of the domain-event stream with its own cursor. Each
+// conversation gets a thread whose root is the lead card (replaced in place as the lead moves) and
+// every message of the conversation posted under it, in order. It never skips: while Slack is down
+// or rate limiting it waits (in order) and catches up; the homeowner's replies never wait for it.
+// Each post is proven once by an OnceMark (slack:msg:<id> = its ts), so a crash between the post
+// and the cursor's advance does not post twice.
+import { DateTime } from "luxon";
+import type { BusinessRef } from "../business/business-directory.ts";
+import type { Ctx } from "../context.ts";
+import type { DomainEvent } from "../events/domain-event.ts";
+import { isEvent } from "../events/domain-event.ts";
+import { buildMirrorPost, type MirroredMessage } from "./build-mirror-post.ts";
+import { ensureThread, refreshLeadCard } from "./ensure-thread.ts";
+import { readOnceMark, writeOnceMark } from "./once-marks.ts";
+import { SlackRefusedError, type SlackApi } from "./slack-api.ts";
+
+export const MIRROR_SUBSCRIBER = "slack-mirror";
+
+export async function startSlackMirror(ctx: Ctx, slack: SlackApi): Promise<() => Promise<void>> {
+  return ctx.events.subscribe({
+    name: MIRROR_SUBSCRIBER,
+    durable: true,
+    types: ["message.added", "lead.updated", "conversation.assigned", "appointment.booked", "appointment.changed", "appointment.cancelled"],
+    maxAttempts: Infinity,
+    maxRetryMs: 30_000,
+    async handle(e) {
+      const business = await ctx.directory.byId(e.businessId);
+      if (!business?.profile.slack) return;
+      try {
+        await mirrorEvent(ctx, slack, business, e);
+      } catch (err) {
+        // Slack answered "no" (bot not in the channel, a bad channel id): waiting cannot fix it, and
+        // holding the stream would stop every other business's mirror
+        if (!(err instanceof SlackRefusedError)) throw err;
+        ctx.log.error({ businessId: business.id, seq: e.seq.toString(), type: e.type, err: err.message }, "Slack refused a mirror post; skipped");
+      }
+    },
+  });
+}
+
+async function mirrorEvent(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: DomainEvent): Promise<void> {
+  if (isEvent(e, "message.added")) return mirrorMessage(ctx, slack, business, e.payload.messageId, e.payload.conversationId);
+  if (isEvent(e, "lead.updated")) {
+    if (e.payload.conversationId) await refreshLeadCard(ctx, slack, business, e.payload.conversationId);
+    return;
+  }
+  if (isEvent(e, "conversation.assigned")) {
+    return systemLine(ctx, slack, business, e, e.payload.conversationId, describeAssignment(e.payload.handledBy, e.payload.by));
+  }
+  if (isEvent(e, "appointment.booked") || isEvent(e, "appointment.changed") || isEvent(e, "appointment.cancelled")) {
+    const conversationId = e.payload.conversationId;
+    if (!conversationId) return;
+    const when = DateTime.fromISO(e.payload.startAt, { zone: business.profile.timezone, locale: "en-US" }).toFormat("ccc LLL d, h:mm a");
+    const what = e.type === "appointment.booked" ? "Visit booked" : e.type === "appointment.changed" ? "Visit moved to" : "Visit cancelled";
+    return systemLine(ctx, slack, business, e, conversationId, `${what}: ${when}`);
+  }
+}
+
+/** who moved the conversation, in the thread's words (`by`: ai, emergency, slack:<name>) */
+export function describeAssignment(handledBy: "ai" | "human", by: string): string {
+  const who = by.replace(/^slack:/, "");
+  if (handledBy === "ai") return `${who === "ai" ? "The AI" : who} handed the conversation back to the AI.`;
+  if (by === "ai") return "The AI handed the conversation to a person; it is paused here.";
+  if (by === "emergency") return "Emergency: handed to a person; the AI is paused here.";
+  return `${who} took over; the AI is paused here.`;
+}
+
+/** a change worth a line in the thread (and a fresh card) */
+async function systemLine(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: DomainEvent, conversationId: string, text: string): Promise<void> {
+  const thread = await refreshLeadCard(ctx, slack, business, conversationId);
+  if (!thread) return;
+  const key = `slack:evt:${e.seq}`;
+  if (await readOnceMark(ctx.prisma, key)) return;
+  const ts = await slack.post(thread.channel, { text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: `:gear: ${text}` }] }] }, thread.ts);
+  await writeOnceMark(ctx.prisma, { key, businessId: business.id, value: ts, at: ctx.clock.now() });
+}
+
+async function mirrorMessage(ctx: Ctx, slack: SlackApi, business: BusinessRef, messageId: string, conversationId: string): Promise<void> {
+  const key = `slack:msg:${messageId}`;
+  if (await readOnceMark(ctx.prisma, key)) return;
+  const m = await ctx.prisma.message.findFirst({ where: { id: messageId, businessId: business.id } });
+  if (!m) return;
+  // a dispatcher's reply from the thread is already there: only say so when it could not go out
+  if (m.origin === "slack" && m.status !== "blocked" && m.status !== "scheduled") return;
+  const thread = await ensureThread(ctx, slack, business, conversationId);
+  if (!thread) return;
+  const post =
+    m.origin === "slack"
+      ? {
+          text: `Not sent now (${m.status}${m.holdReason ? `: ${m.holdReason}` : ""})`,
+          blocks: [
+            {
+              type: "context",
+              elements: [{ type: "mrkdwn", text: `:no_entry: That reply was not sent now (${m.status}${m.holdReason ? `: ${m.holdReason}` : ""}).` }],
+            },
+          ],
+        }
+      : buildMirrorPost({ ...m, media: mediaOf(m.media) } satisfies MirroredMessage);
+  const ts = await slack.post(thread.channel, post, thread.ts);
+  await writeOnceMark(ctx.prisma, { key, businessId: business.id, value: ts, at: ctx.clock.now() });
+}
+
+function mediaOf(v: unknown): MirroredMessage["media"] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((x: unknown) => {
+    const o = x as { url?: unknown; contentType?: unknown };
+    return typeof o?.url === "string" ? [{ url: o.url, ...(typeof o.contentType === "string" ? { contentType: o.contentType } : {}) }] : [];
+  });
+}
