@@ -14,6 +14,7 @@ import { LlmError } from "./llm/llm-provider.ts";
 import { PromptError } from "./prompts/load-prompt.ts";
 import { replyWithTemplate } from "./reply-with-template.ts";
 import { requestAgentTurn } from "./request-agent-turn.ts";
+import { answerSequenceReply } from "../sequences/answer-sequence-reply.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
 
 /** inbound channels the agent answers (a missed-call entry is answered by the text-back; form leads by speed to lead) */
@@ -51,13 +52,17 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
   let record: TurnRecord = { status: "failed" };
   try {
     const emergency = detectEmergency(text, business.profile.ai.emergencyPhrases);
+    // a reminder's C/R or a complaint after a review request is answered before anything else
+    const seqReply = emergency ? { kind: "none" as const } : await answerSequenceReply(ctx, target, text, useModel);
     if (emergency) {
       record = { status: "handed-off", ...(await handleEmergency(ctx, target, emergency, trigger.id)) };
+    } else if (seqReply.kind === "answered") {
+      record = { status: seqReply.status, mode: "template", replyMessageId: seqReply.replyMessageId };
     } else if (!useModel || !ctx.llm) {
       record = { status: "replied", mode: "template", ...(await replyWithTemplate(ctx, target, text)) };
     } else {
       record = await converseWithModel(ctx, ctx.llm, target, {
-        inboundText: text,
+        inboundText: seqReply.kind === "note" ? `${text}\n${seqReply.note}` : text,
         triggerId: trigger.id,
         isStale: () => newerThan(ctx, conversationId, trigger.createdAt, trigger.id),
       });

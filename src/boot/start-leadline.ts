@@ -15,6 +15,7 @@ import { createMetrics } from "../metrics/create-metrics.ts";
 import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
 import { join } from "node:path";
 import { startAgent } from "../agent/start-agent.ts";
+import { startSequences } from "../sequences/start-sequences.ts";
 import { checkPromptsAtStart } from "../agent/prompts/check-prompts-at-start.ts";
 import { ZProfile } from "../config/profile-schema.ts";
 import { createOpenAiProvider } from "../agent/llm/create-openai-provider.ts";
@@ -131,11 +132,13 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   let workers: Workers | undefined;
   let stopAgent: (() => Promise<void>) | undefined;
   let stopSlack: (() => Promise<void>) | undefined;
+  let stopSequences: (() => Promise<void>) | undefined;
   let sweeper: Sweeper | undefined;
   if (env.ROLE !== "web" && !opts.headless) {
     workers = await startWorkers(ctx, { lockDurationMs: opts.lockDurationMs });
     sweeper = startSweeper(ctx, opts.sweepEveryMs ?? env.SWEEP_INTERVAL_MS);
     stopAgent = await startAgent(ctx);
+    stopSequences = await startSequences(ctx);
     stopSlack = await startSlack(ctx);
     log.info("workers running");
   }
@@ -156,6 +159,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       clearInterval(replayTimer);
       sweeper?.stop();
       await stopAgent?.();
+      await stopSequences?.();
       await stopSlack?.();
       await workers?.close();
       await ctx.chat.close();

@@ -13,6 +13,7 @@ import { applyBusinessCommand, listBusinessesCommand } from "./business-commands
 import { findRunningServer, remoteOperations } from "./reach-server.ts";
 import { createTokenCommand } from "./token-commands.ts";
 import { importContactsCommand } from "./contacts-commands.ts";
+import { campaignStatusCommand, launchCampaignCommand, switchCampaignCommand } from "./campaign-commands.ts";
 import { simulateMissedCall, simulateSms } from "./simulate-commands.ts";
 import { profilesFromDb, promptsCheckCommand } from "./prompts-commands.ts";
 import { addAgentCommands } from "./agent-commands.ts";
@@ -102,6 +103,40 @@ program
     if (!s.success) throw new AppError("bad_request", `slug: ${s.error.issues[0]!.message}`);
     return withOps((ops, via) => importContactsCommand(ops, s.data, file, o, out, via));
   });
+
+const campaign = program.command("campaign").description("sequences launched at a segment of contacts (reactivation and the like)");
+campaign
+  .command("launch")
+  .argument("<slug>", "the business")
+  .argument("<sequence>", "a sequence under prompts/sequences whose trigger is campaign (e.g. seasonal-reactivation)")
+  .option("--segment <expr>", 'which contacts, e.g. "last_job_older_than:12mo tag:furnace zip:100*" (terms ANDed; a,b for either; -term to exclude)')
+  .option("--dry-run", "print who would get what and when (their local time), and who is skipped and why; write nothing")
+  .description("enroll a segment of contacts in a sequence")
+  .action((slug: string, sequence: string, o: { segment?: string; dryRun?: boolean }) =>
+    withOps((ops, via) => launchCampaignCommand(ops, { slug, sequence, segment: o.segment, dryRun: o.dryRun }, out, via)),
+  );
+campaign
+  .command("status")
+  .argument("<slug>", "the business")
+  .description("each campaign's progress: sent, scheduled, stopped and skipped, and why")
+  .action((slug: string) => withOps((ops) => campaignStatusCommand(ops, checkSlug(slug), out)));
+for (const [name, running] of [
+  ["pause", false],
+  ["resume", true],
+] as const) {
+  campaign
+    .command(name)
+    .argument("<slug>", "the business")
+    .argument("<id>", "the campaign id (campaign status shows it)")
+    .description(running ? "send the campaign's steps again" : "stop sending the campaign's steps (what was waiting is taken back)")
+    .action((slug: string, id: string) => withOps((ops) => switchCampaignCommand(ops, checkSlug(slug), id, running, out)));
+}
+
+function checkSlug(slug: string): string {
+  const s = ZSlugValue.safeParse(slug);
+  if (!s.success) throw new AppError("bad_request", `slug: ${s.error.issues[0]!.message}`);
+  return s.data;
+}
 
 const simulate = program.command("simulate").description("post signed Twilio webhooks at a running server (local trials)");
 simulate

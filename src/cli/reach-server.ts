@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { ZImportSummary } from "../contacts/import-contacts.ts";
 import { DatabaseBusyError, readEmbeddedHolder, resolveDataDir } from "../db/open-database.ts";
-import { type CliOperations, ZApplyResult, ZBusinessRow, ZTokenResult } from "../http/local-cli-routes.ts";
+import { type CliOperations, ZApplyResult, ZBusinessRow, ZLaunchResult, ZLines, ZTokenResult } from "../http/local-cli-routes.ts";
 
 export interface RunningServer {
   pid: number;
@@ -69,5 +69,8 @@ export function remoteOperations(server: RunningServer): CliOperations {
         csv,
         ZImportSummary,
       ),
+    launchCampaign: (input) => call("POST", "/campaign/launch", input, ZLaunchResult),
+    campaignStatus: async (slug) => (await call("POST", "/campaign/status", { slug }, ZLines)).lines,
+    setCampaignRunning: async (slug, id, running) => (await call("POST", "/campaign/switch", { slug, id, running }, ZLines)).lines[0] ?? "",
   };
 }

@@ -19,6 +19,9 @@ import { sameSecret } from "../lib/crypto.ts";
 import { AppError } from "../lib/errors.ts";
 import { ZSlugValue } from "../lib/schemas.ts";
 import { parseBody } from "./parse-body.ts";
+import { launchCampaign, type LaunchResult } from "../campaigns/launch-campaign.ts";
+import { summarizeCampaigns } from "../campaigns/summarize-campaigns.ts";
+import { setCampaignRunning } from "../campaigns/pause-campaign.ts";
 import { createAdminToken } from "./require-admin.ts";
 
 export const ZApplyResult = z.object({ id: z.string(), created: z.boolean(), slug: z.string(), numbers: z.number().int() });
@@ -29,6 +32,20 @@ export type TBusinessRow = z.infer<typeof ZBusinessRow>;
 export type TTokenResult = z.infer<typeof ZTokenResult>;
 
 export const ZTokenLabel = z.string().trim().min(1).max(200);
+export const ZLaunchInput = z.object({
+  slug: ZSlugValue,
+  sequence: z.string().regex(/^[\w-]{1,80}$/, "must be a sequence name (a file under prompts/sequences)"),
+  segment: z.string().max(2000).optional(),
+  dryRun: z.boolean(),
+});
+export const ZLaunchResult = z.object({
+  campaignId: z.string().nullable(),
+  enrolled: z.number().int(),
+  skipped: z.record(z.string(), z.number().int()),
+  lines: z.array(z.string()),
+});
+export const ZLines = z.object({ lines: z.array(z.string()) });
+const ZCampaignSwitch = z.object({ slug: ZSlugValue, id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a campaign id"), running: z.boolean() });
 const ZApplyBody = z.object({ yaml: z.string().max(1_000_000) });
 const ZTokenBody = z.object({ slug: ZSlugValue, label: ZTokenLabel.optional() });
 /** the wording a marketing consent was given with (`contacts import --consent-source`) */
@@ -42,6 +59,9 @@ export interface CliOperations {
   createToken(slug: string, label?: string): Promise<TTokenResult>;
   /** `consentSource` set: marketing consent is recorded for every imported contact, with that wording */
   importContacts(slug: string, csv: Readable, consentSource?: string): Promise<ImportSummary>;
+  launchCampaign(input: z.infer<typeof ZLaunchInput>): Promise<LaunchResult>;
+  campaignStatus(slug: string): Promise<string[]>;
+  setCampaignRunning(slug: string, id: string, running: boolean): Promise<string>;
 }
 
 export function cliOperations(deps: { prisma: Prisma; clock: Clock }): CliOperations {
@@ -71,6 +91,9 @@ export function cliOperations(deps: { prisma: Prisma; clock: Clock }): CliOperat
         marketingConsent: consentSource === undefined ? undefined : { wording: consentSource },
       });
     },
+    launchCampaign: (input) => launchCampaign(deps, input),
+    campaignStatus: (slug) => summarizeCampaigns(deps, slug),
+    setCampaignRunning: (slug, id, running) => setCampaignRunning(deps, slug, id, running),
   };
 }
 
@@ -127,6 +150,24 @@ export function localCliRoutes(ctx: Ctx, secret: string | undefined): Router {
     const summary = await ops.importContacts(slug, req, consentSource);
     ctx.log.info({ slug, rows: summary.rows, created: summary.created, merged: summary.merged, bad: summary.badCount }, "local CLI: contacts imported");
     res.json(summary);
+  });
+
+  r.post("/internal/cli/campaign/launch", async (req: Request, res: Response) => {
+    const input = parseBody(ZLaunchInput, req.body);
+    const result = await ops.launchCampaign(input);
+    ctx.log.info(
+      { slug: input.slug, sequence: input.sequence, dryRun: input.dryRun, campaignId: result.campaignId, enrolled: result.enrolled },
+      "local CLI: campaign",
+    );
+    res.json(result);
+  });
+  r.post("/internal/cli/campaign/status", async (req: Request, res: Response) => {
+    const { slug } = parseBody(z.object({ slug: ZSlugValue }), req.body);
+    res.json({ lines: await ops.campaignStatus(slug) });
+  });
+  r.post("/internal/cli/campaign/switch", async (req: Request, res: Response) => {
+    const { slug, id, running } = parseBody(ZCampaignSwitch, req.body);
+    res.json({ lines: [await ops.setCampaignRunning(slug, id, running)] });
   });
   return r;
 }

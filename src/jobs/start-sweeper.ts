@@ -5,6 +5,7 @@ import type { Ctx } from "../context.ts";
 import { sweepInbound } from "../inbox/sweep-inbound.ts";
 import { sweepOutbound } from "../messaging/sweep-outbound.ts";
 import { sweepAgentTurns } from "../agent/sweep-agent-turns.ts";
+import { sweepSequences } from "../sequences/sweep-sequences.ts";
 import { sweepSlack } from "../slack/sweep-slack.ts";
 import { MAX_EVENT_ATTEMPTS } from "./job-registry.ts";
 
@@ -15,6 +16,7 @@ export interface Sweeper {
     outbound: Awaited<ReturnType<typeof sweepOutbound>>;
     agent: Awaited<ReturnType<typeof sweepAgentTurns>>;
     slack: Awaited<ReturnType<typeof sweepSlack>>;
+    sequences: Awaited<ReturnType<typeof sweepSequences>>;
   }>;
   stop(): void;
 }
@@ -29,6 +31,7 @@ export function startSweeper(ctx: Ctx, everyMs: number): Sweeper {
           outbound: await sweepOutbound(ctx),
           agent: await sweepAgentTurns(ctx),
           slack: await sweepSlack(ctx),
+          sequences: await sweepSequences(ctx),
         };
       } finally {
         running = undefined;

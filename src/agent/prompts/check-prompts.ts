@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import type { TProfile } from "../../config/profile-schema.ts";
 import { DEFAULT_PROMPT, parsePrompt, PLACEHOLDER, PromptError, resolvePromptPath, type PromptFile } from "./load-prompt.ts";
 import { PROMPT_VARIABLES, promptVariables } from "./render-prompt.ts";
+import { loadSequences } from "../../sequences/load-sequences.ts";
 
 export interface Problem {
   file: string;
@@ -144,6 +145,28 @@ export function checkPrompts(o: CheckPromptsOptions): Problem[] {
         if (src) add(src, lineOf(src, needle), `${t.path}: ${message}`);
         else add(`business ${p.slug}`, 0, `${t.path}: ${message}`);
       });
+    }
+  }
+
+  // sequences: the files themselves, and what each business's profile asks of them
+  const seqs = loadSequences(join(o.promptsDir, "sequences"));
+  for (const p of seqs.problems) add(p.file, p.line, p.message);
+  for (const p of o.profiles) {
+    const where = o.profileFiles?.[p.slug];
+    for (const key of p.sequences.disabled) {
+      if (!seqs.sequences.has(key)) {
+        const msg = `sequences.disabled: no sequence "${key}" (have: ${[...seqs.sequences.keys()].join(", ")})`;
+        if (where) add(where, lineOf(where, key), msg, "warning");
+        else add(`business ${p.slug}`, 0, msg, "warning");
+      }
+    }
+    const asksReview = [...seqs.sequences.values()].find(
+      (s) => !p.sequences.disabled.includes(s.key) && s.steps.some((st) => st.template.includes("review_link")),
+    );
+    if (asksReview && !p.reviewUrl) {
+      const msg = `no reviewUrl: the ${asksReview.key} sequence cannot send its review link (set reviewUrl, or list ${asksReview.key} in sequences.disabled)`;
+      if (where) add(where, 1, msg, "warning");
+      else add(`business ${p.slug}`, 0, msg, "warning");
     }
   }
 

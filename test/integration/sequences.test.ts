@@ -1,0 +1,219 @@
+// Sequences end to end: real Postgres, the real queue and workers, the Twilio fake at the HTTP
+// boundary, the event stream, and a fake clock that is moved (never slept on) before each sweep.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchCampaign } from "../../src/campaigns/launch-campaign.ts";
+import { bookAppointment } from "../../src/scheduling/book-appointment.ts";
+import { cancelAppointment } from "../../src/scheduling/cancel-appointment.ts";
+import { rescheduleAppointment } from "../../src/scheduling/reschedule-appointment.ts";
+import { createTwilioFake } from "../fakes/twilio-api.ts";
+import { smsParams } from "../fakes/twilio-webhooks.ts";
+import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { useMsw } from "../helpers/use-msw.ts";
+import { settle, waitFor } from "../helpers/wait-for.ts";
+
+const twilio = createTwilioFake();
+useMsw(twilio.handler);
+
+const TOKEN = "forms-token-0123456789";
+const REVIEW_URL = "https://g.page/r/acme-plumbing/review";
+const SERVICES = [{ key: "drain", name: "Drain cleaning", durationMinutes: 60 }];
+const BOOKING = { crews: 2, bufferMinutes: 0, minNoticeHours: 1, horizonDays: 14, slotStepMinutes: 60 };
+/** Mon 2026-11-30 10:00 in New York */
+const MONDAY_10AM = "2026-11-30T15:00:00Z";
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+let t: TestLeadline;
+let businessId: string;
+beforeAll(async () => {
+  t = await startTestLeadline();
+  t.clock.set(MONDAY_10AM);
+  businessId = await t.apply(acmeProfile({ forms: { token: TOKEN }, reviewUrl: REVIEW_URL, services: SERVICES, booking: BOOKING }));
+});
+afterAll(() => t.close());
+afterEach(() => twilio.reset());
+
+let n = 0;
+const newPhone = (area = "212") => `+1${area}555${String(2000 + ++n).padStart(4, "0")}`;
+
+async function formLead(name: string, phone: string) {
+  const res = await fetch(`${t.url}/webhooks/forms/acme-plumbing`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-leadline-token": TOKEN },
+    body: JSON.stringify({ name, phone, message: "Kitchen drain is slow", service: "drain" }),
+  });
+  expect(res.status).toBeLessThan(300);
+  const contact = await waitFor(() => t.ctx.prisma.contact.findFirst({ where: { businessId, phone } }), "the form's contact");
+  const enrollment = await waitFor(
+    () => t.ctx.prisma.enrollment.findFirst({ where: { contactId: contact.id, sequenceKey: "new-lead-follow-up" } }),
+    "the follow-up enrollment",
+  );
+  return { contact, enrollment };
+}
+
+async function sms(from: string, body: string) {
+  const res = await t.post("/webhooks/twilio/sms", smsParams({ from, to: ACME_NUMBER, body }));
+  expect(res.status).toBe(200);
+}
+
+/** moves the clock, sweeps, and lets the deliveries reach the fake */
+async function at(iso: string | number) {
+  t.clock.set(typeof iso === "number" ? new Date(iso).toISOString() : iso);
+  await t.ll.sweep();
+  await settle(400);
+  await t.ll.sweep(); // anything the first sweep released
+  await settle(300);
+}
+
+const sequenceMessages = (contactId: string) =>
+  t.ctx.prisma.message.findMany({ where: { contactId, enrollmentId: { not: null } }, orderBy: { createdAt: "asc" } });
+const textsTo = (phone: string) => twilio.sent.filter((m) => m.To === phone).map((m) => m.Body);
+const enrollment = (id: string) => t.ctx.prisma.enrollment.findUniqueOrThrow({ where: { id } });
+
+describe("unanswered new lead", () => {
+  it("follows up 15 minutes after the lead, and a reply stops the rest (nothing more, ever)", async () => {
+    t.clock.set(MONDAY_10AM);
+    const phone = newPhone();
+    const { contact, enrollment: e } = await formLead("Ann Lee", phone);
+    expect(e.status).toBe("active");
+    expect(Math.abs(e.nextAt!.getTime() - (new Date(MONDAY_10AM).getTime() + 15 * MIN))).toBeLessThan(10_000);
+
+    await at(new Date(MONDAY_10AM).getTime() + 14 * MIN);
+    expect(await sequenceMessages(contact.id)).toHaveLength(0);
+
+    await at(new Date(MONDAY_10AM).getTime() + 16 * MIN);
+    await waitFor(() => textsTo(phone).some((b) => b.includes("Still need a hand with Drain cleaning")), "the 15-minute follow-up");
+    expect((await sequenceMessages(contact.id)).map((m) => m.body)).toEqual([
+      "Hi Ann, it's Acme Plumbing again. Still need a hand with Drain cleaning? Reply here and we'll find you a time.",
+    ]);
+
+    await sms(phone, "yes please, tomorrow morning?");
+    await waitFor(async () => (await enrollment(e.id)).status === "stopped", "the reply stops the sequence");
+    expect((await enrollment(e.id)).reason).toBe("replied");
+
+    for (const later of [DAY + HOUR, 3 * DAY + HOUR, 10 * DAY]) await at(new Date(MONDAY_10AM).getTime() + later);
+    expect(await sequenceMessages(contact.id)).toHaveLength(1);
+  });
+
+  it('"please stop texting me" mid-sequence: one confirmation, then nothing more', async () => {
+    t.clock.set(MONDAY_10AM);
+    const phone = newPhone();
+    const { contact, enrollment: e } = await formLead("Bo Diaz", phone);
+    await at(new Date(MONDAY_10AM).getTime() + 16 * MIN);
+    await waitFor(async () => (await sequenceMessages(contact.id)).length === 1, "the first follow-up");
+
+    await sms(phone, "please stop texting me");
+    await waitFor(async () => (await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: contact.id } })).optedOutAt !== null, "the opt-out");
+    await waitFor(async () => (await enrollment(e.id)).status === "stopped", "the sequence stops");
+    await waitFor(() => textsTo(phone).some((b) => b.includes("unsubscribed")), "the one confirmation");
+    twilio.reset();
+    for (const later of [DAY + HOUR, 3 * DAY + HOUR, 5 * DAY]) await at(new Date(MONDAY_10AM).getTime() + later);
+    expect(textsTo(phone)).toEqual([]);
+    expect(await sequenceMessages(contact.id)).toHaveLength(1);
+    const confirmations = await t.ctx.prisma.message.count({ where: { contactId: contact.id, direction: "outbound", purpose: "opt-out-confirmation" } });
+    expect(confirmations).toBe(1);
+  });
+
+  it("a booking stops the follow-ups (the claim re-checks it even before the event is applied)", async () => {
+    t.clock.set(MONDAY_10AM);
+    const phone = newPhone();
+    const { contact, enrollment: e } = await formLead("Cy Park", phone);
+    const r = await bookAppointment(t.ctx, {
+      businessId,
+      contactId: contact.id,
+      conversationId: e.conversationId,
+      serviceKey: "drain",
+      startAt: new Date("2026-12-02T15:00:00Z"),
+    });
+    expect(r.kind).toBe("booked");
+    await at(new Date(MONDAY_10AM).getTime() + 16 * MIN);
+    await waitFor(async () => (await enrollment(e.id)).status === "stopped", "the booking stops the follow-ups");
+    expect((await enrollment(e.id)).reason).toBe("booked");
+    expect((await sequenceMessages(contact.id)).filter((m) => m.purpose === "sequence" && m.body.includes("Still need"))).toHaveLength(0);
+  });
+});
+
+describe("appointment reminders", () => {
+  it('reminds 24 h and 2 h before; "C" confirms; a reschedule moves them; a cancel stops them', async () => {
+    t.clock.set(MONDAY_10AM);
+    const phone = newPhone();
+    const contact = await t.ctx.prisma.contact.create({ data: { businessId, phone, name: "Dee Fox", createdAt: t.clock.now() } });
+    const conv = await t.ctx.prisma.conversation.create({ data: { businessId, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: t.clock.now() } });
+    const booked = await bookAppointment(t.ctx, {
+      businessId,
+      contactId: contact.id,
+      conversationId: conv.id,
+      serviceKey: "drain",
+      startAt: new Date("2026-12-02T15:00:00Z"),
+    });
+    if (booked.kind !== "booked") throw new Error(JSON.stringify(booked));
+    const e = await waitFor(
+      () => t.ctx.prisma.enrollment.findFirst({ where: { contactId: contact.id, sequenceKey: "appointment-reminder" } }),
+      "the reminder enrollment",
+    );
+    expect(e.nextAt?.toISOString()).toBe("2026-12-01T15:00:00.000Z"); // 24 h before Wed 10:00
+
+    await at("2026-12-01T14:59:00Z");
+    expect(textsTo(phone)).toEqual([]);
+    await at("2026-12-01T15:00:30Z");
+    await waitFor(() => textsTo(phone).length === 1, "the 24-hour reminder");
+    expect(textsTo(phone)[0]).toBe("Reminder from Acme Plumbing: Drain cleaning on Wed Dec 2 at 10 AM. Reply C to confirm or R to reschedule.");
+
+    await sms(phone, "C");
+    await waitFor(async () => (await t.ctx.prisma.appointment.findUniqueOrThrow({ where: { id: booked.appointment.id } })).confirmedAt !== null, "C confirms");
+    await waitFor(() => textsTo(phone).some((b) => b.startsWith("Thanks! You're confirmed for Wed Dec 2 at 10 AM")), "the confirmation");
+
+    // moved to Thu 11:00: the 2 h reminder for Wednesday never goes; Thursday's two do
+    const moved = await rescheduleAppointment(t.ctx, {
+      businessId,
+      contactId: contact.id,
+      appointmentId: booked.appointment.id,
+      startAt: new Date("2026-12-03T16:00:00Z"),
+    });
+    if (moved.kind !== "booked") throw new Error(JSON.stringify(moved));
+    await waitFor(async () => (await enrollment(e.id)).subjectKey === moved.appointment.id, "the reminders follow the visit");
+    twilio.reset();
+    await at("2026-12-02T13:00:30Z"); // 2 h before the OLD time
+    expect(textsTo(phone)).toEqual([]);
+    await at("2026-12-02T16:00:30Z"); // 24 h before the new time
+    await waitFor(() => textsTo(phone).length === 1, "the moved 24-hour reminder");
+    expect(textsTo(phone)[0]).toContain("Thu Dec 3 at 11 AM");
+
+    const cancelled = await cancelAppointment(t.ctx, { businessId, contactId: contact.id, appointmentId: moved.appointment.id });
+    expect(cancelled.kind).toBe("cancelled");
+    await waitFor(async () => (await enrollment(e.id)).status === "stopped", "a cancel stops the reminders");
+    await at("2026-12-03T14:00:30Z"); // 2 h before the cancelled visit
+    expect(textsTo(phone)).toHaveLength(1);
+  });
+});
+
+describe("marketing needs consent", () => {
+  it("a campaign skips contacts without marketing consent (and says why); the consented get it, with opt-out wording", async () => {
+    t.clock.set(MONDAY_10AM);
+    const now = t.clock.now();
+    const yes = newPhone();
+    const no = newPhone();
+    const a = await t.ctx.prisma.contact.create({ data: { businessId, phone: yes, name: "Eve Gold", tags: ["furnace"], createdAt: now } });
+    await t.ctx.prisma.contact.create({ data: { businessId, phone: no, name: "Finn Hale", tags: ["furnace"], createdAt: now } });
+    await t.ctx.prisma.consent.create({
+      data: { businessId, contactId: a.id, scope: "marketing", basis: "import", wording: "signed up at the counter", grantedAt: now },
+    });
+
+    const dry = await launchCampaign(t.ctx, { slug: "acme-plumbing", sequence: "seasonal-reactivation", segment: "tag:furnace", dryRun: true });
+    expect(dry.enrolled).toBe(1);
+    expect(dry.skipped).toEqual({ "no-consent": 1 });
+    expect(dry.lines.find((l) => l.includes(no))).toMatch(/^skip .*no-consent/);
+    expect(dry.lines.find((l) => l.includes(yes))).toMatch(/^send .* at Mon Nov 30, 10:00 AM EST: "Hi Eve, it's Acme Plumbing\./);
+    expect(await t.ctx.prisma.campaign.count()).toBe(0);
+
+    const launched = await launchCampaign(t.ctx, { slug: "acme-plumbing", sequence: "seasonal-reactivation", segment: "tag:furnace", dryRun: false });
+    expect(launched.enrolled).toBe(1);
+    await at(MONDAY_10AM);
+    await waitFor(() => textsTo(yes).length === 1, "the consented contact's text");
+    expect(textsTo(yes)[0]).toContain("Reply STOP to opt out.");
+    expect(textsTo(no)).toEqual([]);
+    const skipped = await t.ctx.prisma.enrollment.findFirstOrThrow({ where: { campaignId: launched.campaignId!, status: "skipped" } });
+    expect(skipped.reason).toBe("no-consent");
+  });
+});
