@@ -5,6 +5,7 @@
 // memory. Wake-ups come from LISTEN/NOTIFY at commit, with a poll as the safety net.
 import type { SqlRunner } from "../db/open-database.ts";
 import type { Logger } from "../lib/logger.ts";
+import { wallMs } from "../lib/clock.ts";
 import { newId } from "../lib/new-id.ts";
 import type { DomainEvent, DomainEventType } from "./domain-event.ts";
 import { headSeq, readEvents } from "./read-events.ts";
@@ -65,6 +66,8 @@ interface Pump {
   /** a missing seq seen at a read whose snapshot xmax was `until`: final once xmin reaches it */
   gap: { seq: bigint; until: bigint } | undefined;
   retryTimer: NodeJS.Timeout | undefined;
+  /** a handler's RetryLaterError: no delivery before this wall-clock ms, whatever pokes arrive */
+  notBefore: number;
 }
 
 export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
@@ -151,6 +154,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       clearTimeout(p.retryTimer);
       const backoff = Math.min(retryBaseMs * 2 ** Math.min(count - 1, 6), p.sub.maxRetryMs ?? Infinity);
       const delay = err instanceof RetryLaterError ? err.retryAfterMs : p.sub.durable ? backoff : 100;
+      if (err instanceof RetryLaterError) p.notBefore = wallMs() + delay;
       p.retryTimer = setTimeout(() => void run(p), delay);
       p.retryTimer.unref();
       return false;
@@ -173,7 +177,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   }
 
   async function run(p: Pump): Promise<void> {
-    if (closed) return;
+    if (closed || wallMs() < p.notBefore) return; // told to wait: the retry timer comes back
     if (p.running) {
       p.again = true;
       return;
@@ -201,7 +205,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
           }
           if (stopped || batch.length < BATCH) break;
         }
-      } while (p.again && !closed);
+      } while (p.again && !closed && wallMs() >= p.notBefore);
     } catch (err) {
       o.log.warn({ subscriber: p.sub.name, err: (err as Error).message }, "event dispatch paused (database unavailable?)");
     } finally {
@@ -226,7 +230,17 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   return {
     async subscribe(sub) {
       await startListening();
-      const p: Pump = { sub, position: 0n, ready: false, running: false, again: false, failures: undefined, retryTimer: undefined, gap: undefined };
+      const p: Pump = {
+        sub,
+        position: 0n,
+        ready: false,
+        running: false,
+        again: false,
+        failures: undefined,
+        retryTimer: undefined,
+        gap: undefined,
+        notBefore: 0,
+      };
       pumps.add(p);
       // a database that is away at start delays the subscriber; it does not stop the process
       await prepare(p).catch((e: Error) => o.log.warn({ subscriber: sub.name, err: e.message }, "event subscriber waits for the database"));

@@ -73,7 +73,7 @@ export function buildLeadCard(f: LeadCardFacts): SlackPost {
     ...(closed ? [] : [button("Mark lost", CARD_ACTIONS.markLost), { ...button("Spam", CARD_ACTIONS.spam, "danger"), confirm: SPAM_CONFIRM }]),
   ];
   return {
-    text: `New lead: ${who} (${f.phone ?? "no phone"}), ${stage}, handled by ${handlerLabel(f)}`,
+    text: escapeMrkdwn(`New lead: ${who} (${f.phone ?? "no phone"}), ${stage}, handled by ${handlerLabel(f)}`),
     blocks: [
       { type: "header", text: { type: "plain_text", text: `${who}`.slice(0, 150), emoji: false } },
       { type: "section", fields: fields.map(([k, v]) => ({ type: "mrkdwn", text: `*${k}*\n${escapeMrkdwn(v)}` })) },

@@ -10,6 +10,7 @@ import type { Ctx } from "../context.ts";
 import type { DomainEvent } from "../events/domain-event.ts";
 import { isEvent } from "../events/domain-event.ts";
 import { buildMirrorPost, type MirroredMessage } from "./build-mirror-post.ts";
+import { describeAssignment } from "./describe-assignment.ts";
 import { ensureThread, refreshLeadCard } from "./ensure-thread.ts";
 import { readOnceMark, writeOnceMark } from "./once-marks.ts";
 import { SlackRefusedError, type SlackApi } from "./slack-api.ts";
@@ -54,15 +55,6 @@ async function mirrorEvent(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: 
     const what = e.type === "appointment.booked" ? "Visit booked" : e.type === "appointment.changed" ? "Visit moved to" : "Visit cancelled";
     return systemLine(ctx, slack, business, e, conversationId, `${what}: ${when}`);
   }
-}
-
-/** who moved the conversation, in the thread's words (`by`: ai, emergency, slack:<name>) */
-export function describeAssignment(handledBy: "ai" | "human", by: string): string {
-  const who = by.replace(/^slack:/, "");
-  if (handledBy === "ai") return `${who === "ai" ? "The AI" : who} handed the conversation back to the AI.`;
-  if (by === "ai") return "The AI handed the conversation to a person; it is paused here.";
-  if (by === "emergency") return "Emergency: handed to a person; the AI is paused here.";
-  return `${who} took over; the AI is paused here.`;
 }
 
 /** a change worth a line in the thread (and a fresh card) */
