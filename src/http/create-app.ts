@@ -8,6 +8,7 @@ import { messagingRoutes } from "../channels/twilio/messaging-routes.ts";
 import { voiceRoutes } from "../channels/twilio/voice-routes.ts";
 import { chatRoutes } from "../channels/webchat/chat-routes.ts";
 import { formRoutes } from "../channels/forms/form-routes.ts";
+import { workEventRoutes } from "../channels/work-events/work-event-routes.ts";
 import { metaRoutes } from "../channels/meta/meta-routes.ts";
 import { widgetRoute } from "../channels/webchat/widget-route.ts";
 import { adminRoutes } from "./admin-routes.ts";
@@ -32,6 +33,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliS
   app.use(voiceRoutes(ctx));
   app.use(messagingRoutes(ctx));
   app.use(formRoutes(ctx));
+  app.use(workEventRoutes(ctx));
   app.use(metaRoutes(ctx));
   app.use(chatRoutes(ctx));
   app.use(widgetRoute());

@@ -1,8 +1,10 @@
 // GET /api/admin/businesses/:slug/reports?from=&to= — what the owner asks: how fast do we answer,
 // and which sources bring leads. Mounted under requireAdmin (admin-routes.ts): a per-business token
-// sees only its own business's report. (Booked/won/revenue and reviews fill in as those features land.)
+// sees only its own business's report. Revenue is what invoice.paid work events (/webhooks/events)
+// received in the period carried, per source of the lead each is attributed to ("unattributed" without one).
 import { Router, type Request, type Response } from "express";
 import type { Ctx } from "../context.ts";
+import { addRevenueBySource, type SourceRevenue } from "../reports/add-revenue-by-source.ts";
 import { summarizeFirstResponses } from "../reports/summarize-first-responses.ts";
 import { resolveBusinessDays } from "./business-days.ts";
 
@@ -23,7 +25,16 @@ export function reportRoutes(ctx: Ctx): Router {
         status: { in: ["accepted", "sent", "delivered", "read"] },
       },
     });
+    const revenue = await ctx.prisma.$queryRaw<SourceRevenue[]>`
+      SELECT COALESCE(l."source", 'unattributed') AS "source", SUM(w."amountCents")::float8 AS "cents"
+      FROM "WorkEvent" w LEFT JOIN "Lead" l ON l."id" = w."leadId"
+      WHERE w."businessId" = ${business.id} AND w."type" = 'invoice.paid' AND w."amountCents" IS NOT NULL
+        AND w."receivedAt" >= ${range.gte} AND w."receivedAt" < ${range.lt}
+      GROUP BY 1`;
+    const reviewsRequested = await ctx.prisma.reviewLink.count({ where: { businessId: business.id, createdAt: range } });
+    const reviewsClicked = await ctx.prisma.reviewLink.count({ where: { businessId: business.id, firstClickedAt: range } });
     const { overall, bySource } = summarizeFirstResponses(leads);
+    const revenueCents = revenue.reduce((n, r) => n + r.cents, 0);
     res.json({
       business: business.slug,
       timezone: zone,
@@ -36,8 +47,10 @@ export function reportRoutes(ctx: Ctx): Router {
         p90Seconds: overall.p90FirstResponseSeconds,
       },
       missedCalls: { missed: calls.length, textedBack },
-      bySource: bySource.map((s) => ({ ...s, revenue: 0 })),
-      reviews: { requested: 0, clicked: 0 },
+      revenue: revenueCents / 100,
+      revenueCents,
+      bySource: addRevenueBySource(bySource, revenue),
+      reviews: { requested: reviewsRequested, clicked: reviewsClicked },
     });
   });
   return r;
