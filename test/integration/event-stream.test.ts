@@ -2,7 +2,7 @@
 // and delivered in order, at least once, to each subscriber from its own cursor.
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEventDispatcher, type EventDispatcher } from "../../src/events/create-event-dispatcher.ts";
+import { createEventDispatcher, RetryLaterError, type EventDispatcher } from "../../src/events/create-event-dispatcher.ts";
 import type { DomainEvent } from "../../src/events/domain-event.ts";
 import { emitEvent } from "../../src/events/emit-event.ts";
 import { assignConversation } from "../../src/inbox/assign-conversation.ts";
@@ -29,8 +29,8 @@ afterEach(async () => {
 afterAll(() => t.close());
 
 const silent = pino({ level: "silent" });
-function dispatcher(): EventDispatcher {
-  const d = createEventDispatcher({ sql: t.ll.db.sql, log: silent, ...(t.ll.db.listen ? { listen: t.ll.db.listen } : {}), pollMs: 100, retryBaseMs: 20 });
+function dispatcher(o: { maxAttempts?: number } = {}): EventDispatcher {
+  const d = createEventDispatcher({ sql: t.ll.db.sql, log: silent, ...(t.ll.db.listen ? { listen: t.ll.db.listen } : {}), pollMs: 100, retryBaseMs: 20, ...o });
   dispatchers.push(d);
   return d;
 }
@@ -226,6 +226,59 @@ describe("the dispatcher", () => {
     await emit(s, 2);
     await waitFor(() => got.includes("test-2"), "the event behind the failing one", 2000);
     expect(got).toEqual(["test-2"]);
+  });
+
+  it("a durable subscriber gives up on an event after maxAttempts, unless it asked never to skip (the Slack mirror)", async () => {
+    const s = `subject-${++subject}`;
+    const d = dispatcher({ maxAttempts: 3 });
+    const skipping: string[] = [];
+    const waiting: string[] = [];
+    let tries = 0;
+    await d.subscribe({
+      name: "skip-after-3",
+      durable: true,
+      handle: async (e) => {
+        if (byOf(e) === "test-1") throw new Error("always fails");
+        skipping.push(byOf(e));
+      },
+    });
+    await d.subscribe({
+      name: "never-skip",
+      durable: true,
+      maxAttempts: Infinity,
+      maxRetryMs: 40,
+      handle: async (e) => {
+        if (byOf(e) === "test-1" && ++tries <= 6) throw new Error("down for six tries");
+        waiting.push(byOf(e));
+      },
+    });
+    await emit(s, 1);
+    await emit(s, 2);
+    await waitFor(() => skipping.includes("test-2") && waiting.length === 2, "both subscribers past the failing event", 5000);
+    expect(skipping).toEqual(["test-2"]);
+    expect(tries).toBe(7);
+    expect(waiting).toEqual(["test-1", "test-2"]);
+  });
+
+  it("a RetryLaterError (a 429's Retry-After) holds the subscriber that long, whatever events arrive meanwhile", async () => {
+    const s = `subject-${++subject}`;
+    const tries: number[] = [];
+    const got: string[] = [];
+    await dispatcher().subscribe({
+      name: "retry-later",
+      durable: true,
+      maxAttempts: Infinity,
+      handle: async (e) => {
+        if (byOf(e) === "test-1" && tries.push(Date.now()) === 1) throw new RetryLaterError("rate limited", 700);
+        got.push(byOf(e));
+      },
+    });
+    await emit(s, 1);
+    await waitFor(() => tries.length === 1, "the first try");
+    for (let i = 2; i <= 4; i++) await emit(s, i); // each one pokes the subscriber
+    await waitFor(() => got.length === 4, "all after the wait", 5000);
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(650);
+    expect(got).toEqual(["test-1", "test-2", "test-3", "test-4"]);
   });
 
   it("two processes with the same durable subscriber deliver each event once (one holds the lease)", async () => {

@@ -98,3 +98,23 @@ describe("Slack rate limits and outages", () => {
     await waitFor(() => rootOf(other), "the next lead's card", 15_000);
   });
 });
+
+describe("Slack off", () => {
+  it("without SLACK_BOT_TOKEN nothing Slack runs: /slack/events is 404, no thread, no digest, the homeowner still answered", async () => {
+    const off = await startTestLeadline();
+    try {
+      await off.apply(acmeProfile({ slack: { channel: CHANNEL } }));
+      const calls = slack.calls.length;
+      expect((await fetch(`${off.url}/slack/events`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(404);
+      const phone = newPhone();
+      await off.post("/webhooks/twilio/sms", smsParams({ from: phone, to: ACME_NUMBER, body: "hello?" }));
+      await waitFor(() => twilio.sent.some((m) => m.To === phone), "the reply");
+      off.clock.set("2026-11-18T13:00:00Z");
+      expect((await off.ll.sweep()).slack).toEqual({ digests: 0, unanswered: 0 });
+      await settle();
+      expect(slack.calls.length).toBe(calls);
+    } finally {
+      await off.close();
+    }
+  });
+});

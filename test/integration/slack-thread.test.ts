@@ -155,6 +155,19 @@ describe("replying from the thread", () => {
     expect(sentTo(phone).filter((b) => b === "On our way")).toHaveLength(1);
     expect(await t.ctx.prisma.inboundEvent.count({ where: { provider: "slack", externalId: reply.eventId } })).toBe(1);
   });
+
+  it("a reply to a homeowner who texted STOP is not sent, and the thread says so", async () => {
+    const { phone, root, conv } = await leadWithThread();
+    await text(phone, "STOP");
+    await waitFor(async () => (await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: conv.contactId } })).optedOutAt !== null, "opted out");
+    const sentBefore = sentTo(phone).length;
+    const reply = messageEvent({ channel: CHANNEL, user: DANA.id, text: "Are you still there?", thread_ts: root.ts });
+    expect((await postEvent(t.url, reply.body)).status).toBe(200);
+    await waitFor(() => slack.thread(root.ts).some((p) => textOf(p).includes("That reply was not sent now (blocked")), "the notice in the thread");
+    expect(sentTo(phone)).toHaveLength(sentBefore);
+    const msg = await t.ctx.prisma.message.findFirstOrThrow({ where: { conversationId: conv.id, origin: "slack" } });
+    expect(msg.status).toBe("blocked");
+  });
 });
 
 describe("the door itself", () => {
