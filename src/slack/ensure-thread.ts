@@ -1,9 +1,10 @@
 // A conversation's thread in the business's channel: found on the conversation row, or started by
-// posting its lead card (the ts is stored at once, so the next event threads under it).
+// posting its lead card once (the ts is stored at once, so the next event threads under it).
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
 import { buildLeadCard } from "./build-lead-card.ts";
 import { loadLeadCard } from "./load-lead-card.ts";
+import { postOnce } from "./post-once.ts";
 import type { SlackApi } from "./slack-api.ts";
 
 export interface SlackThread {
@@ -25,9 +26,10 @@ export async function ensureThread(ctx: Ctx, slack: SlackApi, business: Business
   if (conv.slackThreadTs && conv.slackChannel === channel) return { channel, ts: conv.slackThreadTs, created: false };
   const card = await loadLeadCard(ctx, business, conversationId);
   if (!card) return undefined;
-  const ts = await slack.post(channel, buildLeadCard(card));
-  await ctx.prisma.conversation.update({ where: { id: conversationId }, data: { slackChannel: channel, slackThreadTs: ts } });
-  return { channel, ts, created: true };
+  const root = await postOnce(ctx, slack, { key: `slack:thread:${conversationId}:${channel}`, businessId: business.id, channel, post: buildLeadCard(card) });
+  if (!root) return undefined;
+  await ctx.prisma.conversation.update({ where: { id: conversationId }, data: { slackChannel: channel, slackThreadTs: root.ts } });
+  return { channel, ts: root.ts, created: root.posted };
 }
 
 /** Replaces the card with current facts (the thread is started when there is none). */

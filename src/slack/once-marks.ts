@@ -2,8 +2,8 @@
 // the post's ts), a relayed alert, a day's digest. The row is the proof; a retry finds it and stops.
 import type { Prisma } from "../db/open-database.ts";
 
-export async function readOnceMark(prisma: Prisma, key: string): Promise<{ value: string | null } | undefined> {
-  return (await prisma.onceMark.findUnique({ where: { key }, select: { value: true } })) ?? undefined;
+export async function readOnceMark(prisma: Prisma, key: string): Promise<{ value: string | null; at: Date } | undefined> {
+  return (await prisma.onceMark.findUnique({ where: { key }, select: { value: true, at: true } })) ?? undefined;
 }
 
 /** Records that the work is done (a second write for the same key is a no-op). */

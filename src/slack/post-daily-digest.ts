@@ -1,15 +1,19 @@
 // The morning digest: at the business's digestHour (its own zone, the one clock), yesterday's
 // numbers to its Slack channel, once per business per local day (OnceMark slack:digest:<id>:<day>).
-// Driven by the sweeper; a post that fails gives the day back, so the next sweep tries again.
+// Driven by the sweeper (every worker process runs one: the day's key is claimed first, see
+// post-once.ts); a post that fails gives the day back, so the next sweep tries again.
 import { DateTime } from "luxon";
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
 import { plainSpaces } from "../scheduling/format-slot.ts";
-import { claimOnceMark, dropOnceMark, writeOnceMark } from "./once-marks.ts";
+import { readOnceMark } from "./once-marks.ts";
+import { postOnce } from "./post-once.ts";
 import type { SlackApi } from "./slack-api.ts";
 import { buildDigestPost, summarizeDigest, type DigestFacts } from "./summarize-digest.ts";
 
 const DELIVERED = ["accepted", "sent", "delivered", "read"];
+/** longer than a Slack call can take: an empty claim older than this was left by a crash */
+const CLAIM_HOLD_MS = 2 * 60_000;
 
 /** true when this call posted the digest */
 export async function postDailyDigest(ctx: Ctx, slack: SlackApi, business: BusinessRef): Promise<boolean> {
@@ -18,16 +22,11 @@ export async function postDailyDigest(ctx: Ctx, slack: SlackApi, business: Busin
   const local = DateTime.fromJSDate(ctx.clock.now(), { zone: business.profile.timezone });
   if (local.hour < settings.digestHour) return false;
   const key = `slack:digest:${business.id}:${local.toISODate()}`;
-  if (!(await claimOnceMark(ctx.prisma, { key, businessId: business.id, at: ctx.clock.now() }))) return false;
-  try {
-    const facts = await gatherDigestFacts(ctx, business, local.startOf("day").minus({ days: 1 }));
-    const ts = await slack.post(settings.channel, buildDigestPost(business.profile.name, summarizeDigest(facts)));
-    await writeOnceMark(ctx.prisma, { key, businessId: business.id, value: ts, at: ctx.clock.now() });
-    return true;
-  } catch (e) {
-    await dropOnceMark(ctx.prisma, key);
-    throw e;
-  }
+  if ((await readOnceMark(ctx.prisma, key))?.value) return false; // the usual case: done this morning
+  const facts = await gatherDigestFacts(ctx, business, local.startOf("day").minus({ days: 1 }));
+  const post = buildDigestPost(business.profile.name, summarizeDigest(facts));
+  const done = await postOnce(ctx, slack, { key, businessId: business.id, channel: settings.channel, post, claimHoldMs: CLAIM_HOLD_MS });
+  return done?.posted ?? false;
 }
 
 /** one local day of the business, [day, day + 1) */

@@ -9,9 +9,14 @@ export interface SlackPost {
   blocks?: unknown[];
 }
 
+/** event_type of the metadata every Leadline post carries, so a post whose answer was lost can be found */
+export const POST_METADATA_TYPE = "leadline_post";
+
 export interface SlackApi {
-  /** posts to a channel (or a thread when threadTs is given); returns the message ts */
-  post(channel: string, msg: SlackPost, threadTs?: string): Promise<string>;
+  /** posts to a channel (or a thread when threadTs is given), tagged with `key` when given; returns the message ts */
+  post(channel: string, msg: SlackPost, threadTs?: string, key?: string): Promise<string>;
+  /** the ts of a post tagged `key` in the thread (or the channel since `oldest`), if Slack has one */
+  findPost(channel: string, key: string, where: { threadTs?: string | undefined; oldest: Date }): Promise<string | undefined>;
   update(channel: string, ts: string, msg: SlackPost): Promise<void>;
   /** a person's display name (cached); the user id when Slack cannot say */
   userName(userId: string): Promise<string>;
@@ -24,6 +29,14 @@ export class SlackRefusedError extends Error {
   constructor(readonly slackError: string) {
     super(`Slack refused: ${slackError}`);
     this.name = "SlackRefusedError";
+  }
+}
+
+/** The request may or may not have reached Slack (timeout, dropped connection): look before posting again. */
+export class SlackOutcomeUnknownError extends Error {
+  constructor(message: string) {
+    super(`Slack did not answer: ${message}`);
+    this.name = "SlackOutcomeUnknownError";
   }
 }
 
@@ -50,19 +63,32 @@ export function createSlackApi(o: { token: string; apiUrl?: string | undefined; 
   }
 
   return {
-    async post(channel, msg, threadTs) {
+    async post(channel, msg, threadTs, key) {
       const r = await call(() =>
         client.chat.postMessage({
           channel,
           text: msg.text,
           ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
           ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(key ? { metadata: { event_type: POST_METADATA_TYPE, event_payload: { key } } } : {}),
           unfurl_links: false,
           unfurl_media: false,
         }),
       );
       if (!r.ts) throw new Error("chat.postMessage answered without a ts");
       return r.ts;
+    },
+    async findPost(channel, key, where) {
+      const page = await call(() =>
+        where.threadTs
+          ? client.conversations.replies({ channel, ts: where.threadTs, include_all_metadata: true, limit: 200 })
+          : client.conversations.history({ channel, oldest: (where.oldest.getTime() / 1000).toFixed(6), include_all_metadata: true, limit: 200 }),
+      );
+      const found = page.messages?.find((m) => {
+        const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } }).metadata;
+        return meta?.event_type === POST_METADATA_TYPE && meta.event_payload?.key === key;
+      });
+      return found?.ts;
     },
     async update(channel, ts, msg) {
       await call(() => client.chat.update({ channel, ts, text: msg.text, ...(msg.blocks ? { blocks: msg.blocks as never } : {}) }));
@@ -101,5 +127,6 @@ function translate(e: unknown): Error {
   const err = e as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
   if (err.code === webApi.ErrorCode.RateLimitedError) return new RetryLaterError("Slack rate limit (429)", Math.max(1, err.retryAfter ?? 1) * 1000);
   if (err.code === webApi.ErrorCode.PlatformError && err.data?.error && !TRANSIENT.has(err.data.error)) return new SlackRefusedError(err.data.error);
+  if (err.code === webApi.ErrorCode.RequestError) return new SlackOutcomeUnknownError(err.message ?? "request failed");
   return e instanceof Error ? e : new Error(String(e));
 }

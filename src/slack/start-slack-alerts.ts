@@ -1,12 +1,12 @@
 // Office alerts to Slack: every `alert.raised` (emergencies with @here, AI failures, sends whose
 // outcome is unknown, late text-backs, leads waiting for a person) and every text that came back
 // failed or undelivered, to the alerts channel (or the lead channel). Durable and in order like
-// the mirror, once per alert (OnceMark slack:alert:<id>).
+// the mirror, once per alert (post-once.ts, key slack:alert:<id>).
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
 import { isEvent, type DomainEvent } from "../events/domain-event.ts";
 import { buildAlertPost, type AlertFacts } from "./build-alert-post.ts";
-import { readOnceMark, writeOnceMark } from "./once-marks.ts";
+import { postOnce } from "./post-once.ts";
 import { SlackRefusedError, type SlackApi } from "./slack-api.ts";
 
 const UNDELIVERED = new Set(["failed", "undelivered"]);
@@ -51,10 +51,8 @@ async function relay(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: Domain
       contact: await contactOf(ctx, business, e.payload.conversationId),
     };
   } else return;
-  if (await readOnceMark(ctx.prisma, key)) return;
-  const slackSettings = business.profile.slack!;
-  const ts = await slack.post(slackSettings.alertsChannel ?? slackSettings.channel, buildAlertPost(facts));
-  await writeOnceMark(ctx.prisma, { key, businessId: business.id, value: ts, at: ctx.clock.now() });
+  const settings = business.profile.slack!;
+  await postOnce(ctx, slack, { key, businessId: business.id, channel: settings.alertsChannel ?? settings.channel, post: buildAlertPost(facts) });
 }
 
 async function contactOf(ctx: Ctx, business: BusinessRef, conversationId: string | null): Promise<AlertFacts["contact"]> {

@@ -2,8 +2,8 @@
 // conversation gets a thread whose root is the lead card (replaced in place as the lead moves) and
 // every message of the conversation posted under it, in order. It never skips: while Slack is down
 // or rate limiting it waits (in order) and catches up; the homeowner's replies never wait for it.
-// Each post is proven once by an OnceMark (slack:msg:<id> = its ts), so a crash between the post
-// and the cursor's advance does not post twice.
+// Each post is made once (post-once.ts: an OnceMark slack:msg:<id> = its ts, and the key in the
+// post's metadata), so a crash between the post and the cursor's advance does not post twice.
 import { DateTime } from "luxon";
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
@@ -12,7 +12,8 @@ import { isEvent } from "../events/domain-event.ts";
 import { buildMirrorPost, type MirroredMessage } from "./build-mirror-post.ts";
 import { describeAssignment } from "./describe-assignment.ts";
 import { ensureThread, refreshLeadCard } from "./ensure-thread.ts";
-import { readOnceMark, writeOnceMark } from "./once-marks.ts";
+import { readOnceMark } from "./once-marks.ts";
+import { postOnce } from "./post-once.ts";
 import { SlackRefusedError, type SlackApi } from "./slack-api.ts";
 
 export const MIRROR_SUBSCRIBER = "slack-mirror";
@@ -61,15 +62,18 @@ async function mirrorEvent(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: 
 async function systemLine(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: DomainEvent, conversationId: string, text: string): Promise<void> {
   const thread = await refreshLeadCard(ctx, slack, business, conversationId);
   if (!thread) return;
-  const key = `slack:evt:${e.seq}`;
-  if (await readOnceMark(ctx.prisma, key)) return;
-  const ts = await slack.post(thread.channel, { text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: `:gear: ${text}` }] }] }, thread.ts);
-  await writeOnceMark(ctx.prisma, { key, businessId: business.id, value: ts, at: ctx.clock.now() });
+  await postOnce(ctx, slack, {
+    key: `slack:evt:${e.seq}`,
+    businessId: business.id,
+    channel: thread.channel,
+    threadTs: thread.ts,
+    post: { text, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: `:gear: ${text}` }] }] },
+  });
 }
 
 async function mirrorMessage(ctx: Ctx, slack: SlackApi, business: BusinessRef, messageId: string, conversationId: string): Promise<void> {
   const key = `slack:msg:${messageId}`;
-  if (await readOnceMark(ctx.prisma, key)) return;
+  if ((await readOnceMark(ctx.prisma, key))?.value) return;
   const m = await ctx.prisma.message.findFirst({ where: { id: messageId, businessId: business.id } });
   if (!m) return;
   // a dispatcher's reply from the thread is already there: only say so when it could not go out
@@ -88,8 +92,7 @@ async function mirrorMessage(ctx: Ctx, slack: SlackApi, business: BusinessRef, m
           ],
         }
       : buildMirrorPost({ ...m, media: mediaOf(m.media) } satisfies MirroredMessage);
-  const ts = await slack.post(thread.channel, post, thread.ts);
-  await writeOnceMark(ctx.prisma, { key, businessId: business.id, value: ts, at: ctx.clock.now() });
+  await postOnce(ctx, slack, { key, businessId: business.id, channel: thread.channel, threadTs: thread.ts, post });
 }
 
 function mediaOf(v: unknown): MirroredMessage["media"] {

@@ -1,5 +1,6 @@
 // A fake Slack Web API at the HTTP boundary (msw), answering with Slack's own JSON shapes:
-// auth.test, chat.postMessage, chat.update, users.info. The WebClient posts form-encoded bodies
+// auth.test, chat.postMessage, chat.update, users.info, conversations.replies/history (message
+// metadata when include_all_metadata is set). The WebClient posts form-encoded bodies
 // (blocks as a JSON string) with the token in the Authorization header; both that and JSON are read.
 // Failures can be queued: a 429 with Retry-After, a 5xx, a dropped connection, an `ok: false`.
 import { http, HttpResponse } from "msw";
@@ -23,11 +24,19 @@ export interface SlackPostRecord {
   thread_ts: string | undefined;
   text: string;
   blocks: unknown[];
+  /** chat.postMessage's `metadata` ({ event_type, event_payload }) */
+  metadata: unknown;
   /** the latest chat.update replaces text and blocks */
   updates: number;
 }
 
-export type SlackFailure = { kind: "429"; retryAfter: number } | { kind: "5xx"; status: number } | { kind: "network" } | { kind: "error"; error: string };
+/** "accept-then-drop": Slack stores the post, but the connection drops before its answer */
+export type SlackFailure =
+  | { kind: "429"; retryAfter: number }
+  | { kind: "5xx"; status: number }
+  | { kind: "network" }
+  | { kind: "accept-then-drop" }
+  | { kind: "error"; error: string };
 
 export interface SlackUser {
   id: string;
@@ -63,7 +72,7 @@ export function createSlackFake(base = SLACK_BASE) {
     if ((request.headers.get("content-type") ?? "").includes("application/json")) return JSON.parse(raw || "{}") as Record<string, unknown>;
     const form = new URLSearchParams(raw);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of form) out[k] = k === "blocks" || k === "attachments" ? JSON.parse(v) : v;
+    for (const [k, v] of form) out[k] = k === "blocks" || k === "attachments" || k === "metadata" ? JSON.parse(v) : v;
     return out;
   }
 
@@ -77,13 +86,17 @@ export function createSlackFake(base = SLACK_BASE) {
     calls.push({ method, args, at: Date.now() });
     if (down) return HttpResponse.error();
     const i = failures.findIndex((x) => !x.method || x.method === method);
-    if (i >= 0) {
-      const f = failures.splice(i, 1)[0]!.f;
-      if (f.kind === "429") return HttpResponse.json({ ok: false, error: "ratelimited" }, { status: 429, headers: { "Retry-After": String(f.retryAfter) } });
-      if (f.kind === "5xx") return new HttpResponse("upstream trouble", { status: f.status });
-      if (f.kind === "network") return HttpResponse.error();
-      return notOk(f.error);
-    }
+    const f = i >= 0 ? failures.splice(i, 1)[0]!.f : undefined;
+    if (f?.kind === "429") return HttpResponse.json({ ok: false, error: "ratelimited" }, { status: 429, headers: { "Retry-After": String(f.retryAfter) } });
+    if (f?.kind === "5xx") return new HttpResponse("upstream trouble", { status: f.status });
+    if (f?.kind === "network") return HttpResponse.error();
+    if (f?.kind === "error") return notOk(f.error);
+    const answer = answerFor(method, args);
+    return f?.kind === "accept-then-drop" ? HttpResponse.error() : answer;
+  });
+
+  function answerFor(method: string, args: Record<string, unknown>) {
+    const withMeta = (p: SlackPostRecord) => ({ ...botMessage(p), ...(args.include_all_metadata && p.metadata ? { metadata: p.metadata } : {}) });
     switch (method) {
       case "auth.test":
         return ok({
@@ -107,6 +120,7 @@ export function createSlackFake(base = SLACK_BASE) {
           thread_ts: thread,
           text: String(args.text ?? ""),
           blocks: (args.blocks as unknown[]) ?? [],
+          metadata: args.metadata,
           updates: 0,
         };
         posts.push(p);
@@ -148,10 +162,24 @@ export function createSlackFake(base = SLACK_BASE) {
           },
         });
       }
+      case "conversations.replies": {
+        const root = posts.find((x) => x.channel === args.channel && x.ts === args.ts);
+        if (!root) return notOk("thread_not_found");
+        const messages = [root, ...posts.filter((x) => x.channel === args.channel && x.thread_ts === root.ts)].map(withMeta);
+        return ok({ messages, has_more: false, response_metadata: { next_cursor: "" } });
+      }
+      case "conversations.history": {
+        const oldest = Number(args.oldest ?? 0);
+        const messages = posts
+          .filter((x) => x.channel === args.channel && !x.thread_ts && Number(x.ts) > oldest)
+          .reverse()
+          .map(withMeta);
+        return ok({ messages, has_more: false, pin_count: 0, channel_actions_ts: null, channel_actions_count: 0, response_metadata: { next_cursor: "" } });
+      }
       default:
         return notOk("unknown_method");
     }
-  });
+  }
 
   return {
     handler,

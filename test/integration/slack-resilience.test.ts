@@ -88,6 +88,25 @@ describe("Slack rate limits and outages", () => {
     expect(cursor!.position).toBe(head!.head);
   });
 
+  it("a post Slack took but whose answer was lost is found by its metadata on the retry, not posted again", async () => {
+    const phone = newPhone();
+    slack.failNext({ kind: "accept-then-drop" }, "chat.postMessage"); // the lead card
+    await text(phone, "toilet overflowing");
+    const root = await waitFor(() => rootOf(phone), "the card");
+    await waitFor(() => slack.thread(root.ts).length >= 2, "the thread under the one card", 15_000);
+    expect(slack.roots(CHANNEL).filter((p) => textOf(p).includes(phone))).toHaveLength(1);
+    expect(slack.calls.some((c) => c.method === "conversations.history")).toBe(true);
+
+    slack.failNext({ kind: "accept-then-drop" }, "chat.postMessage"); // the next thread message
+    await text(phone, "water everywhere now");
+    await waitFor(() => slack.calls.some((c) => c.method === "conversations.replies"), "the retry looked in the thread", 15_000);
+    await waitFor(() => slack.thread(root.ts).some((p) => textOf(p).includes("water everywhere now")), "the message");
+    await settle(800);
+    expect(slack.thread(root.ts).filter((p) => textOf(p).includes("water everywhere now"))).toHaveLength(1);
+    const conv = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone } } });
+    expect(conv.slackThreadTs).toBe(root.ts);
+  });
+
   it("a channel Slack refuses (channel_not_found) is logged and skipped rather than holding every other thread", async () => {
     const phone = newPhone();
     slack.failNext({ kind: "error", error: "channel_not_found" }, "chat.postMessage");
