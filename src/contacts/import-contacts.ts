@@ -51,7 +51,7 @@ const MAX_LISTED = 1000;
 const UPSERT_BATCH = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS r(id text, "consentId" text, phone text, name text, email text, zip text, "lastJobDate" date, tags text[])
+    AS r(id text, phone text, name text, email text, zip text, "lastJobDate" date, tags text[])
 ), up AS (
   INSERT INTO "Contact" AS c ("id", "businessId", "phone", "name", "email", "zip", "lastJobDate", "tags", "createdAt", "updatedAt")
   SELECT id, $2::text, phone, name, email, zip, "lastJobDate", COALESCE(tags, '{}'), $3::timestamptz, $3::timestamptz FROM input
@@ -62,13 +62,15 @@ WITH input AS (
     "lastJobDate" = GREATEST(c."lastJobDate", EXCLUDED."lastJobDate"),
     "tags" = ARRAY(SELECT t FROM unnest(c."tags" || EXCLUDED."tags") WITH ORDINALITY AS u(t, i) GROUP BY t ORDER BY min(i)),
     "updatedAt" = $3::timestamptz
-  RETURNING c."id", c."phone", c."optedOutAt", (xmax = 0) AS created
+  RETURNING c."id", c."optedOutAt", (xmax = 0) AS created
 ), consent AS (
   -- never for an opted-out contact, never beside another marketing consent, and never again after
   -- one was revoked: an import restates old consent, it cannot outweigh a homeowner's STOP
+  -- ids made here (cuid-shaped: "c" + 32 hex), not joined back from the input: a join of two CTEs
+  -- without statistics was planned as a nested loop, quadratic in the batch size
   INSERT INTO "Consent" ("id", "businessId", "contactId", "scope", "basis", "wording", "grantedAt")
-  SELECT input."consentId", $2::text, up."id", 'marketing', 'import', $5::text, $3::timestamptz
-  FROM up JOIN input ON input.phone = up.phone
+  SELECT 'c' || replace(gen_random_uuid()::text, '-', ''), $2::text, up."id", 'marketing', 'import', $5::text, $3::timestamptz
+  FROM up
   WHERE $4::boolean AND up."optedOutAt" IS NULL
     AND NOT EXISTS (SELECT 1 FROM "Consent" k WHERE k."contactId" = up."id" AND k."scope" = 'marketing')
   RETURNING 1
@@ -161,7 +163,6 @@ export async function importContacts(sql: SqlRunner, csv: Readable, o: ImportCon
 async function writeBatch(sql: SqlRunner, rows: ContactRow[], o: ImportContactsOptions): Promise<{ created: number; merged: number; consented: number }> {
   const input = rows.map((r) => ({
     id: newId(),
-    consentId: o.marketingConsent ? newId() : null,
     phone: r.phone,
     name: r.name ?? null,
     email: r.email ?? null,
