@@ -12,7 +12,7 @@ import { withTimeout } from "../lib/with-timeout.ts";
 import { answerSlashQuery } from "./answer-slash-query.ts";
 import { classifySlackMessage } from "./classify-slack-message.ts";
 import { parseSlashCommand } from "./parse-slash-command.ts";
-import { ZCardClick } from "./slack-payloads.ts";
+import { ZCardClick, ZSlashCommandBody, ZStoredSlackMessage } from "./slack-payloads.ts";
 import { slackApiUrl } from "./slack-api.ts";
 
 /** undefined (and /slack/events answers 404) unless SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are both set */
@@ -55,9 +55,14 @@ export function createSlackReceiver(ctx: Ctx): ExpressReceiver | undefined {
   app.event("message", async ({ event, body }) => {
     const verdict = classifySlackMessage(event);
     if (verdict.kind === "ignore") return;
+    const stored = ZStoredSlackMessage.safeParse({ event_id: body.event_id, event });
+    if (!stored.success) {
+      ctx.log.warn("Slack message event without an event_id; dropped");
+      return;
+    }
     const business = await businessOfChannel(ctx, verdict.channel);
     if (!business) return;
-    await record("slack-message", body.event_id, business, { event_id: body.event_id, event });
+    await record("slack-message", stored.data.event_id, business, stored.data);
   });
 
   app.action(/^leadline_/, async ({ ack, body }) => {
@@ -79,13 +84,19 @@ export function createSlackReceiver(ctx: Ctx): ExpressReceiver | undefined {
   // any other interaction (a link button, an old card) is acknowledged and dropped
   app.action(/^(?!leadline_)/, async ({ ack }) => ack()); // every matching listener runs: one ack each
 
-  app.command("/leadline", async ({ ack, command }) => {
+  app.command("/leadline", async ({ ack, command: raw }) => {
+    const parsed = ZSlashCommandBody.safeParse(raw);
+    if (!parsed.success) {
+      await ack({ response_type: "ephemeral", text: "Leadline could not read that command." });
+      return;
+    }
+    const command = parsed.data;
     const business = await businessOfChannel(ctx, command.channel_id);
     if (!business) {
       await ack({ response_type: "ephemeral", text: "Run /leadline in your business's Leadline channel (the one named in its profile's slack.channel)." });
       return;
     }
-    const cmd = parseSlashCommand(command.text ?? "");
+    const cmd = parseSlashCommand(command.text);
     if (cmd.kind === "pause" || cmd.kind === "resume") {
       await record("slack-command", `command-${command.trigger_id}`, business, {
         command: cmd.kind,

@@ -34,4 +34,13 @@ export const ZStoredSlashCommand = z.object({
 });
 export type TStoredSlashCommand = z.infer<typeof ZStoredSlashCommand>;
 
-export const ZStoredSlackMessage = z.object({ event_id: z.string().min(1), event: z.unknown() });
+export const ZStoredSlackMessage = z.object({ event_id: z.string().min(1).max(100), event: z.unknown() });
+
+/** a slash command's form fields (the ones Leadline reads) */
+export const ZSlashCommandBody = z.looseObject({
+  channel_id: z.string().min(1),
+  user_id: z.string().min(1),
+  user_name: z.string().optional(),
+  text: z.string().max(2000).default(""),
+  trigger_id: z.string().min(1).max(200),
+});

@@ -180,6 +180,12 @@ describe("the door itself", () => {
     const { sendToSlackEndpoint } = await import("../fakes/slack-requests.ts");
     expect((await sendToSlackEndpoint(t.url, "{not json", "application/json")).status).toBe(400);
     expect((await sendToSlackEndpoint(t.url, JSON.stringify({ hello: "world" }), "application/json")).status).toBe(400);
+    // signed, but not what Slack sends: acknowledged, nothing stored
+    const { event_id: _, ...noId } = e.body;
+    expect((await postEvent(t.url, noId)).status).toBe(200);
+    const form = new URLSearchParams({ command: "/leadline", text: "today", channel_id: CHANNEL }).toString();
+    const unreadable = await sendToSlackEndpoint(t.url, form, "application/x-www-form-urlencoded");
+    expect(((await unreadable.json()) as { text: string }).text).toMatch(/could not read/);
     expect(await t.ctx.prisma.inboundEvent.count({ where: { provider: "slack" } })).toBe(before);
   });
 });
