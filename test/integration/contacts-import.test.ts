@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importContactsCommand } from "../../src/cli/contacts-commands.ts";
+import { importContacts } from "../../src/contacts/import-contacts.ts";
 import { remoteOperations } from "../../src/cli/reach-server.ts";
 import { handleErrors } from "../../src/http/handle-errors.ts";
 import { cliOperations, localCliRoutes } from "../../src/http/local-cli-routes.ts";
@@ -146,6 +147,30 @@ describe("contacts import", () => {
     expect(lines[0]).toContain("1 imported");
     expect(lines).toContain("row 4: unreadable CSV: Quote Not Closed");
     expect((await contact("+12125550107")).name).toBe("Ivy");
+  });
+});
+
+describe("contacts import at scale", () => {
+  it("100,000 rows (with consent) in well under a minute, then again as merges", { timeout: 120_000 }, async () => {
+    const rows = Array.from(
+      { length: 100_000 },
+      (_, i) => `Bulk ${i},+1718${String(2_000_000 + i)},b${i}@example.com,11${String(i % 1000).padStart(3, "0")},2024-05-01,bulk;t${i % 7}`,
+    );
+    const text = ["name,phone,email,zip,last_job_date,tags", ...rows].join("\n");
+    const options = { businessId, region: "US" as const, now: t.clock.now(), marketingConsent: { wording: "bulk" } };
+    let started = performance.now();
+    const first = await importContacts(t.ctx.sql, Readable.from([text]), options);
+    const firstSeconds = (performance.now() - started) / 1000;
+    expect(first).toMatchObject({ rows: 100_000, good: 100_000, created: 100_000, merged: 0, consentsRecorded: 100_000, badCount: 0 });
+    expect(firstSeconds).toBeLessThan(45);
+
+    started = performance.now();
+    const again = await importContacts(t.ctx.sql, Readable.from([text]), options);
+    expect((performance.now() - started) / 1000).toBeLessThan(45);
+    expect(again).toMatchObject({ created: 0, merged: 100_000, consentsRecorded: 0 });
+    expect(await t.ctx.prisma.contact.count({ where: { businessId, tags: { has: "bulk" } } })).toBe(100_000);
+    expect(await t.ctx.prisma.consent.count({ where: { businessId, wording: "bulk" } })).toBe(100_000);
+    console.log(`contacts import: 100,000 rows in ${firstSeconds.toFixed(1)} s`);
   });
 });
 
