@@ -126,8 +126,8 @@ export async function importContacts(sql: SqlRunner, csv: Readable, o: ImportCon
     if (!header) {
       const h = readContactHeader(record);
       if (!h.ok) {
+        // the caller owns the stream: a server drains it so that its answer reaches the uploader
         csv.unpipe(parser);
-        csv.destroy();
         throw new AppError("bad_request", h.error);
       }
       header = h.header;

@@ -147,7 +147,15 @@ export function localCliRoutes(ctx: Ctx, secret: string | undefined): Router {
   // the CSV is the body itself (text/csv, which the JSON parser above leaves alone), read as a stream
   r.post("/internal/cli/contacts/import", async (req: Request, res: Response) => {
     const { slug, consentSource } = parseBody(ZImportQuery, req.query);
-    const summary = await ops.importContacts(slug, req, consentSource);
+    let summary: ImportSummary;
+    try {
+      summary = await ops.importContacts(slug, req, consentSource);
+    } catch (e) {
+      // refused early (no such business, no phone column): read the rest of the upload first, or
+      // the CLI sees a reset connection instead of the reason
+      if (!req.readableEnded) await new Promise((done) => req.resume().once("end", done).once("error", done));
+      throw e;
+    }
     ctx.log.info({ slug, rows: summary.rows, created: summary.created, merged: summary.merged, bad: summary.badCount }, "local CLI: contacts imported");
     res.json(summary);
   });

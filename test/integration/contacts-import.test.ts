@@ -201,6 +201,9 @@ describe("contacts import through a running server (the embedded database's hold
       expect(lines).toContain('row 2502: invalid phone "42"');
       expect(await t.ctx.prisma.contact.count({ where: { businessId, tags: { has: "remote" } } })).toBe(2500);
       expect(await t.ctx.prisma.consent.count({ where: { businessId, wording: "web form" } })).toBe(2500);
+      // a refused header is answered before the upload ends; the CLI still shows the reason
+      const noPhone = ["name,email", ...Array.from({ length: 50_000 }, (_, i) => `N ${i},n${i}@example.com`)].join("\n");
+      await expect(importContactsCommand(ops, "acme-plumbing", csvFile("np.csv", noPhone), {}, () => undefined)).rejects.toThrow(/^header: no phone column/);
       // the server's answer to an unknown business is the CLI's error line
       await expect(ops.importContacts("no-such-co", Readable.from(["phone\n2125550199\n"]))).rejects.toThrow('no business "no-such-co"');
     } finally {
