@@ -1,12 +1,13 @@
 // The `deliver-message` job: one provider call per message row, never two.
 import type { Ctx } from "../context.ts";
-import { claimUnderNumberCap, numberCapHold } from "./claim-under-number-cap.ts";
+import { countNumberSends } from "./count-number-sends.ts";
 import { deliverToChat } from "./deliver-to-chat.ts";
 import { gatherPolicyFacts } from "./gather-policy-facts.ts";
 import { alertSendUnknown, handleSendFailure } from "./handle-send-failure.ts";
 import { alertTooLate, isTooLate, TIME_BOUND_PURPOSES } from "./late-notice.ts";
 import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { evaluateSendPolicy } from "./policy/evaluate-send-policy.ts";
+import { localDayOf } from "./policy/number-daily-cap.ts";
 import { OPT_OUT_CONFIRMATION } from "./record-outbound.ts";
 import { setMessageStatus } from "./set-message-status.ts";
 
@@ -101,34 +102,43 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   }
 
   const from = msg.fromNumber ?? "";
-  const numberCap =
-    msg.kind === "proactive" && business ? { from, cap: business.profile.messaging.dailyCapPerNumber, zone: business.profile.timezone } : undefined;
-  if (numberCap) {
-    // a look before taking a rate slot, so a day's overflow does not spend slots on being held
-    const until = await numberCapHold(ctx.prisma, { ...numberCap, at });
-    if (until) return holdForNumberCap(ctx, messageId, until, at);
+  // The sending number's daily allowance, proactive texts only: counted before a rate slot is
+  // taken (so the day's overflow spends no slots) and given back if the text does not go.
+  let daily: { day: string } | undefined;
+  if (msg.kind === "proactive" && business) {
+    const day = localDayOf(at, business.profile.timezone);
+    const seed = () => countNumberSends(ctx.prisma, from, day.start);
+    if (!(await ctx.limiter.countDaily(from, day.start.toISOString(), business.profile.messaging.dailyCapPerNumber, seed)))
+      return holdForNumberCap(ctx, messageId, day.next, at);
+    daily = { day: day.start.toISOString() };
   }
+  const uncount = async () => {
+    if (daily) await ctx.limiter.uncountDaily(from, daily.day);
+  };
   // campaigns take only a slot that is free now; everything else may reserve the next one
-  const wait = await ctx.limiter.take(from, business?.profile.messaging.mps ?? 1, laneOfPurpose(msg.purpose) === "bulk" ? "free-only" : "reserve");
-  if (wait > 0) return { kind: "wait", ms: wait };
-  const sendingAt = ctx.clock.now(); // the slot may have been waited for
-  if (numberCap) {
-    const c = await claimUnderNumberCap(ctx.prisma, { ...numberCap, messageId, at: sendingAt });
-    if (!c.claimed) return c.until ? holdForNumberCap(ctx, messageId, c.until, sendingAt) : { kind: "skip", reason: "no longer queued" };
-  } else {
-    const claimed = await setMessageStatus(ctx.sql, {
-      messageId,
-      to: "sending",
-      from: ["queued"],
-      attemptedAt: sendingAt,
-      incrementAttempts: true,
-      at: sendingAt,
-      emit: false,
-    });
-    if (!claimed) return { kind: "skip", reason: "no longer queued" };
+  const mps = business?.profile.messaging.mps ?? 1;
+  const wait = await ctx.limiter.take(from, mps, laneOfPurpose(msg.purpose) === "bulk" ? "free-only" : "reserve");
+  if (wait > 0) {
+    await uncount();
+    return { kind: "wait", ms: wait };
+  }
+  const sendingAt = ctx.clock.now();
+  const claimed = await setMessageStatus(ctx.sql, {
+    messageId,
+    to: "sending",
+    from: ["queued"],
+    attemptedAt: sendingAt,
+    incrementAttempts: true,
+    at: sendingAt,
+    emit: false,
+  });
+  if (!claimed) {
+    await uncount();
+    return { kind: "skip", reason: "no longer queued" };
   }
 
   try {
+    await ctx.limiter.pace(from, mps); // the claim above may have bunched this send with the one before
     const r = await ctx.provider.send({
       to: msg.toNumber ?? "",
       from: msg.fromNumber ?? "",
@@ -145,7 +155,10 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     ctx.metrics.sends.inc({ status: next });
     return { kind: "done", status: next };
   } catch (e) {
-    return handleSendFailure(ctx, { ...msg, attemptedAt: sendingAt }, e, opts.lastAttempt);
+    const outcome = await handleSendFailure(ctx, { ...msg, attemptedAt: sendingAt }, e, opts.lastAttempt);
+    // certainly not sent (to be retried, or refused): it does not use the day's allowance
+    if (outcome.kind === "retry" || (outcome.kind === "done" && ["failed", "blocked"].includes(outcome.status))) await uncount();
+    return outcome;
   }
 }
 

@@ -20,6 +20,11 @@ export async function startLoopbackTwilio(onRequest?: (to: string, at: number) =
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      if (req.method === "GET" && req.url === "/__requests") {
+        // for a test that runs this fake in its own process (its clock then is not held up by the test's work)
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(requests));
+        return;
+      }
       const m = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? "");
       if (req.method !== "POST" || !m) {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 20404, message: "not found", status: 404 }));

@@ -44,6 +44,9 @@ export function createTwilioProvider(opts: TwilioProviderOptions): SmsProvider {
     httpClient: rebasingClient(opts.baseUrl, opts.timeoutMs ?? 10_000),
     autoRetry: false, // our queue retries with backoff and keeps the row
   });
+  // The SDK loads its Messages API on first use (~80 ms, more on a busy machine): do it now, not
+  // in the first text-back (where it would also bunch the first sends past the per-number pacing).
+  void client.messages;
   const reconcileDelayMs = opts.reconcileDelayMs ?? 2_000;
 
   const matches = (m: { sid: string; body: string; direction: string; dateCreated: Date | undefined }, q: FindSentQuery) =>
