@@ -20,9 +20,8 @@ export interface ImportContactsOptions {
   now: Date;
   /** record marketing consent (basis "import") for every contact in the file, with this wording */
   marketingConsent?: { wording: string } | undefined;
+  /** rows per statement (default 1000) */
   batchSize?: number;
-  /** after each batch is written: rows read so far */
-  onProgress?: (rowsRead: number) => void;
 }
 
 export const ZImportSummary = z.object({
@@ -36,7 +35,7 @@ export const ZImportSummary = z.object({
   created: z.number().int(),
   /** existing contacts the file merged into */
   merged: z.number().int(),
-  /** good rows whose phone appeared earlier in the file (merged into that row) */
+  /** good rows whose phone appeared earlier in the file (merged with that row, counted once above) */
   repeatedPhones: z.number().int(),
   consentsRecorded: z.number().int(),
   /** header columns that fill no field */
@@ -62,7 +61,7 @@ WITH input AS (
     "lastJobDate" = GREATEST(c."lastJobDate", EXCLUDED."lastJobDate"),
     "tags" = ARRAY(SELECT t FROM unnest(c."tags" || EXCLUDED."tags") WITH ORDINALITY AS u(t, i) GROUP BY t ORDER BY min(i)),
     "updatedAt" = $3::timestamptz
-  RETURNING c."id", c."optedOutAt", (xmax = 0) AS created
+  RETURNING c."id", c."phone", c."optedOutAt", (xmax = 0) AS created
 ), consent AS (
   -- never for an opted-out contact, never beside another marketing consent, and never again after
   -- one was revoked: an import restates old consent, it cannot outweigh a homeowner's STOP
@@ -76,7 +75,7 @@ WITH input AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM up WHERE created)::int AS created,
-       (SELECT count(*) FROM up WHERE NOT created)::int AS merged,
+       (SELECT count(*) FROM up WHERE NOT created AND NOT up."phone" = ANY($6::text[]))::int AS merged,
        (SELECT count(*) FROM consent)::int AS consented`;
 
 /** Reads the CSV stream to its end; throws a 400 AppError only for a file it cannot start on (no header, no phone column). */
@@ -105,18 +104,23 @@ export async function importContacts(sql: SqlRunner, csv: Readable, o: ImportCon
 
   let header: ContactHeader | undefined;
   let batch = new Map<string, ContactRow>();
+  // every phone of the file so far (some MB for 100,000 rows): a repeat in a later batch updates the
+  // contact the earlier batch wrote, which is no "existing contact"
+  const seen = new Set<string>();
+  let repeatsOfEarlierBatches: string[] = [];
   let inFlight: Promise<void> = Promise.resolve();
   // parsing the next batch overlaps writing this one; one write at a time keeps memory flat
   const flush = async () => {
     const rows = [...batch.values()];
+    const repeats = repeatsOfEarlierBatches;
     batch = new Map();
-    const rowsRead = summary.rows;
+    repeatsOfEarlierBatches = [];
+    for (const r of rows) seen.add(r.phone);
     await inFlight;
-    inFlight = writeBatch(sql, rows, o).then((r) => {
+    inFlight = writeBatch(sql, rows, repeats, o).then((r) => {
       summary.created += r.created;
       summary.merged += r.merged;
       summary.consentsRecorded += r.consented;
-      o.onProgress?.(rowsRead);
     });
     // a failed write surfaces at the next await; keep the rejection from counting as unhandled meanwhile
     inFlight.catch(() => undefined);
@@ -148,7 +152,8 @@ export async function importContacts(sql: SqlRunner, csv: Readable, o: ImportCon
     }
     summary.good++;
     const earlier = batch.get(parsed.row.phone);
-    if (earlier) summary.repeatedPhones++;
+    if (earlier || seen.has(parsed.row.phone)) summary.repeatedPhones++;
+    if (!earlier && seen.has(parsed.row.phone)) repeatsOfEarlierBatches.push(parsed.row.phone);
     // one phone twice in a statement is refused by ON CONFLICT DO UPDATE: merge here first
     batch.set(parsed.row.phone, earlier ? mergeContactRow(earlier, parsed.row) : parsed.row);
     if (batch.size >= batchSize) await flush();
@@ -156,11 +161,15 @@ export async function importContacts(sql: SqlRunner, csv: Readable, o: ImportCon
   if (!header) throw new AppError("bad_request", "the file is empty: expected a header such as name,phone,email,zip,last_job_date,tags");
   if (batch.size > 0) await flush();
   await inFlight;
-  o.onProgress?.(summary.rows);
   return summary;
 }
 
-async function writeBatch(sql: SqlRunner, rows: ContactRow[], o: ImportContactsOptions): Promise<{ created: number; merged: number; consented: number }> {
+async function writeBatch(
+  sql: SqlRunner,
+  rows: ContactRow[],
+  repeats: string[],
+  o: ImportContactsOptions,
+): Promise<{ created: number; merged: number; consented: number }> {
   const input = rows.map((r) => ({
     id: newId(),
     phone: r.phone,
@@ -176,6 +185,7 @@ async function writeBatch(sql: SqlRunner, rows: ContactRow[], o: ImportContactsO
     o.now.toISOString(),
     o.marketingConsent !== undefined,
     o.marketingConsent?.wording ?? null,
+    repeats,
   ]);
   return counts ?? { created: 0, merged: 0, consented: 0 };
 }

@@ -150,6 +150,27 @@ describe("contacts import", () => {
   });
 });
 
+describe("contacts import in small batches", () => {
+  it("a phone repeated in a later batch is merged into the contact the file made, counted as a repeat, not as an existing contact", async () => {
+    const before = await t.ctx.prisma.contact.count({ where: { businessId } });
+    // batches of 2: [a, b] [c, a] [a, d] [ann]
+    const text = [
+      "name,phone,tags",
+      "A,2125550201,one",
+      "B,2125550202,",
+      "C,2125550203,",
+      "A2,2125550201,two",
+      ",2125550201,three",
+      "D,2125550204,",
+      "Ann again,2125550101,",
+    ].join("\n");
+    const summary = await importContacts(t.ctx.sql, Readable.from([text]), { businessId, region: "US", now: t.clock.now(), batchSize: 2 });
+    expect(summary).toMatchObject({ rows: 7, good: 7, created: 4, merged: 1, repeatedPhones: 2, consentsRecorded: 0 });
+    expect(await t.ctx.prisma.contact.count({ where: { businessId } })).toBe(before + 4);
+    expect(await contact("+12125550201")).toMatchObject({ name: "A", tags: ["one", "two", "three"] });
+  });
+});
+
 describe("contacts import at scale", () => {
   it("100,000 rows (with consent) in well under a minute, then again as merges", { timeout: 120_000 }, async () => {
     const rows = Array.from(
