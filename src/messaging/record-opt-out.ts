@@ -36,11 +36,13 @@ export async function recordOptOut(ctx: Pick<Ctx, "prisma" | "clock">, c: OptCha
       data: { businessId: c.businessId, contactId: c.contactId, action: "opt-out", reason: c.reason, text: c.text ?? null, createdAt: now },
     });
     await tx.consent.updateMany({ where: { contactId: c.contactId, businessId: c.businessId, revokedAt: null }, data: { revokedAt: now } });
-    // web chat replies do not reach a phone: they still go
+    // web chat replies do not reach a phone: they still go; so does the confirmation of an opt-out
+    // that a racing message already made
     await tx.$executeRawUnsafe(
       `WITH b AS (
         UPDATE "Message" SET "status" = 'blocked', "errorCode" = 'opted-out', "holdReason" = 'opted-out', "updatedAt" = $1::timestamp
         WHERE "contactId" = $2 AND "businessId" = $3 AND "status" IN ('queued', 'scheduled') AND "channel" <> 'webchat'
+          AND "purpose" IS DISTINCT FROM '${OPT_OUT_CONFIRMATION}'
         RETURNING "id", "businessId", "conversationId", "contactId", "status", "errorCode"
       ) ${statusEventsSql("b", "$1")}`,
       now.toISOString(),
