@@ -12,6 +12,7 @@ import { workEventRoutes } from "../channels/work-events/work-event-routes.ts";
 import { metaRoutes } from "../channels/meta/meta-routes.ts";
 import { widgetRoute } from "../channels/webchat/widget-route.ts";
 import { adminRoutes } from "./admin-routes.ts";
+import { reviewLinkRoutes } from "./review-link-routes.ts";
 import { handleErrors } from "./handle-errors.ts";
 import { logRequests } from "./log-requests.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -39,6 +40,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliS
   app.use(widgetRoute());
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(healthRoutes(ctx, pingDatabase));
+  app.use(reviewLinkRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(localCliRoutes(ctx, localCliSecret));
 

@@ -96,7 +96,9 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
       const q = target(job, lane);
       const existing = await q.getJob(id);
       const state = existing ? await existing.getState() : undefined;
-      if (existing && (state === "failed" || state === "completed")) await existing.remove();
+      // finished, or orphaned ("unknown": its hash outlived its list entry, e.g. Redis keys lost mid-job):
+      // either would make the add below a silent no-op, since BullMQ keeps one job per id
+      if (existing && (state === "failed" || state === "completed" || state === "unknown")) await existing.remove();
       await q.add(job, data, jobOpts(job, id));
     },
     async ping() {

@@ -30,7 +30,16 @@ export type StepOutcome = "sent" | "postponed" | "skipped" | "stopped" | "not-du
 
 export async function runStep(ctx: Ctx, enrollmentId: string): Promise<StepOutcome> {
   const now = ctx.clock.now();
-  const e = await ctx.prisma.enrollment.findUnique({ where: { id: enrollmentId }, include: { contact: true } });
+  // one round trip for the enrollment, its contact and its conversation's number (the hot path of a campaign)
+  const [e] = await ctx.prisma.$queryRawUnsafe<LoadedEnrollment[]>(
+    `SELECT e."id", e."businessId", e."contactId", e."conversationId", e."sequenceKey", e."campaignId", e."status", e."step", e."nextAt",
+       e."anchorAt", e."leaseUntil", e."lastSentAt", e."context",
+       json_build_object('phone', c."phone", 'zip', c."zip", 'name', c."name", 'lastJobDate', c."lastJobDate") AS "contact",
+       v."businessNumber"
+     FROM "Enrollment" e JOIN "Contact" c ON c."id" = e."contactId" LEFT JOIN "Conversation" v ON v."id" = e."conversationId"
+     WHERE e."id" = $1`,
+    enrollmentId,
+  );
   if (!e || e.status !== "active" || !e.nextAt || e.nextAt > now || (e.leaseUntil && e.leaseUntil > now)) return "not-due";
   const business = await ctx.directory.byId(e.businessId);
   const seq = business ? sequenceFor(business.profile, e.sequenceKey) : undefined;
@@ -46,10 +55,14 @@ export async function runStep(ctx: Ctx, enrollmentId: string): Promise<StepOutco
   const allowed = nextAllowedMoment(now, place.zones, window);
   if (allowed > now) {
     if (step.before !== undefined && allowed >= e.anchorAt) return advance(ctx, e, seq, now, false);
-    await ctx.prisma.enrollment.updateMany({
-      where: { id: e.id, status: "active", step: e.step, nextAt: e.nextAt },
-      data: { nextAt: allowed, updatedAt: now },
-    });
+    await ctx.prisma.$executeRawUnsafe(
+      `UPDATE "Enrollment" SET "nextAt" = $4::timestamp, "updatedAt" = $5::timestamp WHERE "id" = $1 AND "status" = 'active' AND "step" = $2 AND "nextAt" = $3::timestamp`,
+      e.id,
+      e.step,
+      e.nextAt.toISOString(),
+      allowed.toISOString(),
+      now.toISOString(),
+    );
     return "postponed";
   }
 
@@ -77,26 +90,37 @@ export async function runStep(ctx: Ctx, enrollmentId: string): Promise<StepOutco
   }
 
   // 3. the message
-  const { conversation } = e.conversationId
-    ? { conversation: await ctx.prisma.conversation.findUniqueOrThrow({ where: { id: e.conversationId } }) }
-    : await findOrOpenConversation(ctx.prisma, { businessId: e.businessId, contactId: e.contactId, businessNumber: profile.phoneNumbers[0], at: now });
-  const from = conversation.businessNumber ?? profile.phoneNumbers[0];
+  let conversationId = e.conversationId;
+  let businessNumber = e.businessNumber;
+  if (!conversationId) {
+    // a campaign's contact may never have written: open their conversation, and keep it for the next step
+    const { conversation } = await findOrOpenConversation(ctx.prisma, {
+      businessId: e.businessId,
+      contactId: e.contactId,
+      businessNumber: profile.phoneNumbers[0],
+      at: now,
+    });
+    conversationId = conversation.id;
+    businessNumber = conversation.businessNumber;
+    await ctx.prisma.$executeRawUnsafe(`UPDATE "Enrollment" SET "conversationId" = $2 WHERE "id" = $1`, e.id, conversationId);
+  }
+  const from = businessNumber ?? profile.phoneNumbers[0];
   if (!from) return stop(ctx, e.id, "no-number");
   const facts: StepFacts = {
     profile,
     contactName: e.contact.name,
     anchorAt: e.anchorAt,
     context: e.context as StepFacts["context"],
-    lastJobDate: e.contact.lastJobDate,
+    lastJobDate: e.contact.lastJobDate ? new Date(`${e.contact.lastJobDate}T00:00:00Z`) : null,
     reviewLink: step.template.includes("review_link") ? await reviewLinkFor(ctx, e, profile.reviewUrl!) : undefined,
   };
   const filled = renderTemplate(step.template, stepVariables(facts));
   const text = step.ai
-    ? await writeStepWithAi(ctx, { profile, instructions: step.ai, fallback: filled, ...(await historyOf(ctx, conversation.id)) })
+    ? await writeStepWithAi(ctx, { profile, instructions: step.ai, fallback: filled, ...(await historyOf(ctx, conversationId)) })
     : { body: filled, author: "template" as const };
   const msg = await sendMessage(ctx, {
     businessId: e.businessId,
-    conversationId: conversation.id,
+    conversationId,
     contactId: e.contactId,
     to: e.contact.phone,
     from,
@@ -115,9 +139,27 @@ export async function runStep(ctx: Ctx, enrollmentId: string): Promise<StepOutco
   }
   const outcome = await advance(ctx, e, seq, now, true);
   // a stop that landed while this step was being written must still take it back
-  const after = await ctx.prisma.enrollment.findUnique({ where: { id: e.id }, select: { status: true } });
-  if (after?.status === "stopped") await withdrawPending(ctx, [e.id], "sequence-stopped");
-  return outcome;
+  if (outcome === "lost") await withdrawPending(ctx, [e.id], "sequence-stopped");
+  return outcome === "lost" ? "stopped" : outcome;
+}
+
+interface LoadedEnrollment {
+  id: string;
+  businessId: string;
+  contactId: string;
+  conversationId: string | null;
+  sequenceKey: string;
+  campaignId: string | null;
+  status: string;
+  step: number;
+  nextAt: Date | null;
+  anchorAt: Date;
+  leaseUntil: Date | null;
+  lastSentAt: Date | null;
+  context: unknown;
+  /** json_build_object: dates arrive as "YYYY-MM-DD" */
+  contact: { phone: string | null; zip: string | null; name: string | null; lastJobDate: string | null };
+  businessNumber: string | null;
 }
 
 async function advance(
@@ -129,18 +171,20 @@ async function advance(
 ): Promise<StepOutcome> {
   const lastSentAt = sent ? now : e.lastSentAt;
   const next = planStep(seq, e.step + 1, e.anchorAt, now, lastSentAt);
-  await ctx.prisma.enrollment.updateMany({
-    where: { id: e.id, step: e.step, status: "active" },
-    data: {
-      step: next?.step ?? seq.steps.length,
-      nextAt: next?.at ?? null,
-      status: next ? "active" : "completed",
-      endedAt: next ? null : now,
-      lastSentAt,
-      leaseUntil: null,
-      updatedAt: now,
-    },
-  });
+  const moved = await ctx.prisma.$executeRawUnsafe(
+    `UPDATE "Enrollment" SET "step" = $3, "nextAt" = $4::timestamp, "status" = $5, "endedAt" = $6::timestamp, "lastSentAt" = $7::timestamp,
+       "leaseUntil" = NULL, "updatedAt" = $8::timestamp
+     WHERE "id" = $1 AND "step" = $2 AND "status" = 'active'`,
+    e.id,
+    e.step,
+    next?.step ?? seq.steps.length,
+    next?.at.toISOString() ?? null,
+    next ? "active" : "completed",
+    next ? null : now.toISOString(),
+    lastSentAt?.toISOString() ?? null,
+    now.toISOString(),
+  );
+  if (moved === 0) return "lost"; // stopped (or moved) meanwhile
   return sent ? "sent" : "skipped";
 }
 

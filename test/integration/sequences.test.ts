@@ -217,3 +217,76 @@ describe("marketing needs consent", () => {
     expect(skipped.reason).toBe("no-consent");
   });
 });
+
+async function workEvent(body: object) {
+  const res = await fetch(`${t.url}/webhooks/events/acme-plumbing`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-leadline-token": TOKEN },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBeLessThan(300);
+  return (await res.json()) as { workEventId: string };
+}
+
+describe("review requests", () => {
+  it("go to every customer 2 h after the job (no gating); the click is tracked and ends it; a complaint goes to the office; the rest get one reminder", async () => {
+    t.clock.set(MONDAY_10AM);
+    const happy = newPhone();
+    const unhappy = newPhone();
+    const quiet = newPhone();
+    for (const [i, phone] of [happy, unhappy, quiet].entries()) {
+      await workEvent({ type: "job.completed", externalId: `JOB-R${n}-${i}`, contact: { phone, name: ["Gus Ives", "Hal Jury", "Ida Kemp"][i] } });
+    }
+    const contacts = await Promise.all(
+      [happy, unhappy, quiet].map((p) => waitFor(() => t.ctx.prisma.contact.findFirst({ where: { businessId, phone: p } }), p)),
+    );
+    for (const c of contacts) {
+      await waitFor(() => t.ctx.prisma.enrollment.findFirst({ where: { contactId: c.id, sequenceKey: "review-request" } }), "review enrollment");
+    }
+    await at(new Date(MONDAY_10AM).getTime() + 2 * HOUR + MIN);
+    await waitFor(() => [happy, unhappy, quiet].every((p) => textsTo(p).length === 1), "every customer asked, whatever they think");
+    const link = /https:\/\/leadline\.test\/r\/([\w-]+)/.exec(textsTo(happy)[0]!)?.[1];
+    expect(textsTo(happy)[0]).toMatch(/^Thanks for choosing Acme Plumbing, Gus! Would you leave us a quick review\? https:\/\/leadline\.test\/r\//);
+
+    // the happy one clicks: recorded, redirected to the real review page, and no reminder
+    const click = await fetch(`${t.url}/r/${link}`, { redirect: "manual" });
+    expect(click.status).toBe(302);
+    expect(click.headers.get("location")).toBe(REVIEW_URL);
+    const row = await t.ctx.prisma.reviewLink.findUniqueOrThrow({ where: { token: link! } });
+    expect(row.clicks).toBe(1);
+    expect(row.firstClickedAt).not.toBeNull();
+    expect((await fetch(`${t.url}/r/not-a-real-token-000`, { redirect: "manual" })).status).toBe(404);
+    expect((await fetch(`${t.url}/r/..%2F..%2Fadmin`, { redirect: "manual" })).status).toBe(404);
+
+    // the unhappy one answers with a complaint: the office hears of it and the AI steps back
+    await sms(unhappy, "Honestly not happy, the sink is still leaking");
+    await waitFor(() => t.ctx.prisma.alert.findFirst({ where: { businessId, kind: "complaint" } }), "the complaint alert");
+    const conv = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { contactId: contacts[1]!.id, status: "open" } });
+    expect(conv.handledBy).toBe("human");
+
+    await at(new Date(MONDAY_10AM).getTime() + 3 * DAY + 2 * HOUR + MIN);
+    await waitFor(() => textsTo(quiet).length === 2, "the one reminder");
+    expect(textsTo(quiet)[1]).toContain(`/r/${/\/r\/([\w-]+)/.exec(textsTo(quiet)[0]!)![1]}`); // the same tracked link
+    await at(new Date(MONDAY_10AM).getTime() + 10 * DAY);
+    expect(textsTo(happy)).toHaveLength(1);
+    expect(textsTo(quiet)).toHaveLength(2);
+    expect((await sequenceMessages(contacts[1]!.id)).length).toBe(1);
+  });
+});
+
+describe("unsold estimate", () => {
+  it("follows up on day 2 and stops when the estimate is accepted", async () => {
+    t.clock.set(MONDAY_10AM);
+    const phone = newPhone();
+    await workEvent({ type: "estimate.sent", externalId: "EST-77", contact: { phone, name: "Jo Lam" }, amount: 1250 });
+    const c = await waitFor(() => t.ctx.prisma.contact.findFirst({ where: { businessId, phone } }), "contact");
+    const e = await waitFor(() => t.ctx.prisma.enrollment.findFirst({ where: { contactId: c.id, sequenceKey: "unsold-estimate" } }), "estimate enrollment");
+    await at(new Date(MONDAY_10AM).getTime() + 2 * DAY + MIN);
+    await waitFor(() => textsTo(phone).length === 1, "the day-2 follow-up");
+    await workEvent({ type: "estimate.accepted", externalId: "EST-77", contact: { phone } });
+    await waitFor(async () => (await enrollment(e.id)).status === "stopped", "accepted stops it");
+    expect((await enrollment(e.id)).reason).toBe("estimate-accepted");
+    await at(new Date(MONDAY_10AM).getTime() + 21 * DAY);
+    expect(textsTo(phone)).toHaveLength(1);
+  });
+});
