@@ -18,7 +18,7 @@ import { plainSpaces } from "../scheduling/format-slot.ts";
 import { planStep } from "../sequences/plan-step.ts";
 import { sequenceFor } from "../sequences/sequence-registry.ts";
 import type { Sequence } from "../sequences/sequence-schema.ts";
-import { stepVariables } from "../sequences/step-variables.ts";
+import { firstNameOf, lastJobText, stepVariables } from "../sequences/step-variables.ts";
 import { stepWindow } from "../sequences/step-window.ts";
 import { segmentWhere } from "./segment-where.ts";
 
@@ -127,6 +127,20 @@ function dryRun(rows: Candidate[], profile: TProfile, seq: Sequence, now: Date, 
   const lines: string[] = [];
   const skipped: Record<string, number> = {};
   let enrolled = 0;
+  // contacts share a handful of places: each place's moment and local wording is worked out once
+  const whenByPlace = new Map<string, string>();
+  const whenFor = (zip: string | null, phone: string | null): string => {
+    const key = `${zip ?? ""}|${phone?.slice(0, 5) ?? ""}`;
+    let when = whenByPlace.get(key);
+    if (when === undefined) {
+      const place = resolveRecipientPlace({ zip, phone, businessZone: profile.timezone });
+      const at = nextAllowedMoment(firstAt, place.zones, stepWindow(windowForStates(place.states, profile.compliance.quietHours), step));
+      when = plainSpaces(DateTime.fromJSDate(at, { zone: place.zones[0]! }).toFormat("ccc LLL d, h:mm a ZZZZ"));
+      whenByPlace.set(key, when);
+    }
+    return when;
+  };
+  const shared = stepVariables({ profile, contactName: null, anchorAt: now, context: null, lastJobDate: null });
   for (const c of rows) {
     const who = `${c.phone ?? "(no phone)"}  ${c.name ?? ""}`.trim();
     if (c.skip) {
@@ -135,11 +149,8 @@ function dryRun(rows: Candidate[], profile: TProfile, seq: Sequence, now: Date, 
       continue;
     }
     enrolled++;
-    const place = resolveRecipientPlace({ zip: c.zip, phone: c.phone, businessZone: profile.timezone });
-    const at = nextAllowedMoment(firstAt, place.zones, stepWindow(windowForStates(place.states, profile.compliance.quietHours), step));
-    const local = plainSpaces(DateTime.fromJSDate(at, { zone: place.zones[0]! }).toFormat("ccc LLL d, h:mm a ZZZZ"));
-    const text = renderTemplate(step.template, stepVariables({ profile, contactName: c.name, anchorAt: now, context: null, lastJobDate: c.lastJobDate }));
-    lines.push(`send  ${who}  at ${local}: "${text}"`);
+    const text = renderTemplate(step.template, { ...shared, first_name: firstNameOf(c.name), last_job_date: lastJobText(c.lastJobDate) });
+    lines.push(`send  ${who}  at ${whenFor(c.zip, c.phone)}: "${text}"`);
   }
   const why = Object.entries(skipped)
     .map(([k, n]) => `${k} ${n}`)

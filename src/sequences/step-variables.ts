@@ -15,7 +15,6 @@ export interface StepFacts {
 
 export function stepVariables(f: StepFacts): Record<string, string> {
   const zone = f.profile.timezone;
-  const first = f.contactName?.trim().split(/\s+/)[0];
   // a key, a name or an alias the form sent becomes the service's name; anything else is shown as written
   const said = (f.context?.serviceKey ?? f.context?.service)?.trim().toLowerCase();
   const known = said ? f.profile.services.find((s) => [s.key, s.name, ...s.aliases].some((w) => w.toLowerCase() === said)) : undefined;
@@ -23,12 +22,23 @@ export function stepVariables(f: StepFacts): Record<string, string> {
   const cents = f.context?.amountCents;
   return {
     business: f.profile.name,
-    first_name: first && /^[\p{L}'-]{1,30}$/u.test(first) ? first : "there",
+    first_name: firstNameOf(f.contactName),
     service: service?.trim() || "your project",
     appointment_time: formatSlotTime(f.anchorAt, zone),
     appointment_day: formatSlotDay(f.anchorAt, zone),
     amount: typeof cents === "number" ? `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: cents % 100 ? 2 : 0 })}` : "the estimate",
-    last_job_date: f.lastJobDate ? plainSpaces(DateTime.fromJSDate(f.lastJobDate, { zone: "UTC" }).toFormat("LLLL yyyy")) : "a while back",
+    last_job_date: lastJobText(f.lastJobDate),
     review_link: f.reviewLink ?? "",
   };
+}
+
+/** "Ann" from "Ann Lee"; "there" when the name is missing or does not look like one */
+export function firstNameOf(name: string | null): string {
+  const first = name?.trim().split(/\s+/)[0];
+  return first && /^[\p{L}'-]{1,30}$/u.test(first) ? first : "there";
+}
+
+/** "March 2025" (a date-only value, read in UTC) */
+export function lastJobText(date: Date | null): string {
+  return date ? plainSpaces(DateTime.fromJSDate(date, { zone: "UTC" }).toFormat("LLLL yyyy")) : "a while back";
 }

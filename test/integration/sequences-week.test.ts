@@ -27,7 +27,7 @@ const PLACES: [string, string | null][] = [
   ["415", "94103"],
   ["907", "99501"],
   ["808", "96813"],
-  ["212", "90012"], // a New York phone, a Los Angeles job: both zones must be awake
+  ["212", "90012"], // a New York phone, a Los Angeles job: the job site's zone counts
   ["305", null], // Florida by area code only
   ["808", "10001"], // Honolulu phone, Manhattan job
 ];
