@@ -48,14 +48,18 @@ const SLOT_HEADROOM = 1.03;
 const PACE_MARGIN_US = 25_000;
 
 // KEYS[1]: the number's TAT, µs. ARGV[1]: interval µs; ARGV[2]: how far ahead of now a slot may be
-// taken, µs (0: only a free one). Returns {1, µs until the slot} when taken, {0, µs until the next
-// slot} when not (nothing changed). %.0f: Lua 5.1's tostring would round µs timestamps to 14 digits.
+// taken, µs (0: only a free one); ARGV[3]: how late a taker may be and still keep the slot's place
+// (a campaign worker wakes a few ms after its slot: the schedule stays on its grid instead of
+// drifting by that much every send; `pace` still holds the second). Returns {1, µs until the
+// slot} when taken, {0, µs until the next slot} when not (nothing changed). %.0f: Lua 5.1's
+// tostring would round µs timestamps to 14 digits.
 const TAKE_SLOT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-local slot = math.max(tat, now)
-local ahead = slot - now
+local slot = now
+if tat >= now - tonumber(ARGV[3]) then slot = tat end
+local ahead = math.max(0, slot - now)
 if ahead > tonumber(ARGV[2]) then return {0, string.format('%.0f', ahead)} end
 local nextTat = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1000)
@@ -97,7 +101,7 @@ async function sleepFor(ms: number): Promise<void> {
 export function createPerNumberLimiter(redis: Redis, prefix: string, opts: LimiterOptions = {}): PerNumberLimiter {
   const maxWaitMs = opts.maxWaitMs ?? 2000;
   const takeSlot = async (from: string, intervalUs: number, aheadUs: number) => {
-    const [taken, us] = (await redis.eval(TAKE_SLOT, 1, `${prefix}:slot:${from}`, intervalUs, aheadUs)) as [number, string];
+    const [taken, us] = (await redis.eval(TAKE_SLOT, 1, `${prefix}:slot:${from}`, intervalUs, aheadUs, Math.round(intervalUs / 4))) as [number, string];
     return { taken: taken === 1, ms: Number(us) / 1000 };
   };
   const dailyKey = (from: string, day: string) => `${prefix}:daily:${from}:${day}`;
