@@ -7,6 +7,8 @@
 //   agent.prompt_tokens_per_turn / agent.prompt_chars_stable_prefix — what the app sends the model
 //   missed_call.textback_busy_p50_ms / _p99_ms — the text-back again while 40 turns wait on a 1.5 s model
 //   missed_call.textback_busy_burst_p50_ms / _p99_ms — ... while the 40 turns' messages are being processed
+//   campaign.mps_error_pct — 200 campaign texts (bulk lane) from a number at mps 20: measured rate vs configured
+//   missed_call.textback_during_campaign_p50_ms / _p99_ms — the text-back again while a campaign sends from the same number
 //   sms.gsm7_pct / sms.segments_mean — over the eval corpus' scripted replies (or the bench's replies)
 // Knobs: BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent).
 import { randomBytes } from "node:crypto";
@@ -19,6 +21,7 @@ import { startLoopbackTwilio } from "../fakes/loopback-twilio.ts";
 import { startLoopbackOpenAi } from "../fakes/loopback-openai.ts";
 import { ACCOUNT_SID, callParams, dialStatusParams, smsParams } from "../fakes/twilio-webhooks.ts";
 import { normalizeGsm7 } from "../../src/messaging/normalize-gsm7.ts";
+import { createQueues, type Queues } from "../../src/jobs/queues.ts";
 import { startChild, type Child } from "./bench-servers.ts";
 import { loadEvalReplies, type EvalReplies } from "./eval-replies.ts";
 
@@ -34,6 +37,11 @@ const TURNS = Number(process.env.BENCH_TURNS ?? 200);
 const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 20);
 const BUSY_TURNS = 40;
 const BUSY_MODEL_MS = 1500;
+const CAMPAIGN_NUMBER = "+15555550102";
+const CAMPAIGN_MPS = 20;
+const CAMPAIGN_TEXTS = 200;
+/** campaign texts from the text-back number while the text-backs are measured (mps 200: about 8 s of sending) */
+const CAMPAIGN_DURING_TEXTBACK = 1500;
 const EVALS_DIR = "prompts/evals";
 // What the fake model answers: a first message that passes the reply guard (says it is the virtual
 // assistant), with the typography models like (’ —) that the app must normalise to GSM-7.
@@ -181,6 +189,50 @@ async function turnStages(databaseUrl: string, turns: TurnSample[]): Promise<Rec
   };
 }
 
+/** the most sends any window [x, x + 1 s) holds */
+function busiestSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[j]! <= sorted[i]! - 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/**
+ * A campaign as the one door leaves it: contacts, conversations and `queued` proactive rows (purpose
+ * campaign), each with its delivery job in the bulk lane. Written in three statements, so the bench
+ * measures the sending, not the writing.
+ */
+async function queueCampaign(databaseUrl: string, queues: Queues, c: { businessId: string; from: string; count: number; tag: string }) {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const series = `generate_series(1, ${c.count}) g`;
+  // row ids as the app makes them (20-40 lowercase letters and digits: the job payload checks it)
+  const id = (kind: string) => `'b${kind}${c.tag}' || lpad(g::text, 20, '0')`;
+  const phone = `'+1212' || '${c.tag}' || lpad(g::text, 6, '0')`;
+  await db.query(
+    `INSERT INTO "Contact" ("id", "businessId", "phone", "createdAt", "updatedAt") SELECT ${id("ct")}, $1, ${phone}, now(), now() FROM ${series}`,
+    [c.businessId],
+  );
+  await db.query(
+    `INSERT INTO "Conversation" ("id", "businessId", "contactId", "businessNumber", "createdAt", "updatedAt")
+     SELECT ${id("cv")}, $1, ${id("ct")}, $2, now(), now() FROM ${series}`,
+    [c.businessId, c.from],
+  );
+  const ids = await db.query<{ id: string }>(
+    `INSERT INTO "Message" ("id", "businessId", "conversationId", "contactId", "direction", "channel", "author", "body", "status",
+       "fromNumber", "toNumber", "purpose", "kind", "segments", "encoding", "createdAt", "updatedAt")
+     SELECT ${id("cm")}, $1, ${id("cv")}, ${id("ct")}, 'outbound', 'sms', 'system',
+       'Time for your furnace tune-up? Reply to book. Reply STOP to opt out.', 'queued', $2, ${phone}, 'campaign', 'proactive', 1, 'GSM-7', now(), now()
+     FROM ${series} RETURNING "id"`,
+    [c.businessId, c.from],
+  );
+  await db.end();
+  for (const { id } of ids.rows) await queues.enqueueDelivery(id, { lane: "bulk" });
+}
+
 async function main() {
   const runId = randomBytes(3).toString("hex");
   const dbName = `leadline_bench_${runId}`;
@@ -217,11 +269,28 @@ async function main() {
         // no debounce: a turn starts as soon as the message is in, so the bench measures the turn itself
         'ai: { enabled: true, persona: "Sam at Bench Plumbing", debounceSeconds: 0 }',
         "messaging: { mps: 200 }",
+        // campaign texts are proactive: open all day, so the bench measures the same thing at any hour
+        'compliance: { quietHours: { start: "00:00", end: "23:59" } }',
         `forms: { token: ${FORM_TOKEN} }`,
         "",
       ].join("\n"),
     ),
   );
+  const campaignBusiness = await applyBusinessProfile(
+    db.prisma,
+    parseProfile(
+      [
+        "slug: bench-campaign",
+        "name: Bench Heating",
+        "timezone: America/New_York",
+        `phoneNumbers: ["${CAMPAIGN_NUMBER}"]`,
+        `messaging: { mps: ${CAMPAIGN_MPS} }`,
+        'compliance: { quietHours: { start: "00:00", end: "23:59" } }',
+        "",
+      ].join("\n"),
+    ),
+  );
+  const benchBusiness = await db.prisma.business.findFirstOrThrow({ where: { slug: "bench" }, select: { id: true } });
   await db.close();
   // first arrival of a text to each number at the fake Twilio (performance clock), and who waits for it
   const arrivals = new Map<string, number>();
@@ -471,9 +540,44 @@ async function main() {
     emit("missed_call.textback_busy_p99_ms", pct(busy.latencies, 99), "ms", { target: "< 500", ...busy.extra });
     emit("missed_call.textback_busy_burst_p50_ms", pct(burst.latencies, 50), "ms", burst.extra);
     emit("missed_call.textback_busy_burst_p99_ms", pct(burst.latencies, 99), "ms", { target: "< 500", ...burst.extra });
+
+    // 6. campaigns: the send rate a number keeps, and a text-back from a number that is mid-campaign
+    const queues = createQueues(REDIS_URL, prefix);
+    try {
+      const sentFrom = (from: string) => fake.requests.filter((r) => r.from === from);
+      await queueCampaign(databaseUrl, queues, { businessId: campaignBusiness.id, from: CAMPAIGN_NUMBER, count: CAMPAIGN_TEXTS, tag: "7" });
+      const until = Date.now() + 60_000;
+      while (sentFrom(CAMPAIGN_NUMBER).length < CAMPAIGN_TEXTS && Date.now() < until) await sleep(50);
+      const times = sentFrom(CAMPAIGN_NUMBER).map((r) => r.at);
+      const rate = ((times.length - 1) * 1000) / (Math.max(...times) - Math.min(...times));
+      emit("campaign.mps_error_pct", (100 * (rate - CAMPAIGN_MPS)) / CAMPAIGN_MPS, "%", {
+        target: "within ±5",
+        measured_mps: Math.round(rate * 100) / 100,
+        configured_mps: CAMPAIGN_MPS,
+        texts: times.length,
+        busiest_second: busiestSecond(times),
+      });
+
+      const before = sentFrom(NUMBER).length;
+      await queueCampaign(databaseUrl, queues, { businessId: benchBusiness.id, from: NUMBER, count: CAMPAIGN_DURING_TEXTBACK, tag: "8" });
+      const started = Date.now() + 30_000;
+      while (sentFrom(NUMBER).length - before < 100 && Date.now() < started) await sleep(10);
+      const atStart = sentFrom(NUMBER).length;
+      const during = await textBackRound(4);
+      const campaignSent = sentFrom(NUMBER).length - atStart - during.length;
+      emit("missed_call.textback_during_campaign_p50_ms", pct(during, 50), "ms", { calls: during.length, campaign_texts_sent_meanwhile: campaignSent });
+      emit("missed_call.textback_during_campaign_p99_ms", pct(during, 99), "ms", {
+        target: "< 500, about missed_call.textback_p99_ms",
+        calls: during.length,
+        campaign_texts_sent_meanwhile: campaignSent,
+        campaign_mps: 200,
+      });
+    } finally {
+      await queues.close();
+    }
     await all.stop();
 
-    // 6. GSM-7 share and segments: the eval corpus' scripted replies, else the replies sent above
+    // 7. GSM-7 share and segments: the eval corpus' scripted replies, else the replies sent above
     const fromEvals = evals !== undefined && evals.replies.length > 0;
     const texts = fromEvals ? evals!.replies : turns.map((t) => t.reply);
     const source = fromEvals
