@@ -4,10 +4,10 @@
 // or rate limiting it waits (in order) and catches up; the homeowner's replies never wait for it.
 // Each post is made once (post-once.ts: an OnceMark slack:msg:<id> = its ts, and the key in the
 // post's metadata), so a crash between the post and the cursor's advance does not post twice.
-import { DateTime } from "luxon";
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
 import type { DomainEvent } from "../events/domain-event.ts";
+import { formatSlot } from "../scheduling/format-slot.ts";
 import { isEvent } from "../events/domain-event.ts";
 import { buildMirrorPost, type MirroredMessage } from "./build-mirror-post.ts";
 import { describeAssignment } from "./describe-assignment.ts";
@@ -52,7 +52,7 @@ async function mirrorEvent(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: 
   if (isEvent(e, "appointment.booked") || isEvent(e, "appointment.changed") || isEvent(e, "appointment.cancelled")) {
     const conversationId = e.payload.conversationId;
     if (!conversationId) return;
-    const when = DateTime.fromISO(e.payload.startAt, { zone: business.profile.timezone, locale: "en-US" }).toFormat("ccc LLL d, h:mm a");
+    const when = formatSlot(new Date(e.payload.startAt), business.profile.timezone);
     const what = e.type === "appointment.booked" ? "Visit booked" : e.type === "appointment.changed" ? "Visit moved to" : "Visit cancelled";
     return systemLine(ctx, slack, business, e, conversationId, `${what}: ${when}`);
   }

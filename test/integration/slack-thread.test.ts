@@ -8,6 +8,7 @@ import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 import { useMsw } from "../helpers/use-msw.ts";
+import { bookAppointment } from "../../src/scheduling/book-appointment.ts";
 import { settle, waitFor } from "../helpers/wait-for.ts";
 
 const twilio = createTwilioFake();
@@ -21,7 +22,13 @@ const DANA = { id: "U0DANA0001", username: "dana" };
 let t: TestLeadline;
 beforeAll(async () => {
   t = await startTestLeadline({ env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: SLACK_BASE } });
-  await t.apply(acmeProfile({ slack: { channel: CHANNEL, alertsChannel: ALERTS } }));
+  await t.apply(
+    acmeProfile({
+      slack: { channel: CHANNEL, alertsChannel: ALERTS },
+      booking: { crews: 1, bufferMinutes: 30, minNoticeHours: 2, horizonDays: 14 },
+      services: [{ key: "drain-cleaning", name: "Drain cleaning", durationMinutes: 90 }],
+    }),
+  );
   slack.addUser({ id: DANA.id, name: "dana", real_name: "Dana Reyes", display_name: "Dana" });
 });
 afterEach(() => twilio.reset());
@@ -187,6 +194,23 @@ describe("the door itself", () => {
     const unreadable = await sendToSlackEndpoint(t.url, form, "application/x-www-form-urlencoded");
     expect(((await unreadable.json()) as { text: string }).text).toMatch(/could not read/);
     expect(await t.ctx.prisma.inboundEvent.count({ where: { provider: "slack" } })).toBe(before);
+  });
+});
+
+describe("the card follows the lead", () => {
+  it("a booked visit shows on the card and as a line in the thread", async () => {
+    const { root, conv } = await leadWithThread();
+    // Thu Nov 19, 10:00 in New York (the test clock is Wed Nov 18, 10:00)
+    const r = await bookAppointment(t.ctx, {
+      businessId: conv.businessId,
+      contactId: conv.contactId,
+      conversationId: conv.id,
+      serviceKey: "drain-cleaning",
+      startAt: new Date("2026-11-19T15:00:00Z"),
+    });
+    expect(r.kind).toBe("booked");
+    await waitFor(() => slack.thread(root.ts).some((p) => textOf(p).includes("Visit booked: Thu Nov 19, 10:00 AM")), "the line in the thread");
+    await waitFor(() => /Visit\*\nThu Nov 19, 10:00 AM/.test(textOf(root)), "the card shows the visit");
   });
 });
 
