@@ -31,12 +31,3 @@ export async function ensureThread(ctx: Ctx, slack: SlackApi, business: Business
   await ctx.prisma.conversation.update({ where: { id: conversationId }, data: { slackChannel: channel, slackThreadTs: root.ts } });
   return { channel, ts: root.ts, created: root.posted };
 }
-
-/** Replaces the card with current facts (the thread is started when there is none). */
-export async function refreshLeadCard(ctx: Ctx, slack: SlackApi, business: BusinessRef, conversationId: string): Promise<SlackThread | undefined> {
-  const thread = await ensureThread(ctx, slack, business, conversationId);
-  if (!thread || thread.created) return thread;
-  const card = await loadLeadCard(ctx, business, conversationId);
-  if (card) await slack.update(thread.channel, thread.ts, buildLeadCard(card));
-  return thread;
-}

@@ -9,7 +9,8 @@ import { plainSpaces } from "../scheduling/format-slot.ts";
 import { readOnceMark } from "./once-marks.ts";
 import { postOnce } from "./post-once.ts";
 import type { SlackApi } from "./slack-api.ts";
-import { buildDigestPost, summarizeDigest, type DigestFacts } from "./summarize-digest.ts";
+import { buildDigestPost } from "./build-digest-post.ts";
+import { summarizeDigest, type DigestFacts } from "./summarize-digest.ts";
 
 const DELIVERED = ["accepted", "sent", "delivered", "read"];
 /** longer than a Slack call can take: an empty claim older than this was left by a crash */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildAlertPost } from "../../src/slack/build-alert-post.ts";
-import { buildDigestPost, formatDollars, formatSeconds, summarizeDigest, type DigestFacts } from "../../src/slack/summarize-digest.ts";
+import { buildDigestPost, formatDollars, formatSeconds } from "../../src/slack/build-digest-post.ts";
+import { summarizeDigest, type DigestFacts } from "../../src/slack/summarize-digest.ts";
 
 const t0 = new Date("2026-11-17T14:00:00Z");
 const lead = (source: string, seconds: number | null, stage = "new") => ({
