@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BOT_ID, BOT_TOKEN, SLACK_BASE, createSlackFake, textOf } from "../fakes/slack-api.ts";
 import { SIGNING_SECRET, blockActions, messageEvent, postEvent, postInteraction, postSlashCommand } from "../fakes/slack-requests.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
-import { smsParams } from "../fakes/twilio-webhooks.ts";
+import { smsParams, statusParams } from "../fakes/twilio-webhooks.ts";
 import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 import { useMsw } from "../helpers/use-msw.ts";
 import { bookAppointment } from "../../src/scheduling/book-appointment.ts";
@@ -299,5 +299,21 @@ describe("alerts", () => {
     expect(textOf(alert)).toMatch(/Emergency/);
     const { root } = await threadOf(phone, 2);
     await waitFor(() => slack.thread(root.ts).some((p) => textOf(p).includes("Emergency: handed to a person")), "the handoff line");
+  });
+
+  it("a text the carrier could not deliver is an alert naming the contact and the error, once", async () => {
+    const { phone, conv } = await leadWithThread();
+    const ack = await waitFor(() => twilio.sent.find((m) => m.To === phone), "the acknowledgement");
+    const msg = await t.ctx.prisma.message.findFirstOrThrow({ where: { conversationId: conv.id, direction: "outbound" } });
+    const status = statusParams({ messageSid: ack.sid, status: "undelivered", from: ACME_NUMBER, to: phone, errorCode: "30003" });
+    expect((await t.post(`/webhooks/twilio/status?m=${msg.id}`, status)).status).toBe(204);
+    const alert = await waitFor(
+      () => slack.posts.find((p) => p.channel === ALERTS && textOf(p).includes(phone) && textOf(p).includes("undelivered")),
+      "the alert",
+    );
+    expect(textOf(alert)).toMatch(/not delivered[\s\S]*error 30003/);
+    expect((await t.post(`/webhooks/twilio/status?m=${msg.id}`, status)).status).toBe(204); // Twilio's retry of the callback
+    await settle();
+    expect(slack.posts.filter((p) => p.channel === ALERTS && textOf(p).includes(phone) && textOf(p).includes("undelivered"))).toHaveLength(1);
   });
 });
