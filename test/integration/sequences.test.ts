@@ -207,6 +207,15 @@ describe("marketing needs consent", () => {
     expect(dry.lines.find((l) => l.includes(yes))).toMatch(/^send .* at Mon Nov 30, 10:00 AM EST: "Hi Eve, it's Acme Plumbing\./);
     expect(await t.ctx.prisma.campaign.count()).toBe(0);
 
+    await expect(launchCampaign(t.ctx, { slug: "acme-plumbing", sequence: "appointment-reminder", dryRun: true })).rejects.toThrow(
+      /starts on appointment\.booked, not by a campaign/,
+    );
+    await expect(launchCampaign(t.ctx, { slug: "acme-plumbing", sequence: "no-such-sequence", dryRun: true })).rejects.toThrow(
+      /no sequence "no-such-sequence"/,
+    );
+    await expect(launchCampaign(t.ctx, { slug: "acme-plumbing", sequence: "seasonal-reactivation", segment: "tag:", dryRun: true })).rejects.toThrow(
+      /--segment/,
+    );
     const launched = await launchCampaign(t.ctx, { slug: "acme-plumbing", sequence: "seasonal-reactivation", segment: "tag:furnace", dryRun: false });
     expect(launched.enrolled).toBe(1);
     await at(MONDAY_10AM);
