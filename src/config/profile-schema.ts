@@ -99,7 +99,12 @@ export const ZProfile = z.object({
       /** the local hour the daily digest is posted */
       digestHour: z.number().int().min(0).max(23).default(7),
       /** with AI off, a lead nobody answered within this many minutes raises an alert */
-      unansweredMinutes: z.number().int().min(1).max(24 * 60).default(10),
+      unansweredMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(10),
     })
     .optional(),
   ai: z
