@@ -7,8 +7,11 @@ import type { StopCondition } from "./sequence-schema.ts";
 const INBOUND_CHANNELS = `('sms', 'mms', 'webchat')`;
 
 export const STOP_SQL: Record<StopCondition, string> = {
+  // a text, a chat, or a call someone picked up: they are talking to us
   replied: `NOT EXISTS (SELECT 1 FROM "Message" m WHERE m."contactId" = e."contactId" AND m."direction" = 'inbound'
-    AND m."channel" IN ${INBOUND_CHANNELS} AND m."createdAt" > e."startedAt")`,
+    AND m."channel" IN ${INBOUND_CHANNELS} AND m."createdAt" > e."startedAt")
+    AND NOT EXISTS (SELECT 1 FROM "Call" k WHERE k."businessId" = e."businessId" AND k."createdAt" > e."startedAt"
+      AND k."contactId" = e."contactId" AND k."status" = 'answered')`,
   booked: `NOT EXISTS (SELECT 1 FROM "Appointment" a WHERE a."contactId" = e."contactId" AND a."status" IN ('booked', 'completed')
     AND a."createdAt" > e."startedAt")`,
   "opted-out": `NOT EXISTS (SELECT 1 FROM "Contact" c WHERE c."id" = e."contactId" AND c."optedOutAt" IS NOT NULL)`,

@@ -115,6 +115,28 @@ describe("unanswered new lead", () => {
     expect(confirmations).toBe(1);
   });
 
+  it("a call with them that someone picked up ends the follow-ups", async () => {
+    t.clock.set(MONDAY_10AM);
+    const phone = newPhone();
+    const { contact, enrollment: e } = await formLead("Al Voss", phone);
+    const at0 = t.clock.now();
+    await t.ctx.prisma.call.create({
+      data: {
+        businessId,
+        contactId: contact.id,
+        callSid: `CA${"0".repeat(24)}${n}`.slice(0, 34),
+        fromNumber: phone,
+        toNumber: ACME_NUMBER,
+        status: "answered",
+        createdAt: at0,
+      },
+    });
+    await at(new Date(MONDAY_10AM).getTime() + 16 * MIN);
+    expect((await enrollment(e.id)).status).toBe("stopped");
+    expect((await enrollment(e.id)).reason).toBe("replied");
+    expect(await sequenceMessages(contact.id)).toHaveLength(0);
+  });
+
   it("a booking stops the follow-ups (the claim re-checks it even before the event is applied)", async () => {
     t.clock.set(MONDAY_10AM);
     const phone = newPhone();
