@@ -153,7 +153,10 @@ describe("keywords and opt-out", () => {
       expect(c.optedOutAt).not.toBeNull();
       const ev = await t.ctx.prisma.optOutEvent.findFirstOrThrow({ where: { contactId: c.id } });
       expect(ev.reason).toBe("natural-language");
-      expect(twilio.attempts.filter((m) => m.To === from)).toHaveLength(0);
+      // Twilio confirms only its keywords: a plain-language opt-out gets one confirmation from us, and nothing else
+      await waitFor(() => twilio.attempts.some((m) => m.To === from), "the confirmation");
+      await settle(200);
+      expect(twilio.attempts.filter((m) => m.To === from).map((m) => m.Body)).toEqual([expect.stringMatching(/unsubscribed/)]);
     },
   );
 
