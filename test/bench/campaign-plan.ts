@@ -69,3 +69,8 @@ export async function benchCampaignPlan(databaseUrl: string, count = 100_000): P
     await db.close();
   }
 }
+
+// run on its own (`tsx test/bench/campaign-plan.ts DATABASE_URL`): the bench measures RSS in a process of its own
+if (process.argv[1]?.endsWith("campaign-plan.ts") && process.argv[2]) {
+  process.stdout.write(JSON.stringify(await benchCampaignPlan(process.argv[2])) + "\n");
+}

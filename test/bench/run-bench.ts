@@ -9,8 +9,11 @@
 //   missed_call.textback_busy_burst_p50_ms / _p99_ms — ... while the 40 turns' messages are being processed
 //   campaign.mps_error_pct — 200 campaign texts (bulk lane) from a number at mps 20: measured rate vs configured
 //   missed_call.textback_during_campaign_p50_ms / _p99_ms — the text-back again while a campaign sends from the same number
+//   campaign.plan_100k_ms / campaign.launch_100k_ms / campaign.plan_peak_rss_mb — a 100,000-contact campaign:
+//     the dry run (who gets what, when, in their zone) and the launch, in a process of its own
 //   sms.gsm7_pct / sms.segments_mean — over the eval corpus' scripted replies (or the bench's replies)
 // Knobs: BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent).
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import twilio from "twilio";
@@ -24,6 +27,7 @@ import { normalizeGsm7 } from "../../src/messaging/normalize-gsm7.ts";
 import { createQueues, type Queues } from "../../src/jobs/queues.ts";
 import { startChild, type Child } from "./bench-servers.ts";
 import { loadEvalReplies, type EvalReplies } from "./eval-replies.ts";
+import type { PlanFigures } from "./campaign-plan.ts";
 
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -576,6 +580,18 @@ async function main() {
       await queues.close();
     }
     await all.stop();
+
+    // 8. planning a 100,000-contact campaign, in a child process so its RSS is its own
+    const planned = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--import", "tsx", "test/bench/campaign-plan.ts", databaseUrl], { timeout: 300_000, maxBuffer: 1 << 20 }, (e, out) =>
+        e ? reject(e) : resolve(out),
+      ),
+    );
+    const plan = JSON.parse(planned.trim().split("\n").at(-1)!) as PlanFigures;
+    const planExtra = { contacts: plan.contacts, enrolled: plan.enrolled, skipped: plan.skipped };
+    emit("campaign.plan_100k_ms", plan.dryRunMs, "ms", { target: "< 20000", ...planExtra });
+    emit("campaign.launch_100k_ms", plan.launchMs, "ms", { target: "< 20000", ...planExtra });
+    emit("campaign.plan_peak_rss_mb", plan.peakRssMb, "MB", { target: "< 400", ...planExtra });
 
     // 7. GSM-7 share and segments: the eval corpus' scripted replies, else the replies sent above
     const fromEvals = evals !== undefined && evals.replies.length > 0;
