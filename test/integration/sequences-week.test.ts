@@ -163,7 +163,9 @@ describe("a week of a 10,000-contact campaign", () => {
     const launched = await launchCampaign(t.ctx, { slug: "acme-plumbing", sequence: "seasonal-reactivation", segment: "tag:flush", dryRun: false });
     expect(launched.enrolled).toBe(200);
     const start = new Date(LAUNCH).getTime();
-    for (let h = 0; h <= 8 * 24; h++) {
+    // the two sending days, an hour at a time (the days between send nothing: the week test covers them)
+    const hours = [...Array.from({ length: 24 }, (_, h) => h), ...Array.from({ length: 25 }, (_, h) => 7 * 24 + h)];
+    for (const h of hours) {
       t.clock.set(new Date(start + h * HOUR).toISOString());
       // at every sending hour, the queue is wiped right after the sweep wrote and queued the hour's texts
       const r = await t.ll.sweep();
