@@ -48,7 +48,9 @@ const SLOT_HEADROOM = 1.03;
 const PACE_MARGIN_US = 25_000;
 
 // KEYS[1]: the number's TAT, µs. ARGV[1]: interval µs; ARGV[2]: how far ahead of now a slot may be
-// taken, µs (0: only a free one); ARGV[3]: how late a taker may be and still keep the slot's place
+// taken, µs (0: only a free one); ARGV[4]: burst, µs: how far the schedule may run ahead of now
+// while a send still goes at once (replies: a burst up to mps goes together, `pace` keeps every
+// second at or under mps; campaigns: 0); ARGV[3]: how late a taker may be and still keep the slot's place
 // (a campaign worker wakes a few ms after its slot: the schedule stays on its grid instead of
 // drifting by that much every send; `pace` still holds the second). Returns {1, µs until the
 // slot} when taken, {0, µs until the next slot} when not (nothing changed). %.0f: Lua 5.1's
@@ -59,7 +61,7 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 local slot = now
 if tat >= now - tonumber(ARGV[3]) then slot = tat end
-local ahead = math.max(0, slot - now)
+local ahead = math.max(0, slot - tonumber(ARGV[4]) - now)
 if ahead > tonumber(ARGV[2]) then return {0, string.format('%.0f', ahead)} end
 local nextTat = slot + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1000)
@@ -100,8 +102,11 @@ async function sleepFor(ms: number): Promise<void> {
 
 export function createPerNumberLimiter(redis: Redis, prefix: string, opts: LimiterOptions = {}): PerNumberLimiter {
   const maxWaitMs = opts.maxWaitMs ?? 2000;
-  const takeSlot = async (from: string, intervalUs: number, aheadUs: number) => {
-    const [taken, us] = (await redis.eval(TAKE_SLOT, 1, `${prefix}:slot:${from}`, intervalUs, aheadUs, Math.round(intervalUs / 4))) as [number, string];
+  const takeSlot = async (from: string, intervalUs: number, aheadUs: number, burstUs = 0) => {
+    const [taken, us] = (await redis.eval(TAKE_SLOT, 1, `${prefix}:slot:${from}`, intervalUs, aheadUs, Math.round(intervalUs / 4), burstUs)) as [
+      number,
+      string,
+    ];
     return { taken: taken === 1, ms: Number(us) / 1000 };
   };
   const dailyKey = (from: string, day: string) => `${prefix}:daily:${from}:${day}`;
@@ -109,7 +114,8 @@ export function createPerNumberLimiter(redis: Redis, prefix: string, opts: Limit
     async take(from, mps, mode) {
       const intervalUs = Math.round((1_000_000 / mps) * SLOT_HEADROOM);
       if (mode === "reserve") {
-        const r = await takeSlot(from, intervalUs, maxWaitMs * 1000);
+        // a burst of replies (missed calls at once) goes together, up to mps; `pace` holds the second
+        const r = await takeSlot(from, intervalUs, maxWaitMs * 1000, Math.max(0, Math.floor(mps) - 1) * intervalUs);
         if (!r.taken) return Math.max(1, Math.ceil(r.ms - maxWaitMs)); // ask again once the slot is within reach
         if (r.ms > 0) await sleepFor(r.ms);
         return 0;

@@ -176,19 +176,23 @@ describe("the slot rules (Redis directly)", () => {
     expect(next).toBeLessThanOrEqual(1030);
   });
 
-  it("a reserving send waits here for its slot; one further than the wait allows holds nothing and is told when to ask again", async () => {
+  it("replies up to mps go together; the next waits here for its slot; one further than the wait allows holds nothing and is told when to ask again", async () => {
     const number = "+15555550178";
-    const short = createPerNumberLimiter(redis, t.prefix, { maxWaitMs: 300 });
+    const short = createPerNumberLimiter(redis, t.prefix, { maxWaitMs: 600 });
     const started = performance.now();
-    // mps 5: slots 0, 206, 412 ms (1/mps and 3% of room); the first two are within 300 ms, the third is not
-    const [a, b, c] = await Promise.all([short.take(number, 5, "reserve"), short.take(number, 5, "reserve"), short.take(number, 5, "reserve")]);
+    // mps 2: slots 515 ms apart (1/mps and 3% of room); a burst of two replies goes at once
+    const [a, b] = await Promise.all([short.take(number, 2, "reserve"), short.take(number, 2, "reserve")]);
     expect([a, b]).toEqual([0, 0]);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(195);
-    expect(c).toBeGreaterThan(0); // 412 ms ahead minus the 300 ms it may wait: ask again in about 112 ms
-    expect(c).toBeLessThanOrEqual(112);
-    // the refused one took nothing: the next slot is the third (412 ms from the start), not a fourth (618)
-    const next = await probe().take(number, 5, "reserve");
-    expect(next).toBeLessThanOrEqual(412 - (performance.now() - started) + 5);
+    expect(performance.now() - started).toBeLessThan(150);
+    // the third's slot is 515 ms out (within the 600 ms it may wait); the fourth's 1030 ms (not)
+    const [c, d] = await Promise.all([short.take(number, 2, "reserve"), short.take(number, 2, "reserve")]);
+    expect(c).toBe(0);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(505);
+    expect(d).toBeGreaterThan(300); // 1030 ms ahead minus the 600 it may wait: ask again in about 430 ms
+    expect(d).toBeLessThanOrEqual(431);
+    // the refused one took nothing: the schedule runs to 1545 ms from the start (three slots), not 2060 (four)
+    const next = await probe().take(number, 2, "free-only");
+    expect(next).toBeLessThanOrEqual(1545 - (performance.now() - started) + 5);
   });
 
   it("separate numbers do not share a rate", async () => {
