@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Conversation_slackChannel_slackThreadTs_idx" ON "Conversation"("slackChannel", "slackThreadTs");
