@@ -152,8 +152,10 @@ describe("a week of a 10,000-contact campaign", () => {
     const waiting = await t.ctx.prisma.enrollment.findMany({ where: { campaignId: launched.campaignId! }, select: { status: true, step: true, nextAt: true } });
     expect(waiting.filter((w) => w.status !== "active" || w.step !== 1 || w.nextAt! <= t.clock.now())).toEqual([]);
     expect(twilio.sent).toHaveLength(0);
-    // the held-back jobs find their rows handed over and do nothing
+    // clean-up for the next test: the stood-in sender's jobs go, and the week's campaign ends here
+    await t.ctx.queues.byName.bulk.drain(true);
     await t.ctx.queues.byName.bulk.resume();
+    await t.ctx.prisma.enrollment.updateMany({ where: { campaignId: launched.campaignId! }, data: { status: "stopped", reason: "test-over", nextAt: null } });
   }, 600_000);
 
   it("a Redis flush mid-week (under the running worker) delays steps, never drops or doubles them", async () => {
