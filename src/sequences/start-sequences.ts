@@ -18,6 +18,10 @@ export async function startSequences(ctx: Ctx): Promise<() => Promise<void>> {
   return ctx.events.subscribe({
     name: "sequences",
     durable: true,
+    // an enrolment missed is a reminder never sent: ride out a database outage of about an hour
+    // (retries up to a minute apart) before an event is given up (and logged)
+    maxAttempts: 60,
+    maxRetryMs: 60_000,
     types: [
       "lead.updated",
       "work.recorded",
