@@ -1,5 +1,7 @@
 // A contacts CSV's header, mapped to our fields. Exports from CRMs and field-service tools name the
 // same column many ways ("Mobile", "Postal Code", "First Name"): accept the common ones.
+import { normalizeFieldName } from "../lib/field-name.ts";
+
 export type ContactColumn = "name" | "firstName" | "lastName" | "phone" | "email" | "zip" | "lastJobDate" | "tags";
 
 const ALIASES: Record<ContactColumn, string[]> = {
@@ -14,18 +16,6 @@ const ALIASES: Record<ContactColumn, string[]> = {
 };
 const COLUMN_OF = new Map(Object.entries(ALIASES).flatMap(([column, names]) => names.map((n) => [n, column as ContactColumn] as const)));
 
-/** "Zip Code", "E-mail", "lastJobDate" → zip_code, e_mail, last_job_date */
-function normalizeName(k: string): string {
-  return k
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toLowerCase()
-    .replace(/[\s./-]+/g, "_")
-    .replace(/[^a-z0-9_]/g, "")
-    .replace(/_+/g, "_")
-    .replace(/^_|_$/g, "");
-}
-
 export interface ContactHeader {
   /** for each CSV column, the field it fills (undefined: ignored) */
   columns: (ContactColumn | undefined)[];
@@ -39,7 +29,7 @@ export function readContactHeader(header: readonly string[]): { ok: true; header
   const columns: (ContactColumn | undefined)[] = [];
   const ignored: string[] = [];
   for (const raw of header) {
-    const column = COLUMN_OF.get(normalizeName(raw));
+    const column = COLUMN_OF.get(normalizeFieldName(raw));
     if (column && seen.has(column)) return { ok: false, error: `header: "${raw}" and "${seen.get(column)}" both give the ${column}` };
     if (column) seen.set(column, raw);
     else if (raw.trim() !== "") ignored.push(raw.trim());

@@ -2,6 +2,7 @@
 // Typeform/Zapier "phone_number", HubSpot "firstname"…): map them to one lead shape, and keep
 // whatever we don't recognise.
 import { toE164 } from "../../lib/phone.ts";
+import { normalizeFieldName } from "../../lib/field-name.ts";
 import type { TAttribution } from "../../attribution/attribution-schema.ts";
 
 export interface FormLead {
@@ -63,16 +64,6 @@ const ALIASES: Record<string, string[]> = {
 };
 const FIELD_OF = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field] as const)));
 
-/** "Zip / Postal Code", "utmSource", "your-phone" → zip_postal_code, utm_source, your_phone */
-const key = (k: string) =>
-  k
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toLowerCase()
-    .replace(/[\s./-]+/g, "_")
-    .replace(/[^a-z0-9_]/g, "")
-    .replace(/_+/g, "_")
-    .replace(/^_|_$/g, "");
 const TRUE = /^(true|yes|y|on|1|checked|agree|agreed|i agree)$/i;
 
 /** Flattens a submitted body (strings, numbers, booleans, one level of arrays) to trimmed strings. */
@@ -93,7 +84,7 @@ export function normalizeFormFields(body: Record<string, unknown>): FormLead {
   const known: Record<string, string> = {};
   const extra: Record<string, string> = {};
   for (const [k, v] of flatten(body)) {
-    const field = FIELD_OF.get(key(k));
+    const field = FIELD_OF.get(normalizeFieldName(k));
     if (field && known[field] === undefined) known[field] = v;
     else if (!field) extra[k] = v;
   }
