@@ -7,28 +7,13 @@ import type { Ctx } from "../context.ts";
 import { isEvent, type DomainEvent } from "../events/domain-event.ts";
 import { buildAlertPost, type AlertFacts } from "./build-alert-post.ts";
 import { postOnce } from "./post-once.ts";
-import { SlackRefusedError, type SlackApi } from "./slack-api.ts";
+import type { SlackApi } from "./slack-api.ts";
+import { subscribeForSlack } from "./subscribe-for-slack.ts";
 
 const UNDELIVERED = new Set(["failed", "undelivered"]);
 
-export async function startSlackAlerts(ctx: Ctx, slack: SlackApi): Promise<() => Promise<void>> {
-  return ctx.events.subscribe({
-    name: "slack-alerts",
-    durable: true,
-    types: ["alert.raised", "message.status"],
-    maxAttempts: Infinity,
-    maxRetryMs: 30_000,
-    async handle(e) {
-      const business = await ctx.directory.byId(e.businessId);
-      if (!business?.profile.slack) return;
-      try {
-        await relay(ctx, slack, business, e);
-      } catch (err) {
-        if (!(err instanceof SlackRefusedError)) throw err;
-        ctx.log.error({ businessId: business.id, seq: e.seq.toString(), err: err.message }, "Slack refused an alert post; skipped");
-      }
-    },
-  });
+export function startSlackAlerts(ctx: Ctx, slack: SlackApi): Promise<() => Promise<void>> {
+  return subscribeForSlack(ctx, { name: "slack-alerts", types: ["alert.raised", "message.status"], handle: (business, e) => relay(ctx, slack, business, e) });
 }
 
 async function relay(ctx: Ctx, slack: SlackApi, business: BusinessRef, e: DomainEvent): Promise<void> {

@@ -15,29 +15,16 @@ import { ensureThread } from "./ensure-thread.ts";
 import { refreshLeadCard } from "./refresh-lead-card.ts";
 import { readOnceMark } from "./once-marks.ts";
 import { postOnce } from "./post-once.ts";
-import { SlackRefusedError, type SlackApi } from "./slack-api.ts";
+import type { SlackApi } from "./slack-api.ts";
+import { subscribeForSlack } from "./subscribe-for-slack.ts";
 
 export const MIRROR_SUBSCRIBER = "slack-mirror";
 
-export async function startSlackMirror(ctx: Ctx, slack: SlackApi): Promise<() => Promise<void>> {
-  return ctx.events.subscribe({
+export function startSlackMirror(ctx: Ctx, slack: SlackApi): Promise<() => Promise<void>> {
+  return subscribeForSlack(ctx, {
     name: MIRROR_SUBSCRIBER,
-    durable: true,
     types: ["message.added", "lead.updated", "conversation.assigned", "appointment.booked", "appointment.changed", "appointment.cancelled"],
-    maxAttempts: Infinity,
-    maxRetryMs: 30_000,
-    async handle(e) {
-      const business = await ctx.directory.byId(e.businessId);
-      if (!business?.profile.slack) return;
-      try {
-        await mirrorEvent(ctx, slack, business, e);
-      } catch (err) {
-        // Slack answered "no" (bot not in the channel, a bad channel id): waiting cannot fix it, and
-        // holding the stream would stop every other business's mirror
-        if (!(err instanceof SlackRefusedError)) throw err;
-        ctx.log.error({ businessId: business.id, seq: e.seq.toString(), type: e.type, err: err.message }, "Slack refused a mirror post; skipped");
-      }
-    },
+    handle: (business, e) => mirrorEvent(ctx, slack, business, e),
   });
 }
 
