@@ -3,6 +3,7 @@
 // so events that arrived while no worker ran are still applied, in order. The claim of each step
 // re-checks every stop condition anyway, so a subscriber running behind can delay a stop, never
 // let a stopped step through.
+import type { TProfile } from "../config/profile-schema.ts";
 import type { Ctx } from "../context.ts";
 import { isEvent, type DomainEvent } from "../events/domain-event.ts";
 import { enrollContact } from "./enroll-contact.ts";
@@ -80,10 +81,10 @@ export async function applySequenceEvent(ctx: Ctx, e: DomainEvent): Promise<void
       "job.completed": "job-done",
     };
     const condition = stops[p.type];
-    if (condition) await stopFor(ctx, e, p.contactId, condition);
+    if (condition) await stopFor(ctx, profile, e, p.contactId, condition);
   } else if (isEvent(e, "appointment.booked")) {
     const p = e.payload;
-    await stopFor(ctx, e, p.contactId, "booked");
+    await stopFor(ctx, profile, e, p.contactId, "booked");
     await enroll("appointment.booked", {
       contactId: p.contactId,
       conversationId: p.conversationId,
@@ -92,7 +93,7 @@ export async function applySequenceEvent(ctx: Ctx, e: DomainEvent): Promise<void
       context: { serviceKey: p.serviceKey },
     });
   } else if (isEvent(e, "appointment.changed")) {
-    await moveReminders(ctx, e.businessId, e.payload.replacesId, e.payload.appointmentId, new Date(e.payload.startAt));
+    await moveReminders(ctx, profile, e.businessId, e.payload.replacesId, e.payload.appointmentId, new Date(e.payload.startAt));
   } else if (isEvent(e, "appointment.cancelled")) {
     const ids = await ctx.prisma.enrollment.findMany({
       where: { businessId: e.businessId, subjectKey: e.payload.appointmentId, status: "active" },
@@ -104,34 +105,30 @@ export async function applySequenceEvent(ctx: Ctx, e: DomainEvent): Promise<void
       "appointment-cancelled",
     );
   } else if (isEvent(e, "message.added")) {
-    if (e.payload.direction === "inbound" && INBOUND_CHANNELS.includes(e.payload.channel)) await stopFor(ctx, e, e.payload.contactId, "replied");
+    if (e.payload.direction === "inbound" && INBOUND_CHANNELS.includes(e.payload.channel)) await stopFor(ctx, profile, e, e.payload.contactId, "replied");
   } else if (isEvent(e, "conversation.assigned")) {
-    if (e.payload.handledBy === "human") await stopFor(ctx, e, e.payload.contactId, "human");
+    if (e.payload.handledBy === "human") await stopFor(ctx, profile, e, e.payload.contactId, "human");
   } else if (isEvent(e, "review.clicked")) {
     if (e.payload.enrollmentId) await stopEnrollments(ctx, [e.payload.enrollmentId], "review-clicked");
   }
 }
 
 /** Ends the contact's enrollments that this condition stops (those started before the event). */
-async function stopFor(ctx: Ctx, e: DomainEvent, contactId: string, condition: StopCondition): Promise<void> {
-  const business = await ctx.directory.byId(e.businessId);
-  if (!business) return;
+async function stopFor(ctx: Ctx, profile: TProfile, e: DomainEvent, contactId: string, condition: StopCondition): Promise<void> {
   const active = await ctx.prisma.enrollment.findMany({
     where: { businessId: e.businessId, contactId, status: "active", startedAt: { lt: e.at } },
     select: { id: true, sequenceKey: true },
   });
-  const ids = active.filter((x) => sequenceFor(business.profile, x.sequenceKey)?.stopWhen.includes(condition)).map((x) => x.id);
+  const ids = active.filter((x) => sequenceFor(profile, x.sequenceKey)?.stopWhen.includes(condition)).map((x) => x.id);
   await stopEnrollments(ctx, ids, condition);
 }
 
 /** A rescheduled visit: its reminders follow it (what was waiting for the old time is taken back). */
-async function moveReminders(ctx: Ctx, businessId: string, oldId: string, newId: string, startAt: Date): Promise<void> {
-  const business = await ctx.directory.byId(businessId);
-  if (!business) return;
+async function moveReminders(ctx: Ctx, profile: TProfile, businessId: string, oldId: string, newId: string, startAt: Date): Promise<void> {
   const now = ctx.clock.now();
   const rows = await ctx.prisma.enrollment.findMany({ where: { businessId, subjectKey: oldId, status: { in: ["active", "completed"] } } });
   for (const r of rows) {
-    const seq = sequenceFor(business.profile, r.sequenceKey);
+    const seq = sequenceFor(profile, r.sequenceKey);
     if (!seq) continue;
     await withdrawPending(ctx, [r.id], "appointment-moved");
     const next = planStep(seq, 0, startAt, now, null);

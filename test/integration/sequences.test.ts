@@ -210,6 +210,38 @@ describe("appointment reminders", () => {
   });
 });
 
+describe("answering a reminder with R", () => {
+  it("with no model, hands the reschedule to a person and says so", async () => {
+    t.clock.set(MONDAY_10AM);
+    const phone = newPhone();
+    const contact = await t.ctx.prisma.contact.create({ data: { businessId, phone, name: "Eli Moss", createdAt: t.clock.now() } });
+    const conv = await t.ctx.prisma.conversation.create({ data: { businessId, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: t.clock.now() } });
+    const booked = await bookAppointment(t.ctx, {
+      businessId,
+      contactId: contact.id,
+      conversationId: conv.id,
+      serviceKey: "drain",
+      startAt: new Date("2026-12-02T16:00:00Z"),
+    });
+    if (booked.kind !== "booked") throw new Error(JSON.stringify(booked));
+    await waitFor(
+      () => t.ctx.prisma.enrollment.findFirst({ where: { contactId: contact.id, sequenceKey: "appointment-reminder" } }),
+      "the reminder enrollment",
+    );
+    await at("2026-12-01T16:00:30Z");
+    await waitFor(() => textsTo(phone).length === 1, "the 24-hour reminder");
+
+    await sms(phone, "R");
+    await waitFor(
+      () => textsTo(phone).some((b) => b === "No problem. Someone from Acme Plumbing will text you shortly to find a new time."),
+      "the hand-off text",
+    );
+    await waitFor(() => t.ctx.prisma.conversation.findFirst({ where: { id: conv.id, handledBy: "human" } }), "a person takes it");
+    // the visit stands until the person moves it
+    expect((await t.ctx.prisma.appointment.findUniqueOrThrow({ where: { id: booked.appointment.id } })).status).toBe("booked");
+  });
+});
+
 describe("marketing needs consent", () => {
   it("a campaign skips contacts without marketing consent (and says why); the consented get it, with opt-out wording", async () => {
     t.clock.set(MONDAY_10AM);
