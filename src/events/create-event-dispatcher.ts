@@ -8,7 +8,7 @@ import type { Logger } from "../lib/logger.ts";
 import { wallMs } from "../lib/clock.ts";
 import { newId } from "../lib/new-id.ts";
 import type { DomainEvent, DomainEventType } from "./domain-event.ts";
-import { headSeq, readEvents } from "./read-events.ts";
+import { headSeq, readEvents, transactionsEnded } from "./read-events.ts";
 
 export interface EventSubscriber {
   name: string;
@@ -63,8 +63,8 @@ interface Pump {
   running: boolean;
   again: boolean;
   failures: { seq: bigint; count: number } | undefined;
-  /** a missing seq seen at a read whose snapshot xmax was `until`: final once xmin reaches it */
-  gap: { seq: bigint; until: bigint } | undefined;
+  /** a missing seq, and the transactions running when it was first seen: final once they have ended and a read after that still lacks it */
+  gap: { seq: bigint; pending: bigint[]; ended: boolean } | undefined;
   retryTimer: NodeJS.Timeout | undefined;
   /** a handler's RetryLaterError: no delivery before this wall-clock ms, whatever pokes arrive */
   notBefore: number;
@@ -162,18 +162,23 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   }
 
   /**
-   * True when the seqs missing before the next row will never appear: every transaction that was
-   * running when the gap was first seen has ended since (so a row of theirs would be visible now).
+   * At a gap: "pass" when the seqs missing before the next row will never appear (every transaction
+   * that was running when the gap was first seen had ended before this batch was read), "reread"
+   * when they have just been found ended (this batch is older than that finding), else "wait".
    */
-  function gapIsFinal(p: Pump, xmin: bigint, xmax: bigint): boolean {
+  async function atGap(p: Pump, running: bigint[]): Promise<"pass" | "reread" | "wait"> {
     const missing = p.position + 1n;
     if (p.gap?.seq !== missing) {
-      p.gap = { seq: missing, until: xmax };
-      return false;
+      p.gap = { seq: missing, pending: running, ended: false };
+      return "wait";
     }
-    if (xmin < p.gap.until) return false;
-    p.gap = undefined;
-    return true;
+    if (p.gap.ended) {
+      p.gap = undefined;
+      return "pass";
+    }
+    if (!(await transactionsEnded(o.sql, p.gap.pending))) return "wait";
+    p.gap.ended = true;
+    return "reread";
   }
 
   async function run(p: Pump): Promise<void> {
@@ -188,13 +193,21 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
         p.again = false;
         if (!(await claim(p))) return;
         for (;;) {
-          const { events: batch, xmin, xmax } = await readEvents(o.sql, p.position, BATCH);
+          const { events: batch, running } = await readEvents(o.sql, p.position, BATCH);
           let stopped = false;
+          let reread = false;
           for (const e of batch) {
             if (closed) return;
-            if (e.seq !== p.position + 1n && !gapIsFinal(p, xmin, xmax)) {
-              stopped = true; // a lower seq may still commit: wait (the next poke or poll reads again)
-              break;
+            if (e.seq !== p.position + 1n) {
+              const gap = await atGap(p, running);
+              if (gap === "reread") {
+                reread = true;
+                break;
+              }
+              if (gap === "wait") {
+                stopped = true; // a lower seq may still commit: wait (the next poke or poll reads again)
+                break;
+              }
             }
             const wanted = !p.sub.types || p.sub.types.includes(e.type);
             if (wanted && !(await deliver(p, e))) {
@@ -203,6 +216,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
             }
             await advance(p, e.seq);
           }
+          if (reread) continue;
           if (stopped || batch.length < BATCH) break;
         }
       } while (p.again && !closed && wallMs() >= p.notBefore);

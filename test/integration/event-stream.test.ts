@@ -1,5 +1,6 @@
 // The one event stream: events are written with the change they announce, read in commit order,
 // and delivered in order, at least once, to each subscriber from its own cursor.
+import pg from "pg";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEventDispatcher, RetryLaterError, type EventDispatcher } from "../../src/events/create-event-dispatcher.ts";
@@ -9,6 +10,7 @@ import { assignConversation } from "../../src/inbox/assign-conversation.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { dbUrl } from "../helpers/pg-admin.ts";
 import { useMsw } from "../helpers/use-msw.ts";
 import { settle, waitFor } from "../helpers/wait-for.ts";
 
@@ -143,6 +145,38 @@ describe("the dispatcher", () => {
     await slow;
     await waitFor(() => got.length === 2, "both events");
     expect(got).toEqual(["early", "test-2"]);
+  });
+
+  it("a rolled-back event's gap is passed at once, whatever long transaction another database has open", async () => {
+    // the server's xid horizon is shared by every database: a writer elsewhere (another app, another
+    // test) must not hold this stream's gaps until it ends
+    const elsewhere = new pg.Client({ connectionString: dbUrl("postgres") });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query("BEGIN");
+      await elsewhere.query("SELECT pg_current_xact_id()");
+      const s = `subject-${++subject}`;
+      const got: string[] = [];
+      await dispatcher().subscribe({ name: "foreign-xid-test", durable: true, handle: async (e) => void got.push(byOf(e)) });
+      await t.ctx.prisma
+        .$transaction(async (tx) => {
+          await emitEvent(tx, {
+            businessId,
+            type: "conversation.assigned",
+            subject: s,
+            at: t.clock.now(),
+            payload: { conversationId: s, contactId: "c", handledBy: "human", by: "rolled-back" },
+          });
+          throw new Error("roll back");
+        })
+        .catch(() => undefined);
+      await emit(s, 1); // the next seq, committed: a gap stands before it
+      await waitFor(() => got.length === 1, "the event after the gap", 5_000);
+      expect(got).toEqual(["test-1"]);
+    } finally {
+      await elsewhere.query("ROLLBACK").catch(() => undefined);
+      await elsewhere.end();
+    }
   });
 
   it("never skips a lower seq held by a transaction that began writing after one that commits a higher seq", async () => {
