@@ -15,9 +15,9 @@ export interface EventSubscriber {
   durable: boolean;
   /** only these types reach `handle` (the cursor still moves past the others) */
   types?: DomainEventType[];
-  /** a durable subscriber's own retry limit (default the dispatcher's); Infinity: never skip, wait in order (the Slack mirror) */
+  /** the subscriber's own retry limit: default the dispatcher's for a durable one, Infinity (never skip, wait in order) for a live one */
   maxAttempts?: number;
-  /** the longest wait between retries of one event (default 64 × retryBaseMs) */
+  /** the longest wait between retries of one event (default 64 × retryBaseMs; a live subscriber's 2 s) */
   maxRetryMs?: number;
   handle(e: DomainEvent): Promise<void>;
 }
@@ -54,6 +54,8 @@ export interface DispatcherOptions {
 
 export const EVENTS_CHANNEL = "leadline_domain_events";
 const BATCH = 200;
+/** a live subscriber's longest wait between retries: a chat stream catches up within 2 s of the database coming back */
+const LIVE_MAX_RETRY_MS = 2000;
 
 interface Pump {
   sub: EventSubscriber;
@@ -143,17 +145,18 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     } catch (err) {
       const count = p.failures?.seq === e.seq ? p.failures.count + 1 : 1;
       p.failures = { seq: e.seq, count };
-      // an ephemeral subscriber (a live stream) is best effort — a reconnect replays from the
-      // database — so one failing event must not hold the ones behind it through a long backoff
-      if (count >= (p.sub.durable ? (p.sub.maxAttempts ?? maxAttempts) : 2)) {
+      // a live (ephemeral) subscriber's handler fans out in memory after a read: it fails only while
+      // the database is away, and an open chat stream would never see a skipped event again, so by
+      // default it retries in order, never skipping, and comes back quickly once the database does
+      if (count >= (p.sub.maxAttempts ?? (p.sub.durable ? maxAttempts : Infinity))) {
         o.log.error({ subscriber: p.sub.name, seq: e.seq.toString(), type: e.type, err: (err as Error).message }, "event skipped after every retry");
         p.failures = undefined;
         return true;
       }
       o.log.warn({ subscriber: p.sub.name, seq: e.seq.toString(), attempt: count, err: (err as Error).message }, "event delivery failed; will retry in order");
       clearTimeout(p.retryTimer);
-      const backoff = Math.min(retryBaseMs * 2 ** Math.min(count - 1, 6), p.sub.maxRetryMs ?? Infinity);
-      const delay = err instanceof RetryLaterError ? err.retryAfterMs : p.sub.durable ? backoff : 100;
+      const backoff = Math.min(retryBaseMs * 2 ** Math.min(count - 1, 6), p.sub.maxRetryMs ?? (p.sub.durable ? Infinity : LIVE_MAX_RETRY_MS));
+      const delay = err instanceof RetryLaterError ? err.retryAfterMs : backoff;
       if (err instanceof RetryLaterError) p.notBefore = wallMs() + delay;
       p.retryTimer = setTimeout(() => void run(p), delay);
       p.retryTimer.unref();

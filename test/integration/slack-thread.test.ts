@@ -42,15 +42,11 @@ const sentTo = (phone: string) => twilio.sent.filter((m) => m.To === phone).map(
 
 /** the lead card for this phone and its thread, once the mirror has posted `count` replies */
 async function threadOf(phone: string, count: number) {
-  return waitFor(
-    () => {
-      const root = slack.roots(CHANNEL).find((p) => textOf(p).includes(phone));
-      const replies = root ? slack.thread(root.ts) : [];
-      return root && replies.length >= count ? { root, replies } : undefined;
-    },
-    `a thread for ${phone} with ${count} replies`,
-    15_000,
-  );
+  return waitFor(() => {
+    const root = slack.roots(CHANNEL).find((p) => textOf(p).includes(phone));
+    const replies = root ? slack.thread(root.ts) : [];
+    return root && replies.length >= count ? { root, replies } : undefined;
+  }, `a thread for ${phone} with ${count} replies`);
 }
 
 /** a conversation with its thread started: one inbound and the template's acknowledgement */
@@ -294,7 +290,7 @@ describe("alerts", () => {
   it("an emergency goes to the alerts channel with @here, naming the contact; the thread shows the handoff", async () => {
     const phone = newPhone();
     await text(phone, "I smell gas in the basement!");
-    const alert = await waitFor(() => slack.posts.find((p) => p.channel === ALERTS && textOf(p).includes(phone)), "the alert", 15_000);
+    const alert = await waitFor(() => slack.posts.find((p) => p.channel === ALERTS && textOf(p).includes(phone)), "the alert");
     expect(alert.text.startsWith("<!here>")).toBe(true);
     expect(textOf(alert)).toMatch(/Emergency/);
     const { root } = await threadOf(phone, 2);

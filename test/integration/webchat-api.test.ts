@@ -4,6 +4,7 @@ import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { useMsw } from "../helpers/use-msw.ts";
 import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { openSse } from "../helpers/read-sse.ts";
 import { settle, waitFor } from "../helpers/wait-for.ts";
 
 const twilio = createTwilioFake();
@@ -51,40 +52,21 @@ const say = (s: Session, text: string, clientId?: string, token = s.token) =>
 
 type Ev = { id: string; author: string; text: string; clientId?: string };
 
-/** reads SSE `message` events until `until` holds or the time runs out */
-// generous: a cold CI machine (two test files starting at once on two cores) has been seen to need over 20 s for the first replies
-async function readEvents(s: Session, until: (events: Ev[]) => boolean, lastEventId?: string, ms = 45_000) {
-  const ac = new AbortController();
-  const res = await fetch(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, {
-    signal: ac.signal,
-    headers: { ...(lastEventId ? { "last-event-id": lastEventId } : {}), ...fromIp(s.ip) },
+/** reads SSE `message` events until `until` holds or `ms` runs out (a reply comes in well under a second) */
+async function readEvents(s: Session, until: (events: Ev[]) => boolean, lastEventId?: string, ms = 8000) {
+  const { res, sse } = await openSse(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, {
+    ...(lastEventId ? { "last-event-id": lastEventId } : {}),
+    ...fromIp(s.ip),
   });
-  expect(res.status).toBe(200);
-  expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
-  const events: Ev[] = [];
-  const reader = res.body!.getReader();
-  let buf = "";
-  const deadline = Date.now() + ms;
+  const messages = () => sse.events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data) as Ev);
   try {
-    while (!until(events) && Date.now() < deadline) {
-      const { value, done } = await Promise.race([
-        reader.read(),
-        new Promise<{ value: undefined; done: boolean }>((r) => setTimeout(() => r({ value: undefined, done: false }), 500)),
-      ]);
-      if (done) break;
-      if (value) buf += new TextDecoder().decode(value);
-      let i;
-      while ((i = buf.indexOf("\n\n")) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (/^event: message$/m.test(block) && data) events.push(JSON.parse(data));
-      }
-    }
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    await sse.waitUntil(() => until(messages()), ms);
+    return messages();
   } finally {
-    ac.abort();
+    sse.close();
   }
-  return events;
 }
 
 describe("web chat API", () => {
