@@ -138,7 +138,16 @@ export const ZProfile = z.object({
       verifyToken: ZSecret,
     })
     .optional(),
-  webchat: z.object({ allowedOrigins: z.array(z.url()).default([]), greeting: z.string().max(300).optional() }).optional(),
+  webchat: z
+    .object({
+      allowedOrigins: z.array(z.url()).default([]),
+      greeting: z.string().max(300).optional(),
+      /** countries "text me instead" may text (ISO 3166 alpha-2); default: the countries of phoneNumbers */
+      smsCountries: z.array(z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code such as US")).optional(),
+      /** "text me instead" invitations the business sends in any 24 hours, all visitors together */
+      maxInvitationsPerDay: z.number().int().min(0).max(10_000).default(100),
+    })
+    .optional(),
   compliance: z
     .object({
       /** proactive messages only inside this window, in the recipient's local time */

@@ -228,14 +228,16 @@ it('(d) "Text me instead": consent required, a code is texted (business name onl
 
     // step two: the code we texted (nothing is joined until it comes back)
     const codeStep = page.getByRole("form", { name: "Enter the code we texted" });
-    await codeStep.getByText("We texted a 6-digit code to …0199. Enter it here, or reply YES to that text.").waitFor();
+    await codeStep
+      .getByText(/^We texted a 6-digit code to …0199\. Enter it here, or reply to that text with just the code\. No text within a minute\?/)
+      .waitFor();
     const codeBox = page.getByRole("textbox", { name: "Code" });
     expect(await codeBox.getAttribute("autocomplete")).toBe("one-time-code");
     expect(await codeBox.getAttribute("inputmode")).toBe("numeric");
     expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("name") ?? null)).toBe("code");
     const sms = await waitFor(() => twilio.sent.find((m) => m.To === phone), "invitation to the visitor's number");
     expect(sms.From).toBe("+15555550100");
-    expect(sms.Body).toMatch(/^Acme Plumbing: reply YES to continue your website chat by text, or enter code \d{6} in the chat\. Reply STOP to opt out\.$/);
+    expect(sms.Body).toMatch(/^Acme Plumbing: to continue your website chat by text, enter code \d{6} in the chat or reply with it\. Reply STOP to opt out\.$/);
     expect(sms.Body).not.toMatch(/Jane/);
     expect(await t.ctx.prisma.consent.count({ where: { contact: { phone } } })).toBe(0);
     const code = /code (\d{6})/.exec(sms.Body)![1]!;

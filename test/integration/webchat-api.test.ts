@@ -196,7 +196,7 @@ describe("text me instead", () => {
     expect((await t.post("/webhooks/twilio/sms", smsParams({ from: phone, to: ACME_NUMBER, body }))).status).toBe(200);
     return waitFor(() => t.ctx.prisma.message.findFirst({ where: { direction: "inbound", fromNumber: phone, body } }), `"${body}" recorded`);
   };
-  const invitations = (phone: string) => twilio.sent.filter((m) => m.To === phone && /reply YES/.test(m.Body));
+  const invitations = (phone: string) => twilio.sent.filter((m) => m.To === phone && /continue your website chat by text/.test(m.Body));
   async function invitationCode(phone: string): Promise<string> {
     const sms = await waitFor(() => invitations(phone).at(-1), `invitation to ${phone}`);
     return /code (\d{6})/.exec(sms.Body)![1]!;
@@ -223,14 +223,14 @@ describe("text me instead", () => {
     await settle(300);
     const res = await textMe(s, "(212) 555-0141", "Mallory Visitor");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "code-sent", phone: "…0141" });
+    expect(await res.json()).toMatchObject({ status: "code-sent", phone: "…0141", hint: expect.stringMatching(/STOP to \+15555550100, text START/) });
     const code = await invitationCode(phone);
     await homeownerTexts(phone, "Also the gate code is 9090");
 
     // the invitation: business name and code only, from the business number, one GSM-7 segment
     expect(invitations(phone)).toHaveLength(1);
     const invite = invitations(phone)[0]!;
-    expect(invite.Body).toBe(`Acme Plumbing: reply YES to continue your website chat by text, or enter code ${code} in the chat. Reply STOP to opt out.`);
+    expect(invite.Body).toBe(`Acme Plumbing: to continue your website chat by text, enter code ${code} in the chat or reply with it. Reply STOP to opt out.`);
     expect(invite.Body).not.toMatch(/Mallory|Visitor/);
     expect(invite.From).toBe(ACME_NUMBER);
 
@@ -249,7 +249,7 @@ describe("text me instead", () => {
     expect(await t.ctx.prisma.message.count({ where: { conversationId: row.conversationId, channel: { in: ["sms", "mms"] } } })).toBe(0);
     expect(await t.ctx.prisma.consent.count({ where: { contactId: homeowner.id } })).toBe(0);
 
-    const secret = /4411|9090|reply YES/;
+    const secret = /4411|9090|enter code/;
     const live = await streaming;
     expect(live.map((e) => e.author)).toEqual(["contact", "template"]);
     expect(live.filter((e) => secret.test(e.text))).toEqual([]);
@@ -282,20 +282,48 @@ describe("text me instead", () => {
     expect(replay.map((e) => e.text)).not.toContain("a text from somebody's phone");
   });
 
-  it("an opted-out number gets a 409 with the START hint, and no text and nothing stored", async () => {
+  it("an opted-out number gets the same answer as any other number, and no text: nothing tells who is a customer", async () => {
     const phone = "+12125550143";
     await homeownerTexts(phone, "STOP");
     await waitFor(async () => (await contactOf(phone))?.optedOutAt, "opt-out");
     twilio.reset();
     const s = await chattingVisitor("text me please");
-    const res = await textMe(s, phone);
-    expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: string }).error).toMatch(/opted out.*text START to \+15555550100/);
+    const other = await chattingVisitor("text me too");
+    const [res, fresh] = [await textMe(s, phone), await textMe(other, "+12125550149")];
+    expect(res.status).toBe(200);
+    const [body, freshBody] = [await res.json(), await fresh.json()];
+    expect(Object.keys(body).sort()).toEqual(Object.keys(freshBody).sort());
+    expect(body).toMatchObject({ status: "code-sent", phone: "…0143", hint: freshBody.hint });
+    // a guessed code gets the answer a wrong code always gets
+    const guess = await enterCode(s, "000000");
+    expect(guess.status).toBe(400);
+    expect(((await guess.json()) as { error: string }).error).toMatch(/not the code we texted \(4 tries left\)/);
     await settle(300);
-    expect(twilio.attempts.filter((m) => m.To === phone)).toEqual([]);
-    expect(await sessionRow(s)).toMatchObject({ pendingPhone: null, proofCodeHash: null });
+    expect(twilio.attempts.filter((m) => m.To === phone)).toEqual([]); // no API call to that number, by any path
     expect(await t.ctx.prisma.message.count({ where: { purpose: "chat-invite", toNumber: phone } })).toBe(0);
     expect((await contactOf(phone))!.optedOutAt).not.toBeNull();
+    expect((await sessionRow(s)).phoneVerifiedAt).toBeNull();
+  });
+
+  it("only the business's countries, and only inside texting hours at the number's place", async () => {
+    const s = await chattingVisitor("text me abroad");
+    const abroad = await textMe(s, "+447700900123");
+    expect(abroad.status).toBe(400);
+    expect(((await abroad.json()) as { error: string }).error).toBe("phone: we can only text numbers in US");
+    // 02:00 in New York (07:00 UTC): a 212 number is asleep, so is a 907 (Alaska) one at 13:00 UTC (04:00 there)
+    t.clock.set("2026-11-18T07:00:00Z");
+    try {
+      const late = await textMe(s, "+12125550148");
+      expect(late.status).toBe(409);
+      expect(((await late.json()) as { error: string }).error).toMatch(/outside texting hours/);
+      t.clock.set("2026-11-18T13:00:00Z");
+      expect((await textMe(s, "+19075550148")).status).toBe(409);
+      expect((await textMe(s, "+12125550148")).status).toBe(200); // 08:00 in New York
+    } finally {
+      t.clock.set("2026-11-18T15:00:00Z");
+    }
+    await settle(200);
+    expect(twilio.attempts.filter((m) => m.To === "+447700900123" || m.To === "+19075550148")).toEqual([]);
   });
 
   it("five wrong codes lock the code (also under parallel guessing): the right one, or a reply, no longer joins", async () => {
@@ -313,7 +341,7 @@ describe("text me instead", () => {
     const right = await enterCode(s, code);
     expect(right.status).toBe(429);
     expect(((await right.json()) as { error: string }).error).toMatch(/too many wrong codes/);
-    await homeownerTexts(phone, `YES ${code}`);
+    await homeownerTexts(phone, code);
     await settle(500);
     expect(await sessionRow(s)).toMatchObject({ phoneVerifiedAt: null, proofAttempts: 5, proofCodeHash: null });
   });
@@ -372,21 +400,25 @@ describe("text me instead", () => {
     // proven: a fresh stream shows the joined timeline, SMS included
     const replay = await readEvents(s, (e) => e.some((x) => x.text === "After the proof"));
     expect(replay.map((e) => e.text)).toEqual(
-      expect.arrayContaining(["earlier text", "can you text me?", expect.stringMatching(/^Acme Plumbing: reply YES/), "After the proof"]),
+      expect.arrayContaining(["earlier text", "can you text me?", expect.stringMatching(/^Acme Plumbing: to continue your website chat/), "After the proof"]),
     );
     expect((await enterCode(s, code)).status).toBe(200); // idempotent
     expect((await textMe(s, "+12125550178")).status).toBe(409); // this chat already continues by text
   });
 
-  it("a YES replied to the invitation by SMS proves the number and joins the chat", async () => {
+  it("the code texted back as the whole reply proves the number and joins the chat; a YES, even right after a campaign asked for one, does not", async () => {
     const phone = "+12125550145";
     const s = await chattingVisitor("please text me");
     expect((await textMe(s, phone, "Sam Replies")).status).toBe(200);
-    await invitationCode(phone);
-    await homeownerTexts(phone, "Yes!");
-    await waitFor(async () => (await sessionRow(s)).phoneVerifiedAt, "joined by the reply");
+    const code = await invitationCode(phone);
+    await homeownerTexts(phone, "YES"); // e.g. answering the business's own "Reply YES" campaign text
+    await homeownerTexts(phone, `Yes! ${code}`); // the code inside a longer text is no proof either
+    await settle(500);
+    expect((await sessionRow(s)).phoneVerifiedAt).toBeNull();
+    await homeownerTexts(phone, code);
+    await waitFor(async () => (await sessionRow(s)).phoneVerifiedAt, "joined by the code texted back");
     const events = await readEvents(s, (e) => e.some((x) => /continue by text at …0145/.test(x.text)));
-    expect(events.map((e) => e.text)).toEqual(expect.arrayContaining(["please text me", "Yes!"]));
+    expect(events.map((e) => e.text)).toEqual(expect.arrayContaining(["please text me", code]));
     const contact = (await contactOf(phone))!;
     expect(contact.name).toBe("Sam Replies");
     expect((await sessionRow(s)).contactId).toBe(contact.id);
@@ -449,6 +481,42 @@ describe("text me instead", () => {
     expect(perIp).toEqual([...Array(10).fill(200), 429]);
     await settle(300);
     expect(invitations(target)).toHaveLength(3);
+  });
+
+  it("counts an IPv6 client by its /64, a number across every business, and holds a business's daily cap", async () => {
+    // eleven addresses of one /64 are one client
+    const v6: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const s = await newSession({}, ORIGIN, `2001:db8:77:1::${(i + 1).toString(16)}`);
+      v6.push((await textMe(s, `+121255504${String(i).padStart(2, "0")}`)).status);
+    }
+    expect(v6).toEqual([...Array(10).fill(200), 429]);
+
+    // another business on this server cannot text a number this one already invited three times today
+    const target = "+12125550220";
+    for (let i = 0; i < 3; i++) expect((await textMe(await newSession({}, ORIGIN, nextIp()), target)).status).toBe(200);
+    await t.apply(
+      acmeProfile({
+        slug: "other-plumbing",
+        name: "Other Plumbing",
+        phoneNumbers: ["+15555550111"],
+        numberSources: {},
+        webchat: { allowedOrigins: [ORIGIN], maxInvitationsPerDay: 2 },
+      }),
+    );
+    const otherSession = async () => {
+      const res = await fetch(`${t.url}/api/chat/other-plumbing/sessions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN, ...fromIp(nextIp()) },
+        body: "{}",
+      });
+      return { ...((await res.json()) as Session), ip: nextIp() };
+    };
+    expect((await textMe(await otherSession(), target)).status).toBe(429);
+    // its own cap: two a day, whoever asks
+    const capped: number[] = [];
+    for (let i = 0; i < 3; i++) capped.push((await textMe(await otherSession(), `+121255505${i}0`)).status);
+    expect(capped).toEqual([200, 200, 429]);
   });
 });
 

@@ -3,34 +3,36 @@ import { loadTemplates } from "../../src/agent/load-templates.ts";
 import { renderTemplate } from "../../src/agent/render-template.ts";
 import { createStreamCaps } from "../../src/channels/webchat/chat-guards.ts";
 import { chatChannels } from "../../src/channels/webchat/chat-hub.ts";
-import { hashProofCode, newProofCode, phoneTail, proofCodeMatches, readProofReply } from "../../src/channels/webchat/chat-phone-proof.ts";
+import { hashProofCode, newProofCode, phoneTail, proofCodeMatches, readProofCode } from "../../src/channels/webchat/chat-phone-proof.ts";
 import { normalizeGsm7 } from "../../src/messaging/normalize-gsm7.ts";
 
 describe("chat phone proof", () => {
-  it("codes are six digits, stored salted by session, compared only in full", () => {
+  it("codes are six digits, stored bound to the session and the number they were texted to, compared only in full", () => {
     for (let i = 0; i < 50; i++) expect(newProofCode()).toMatch(/^\d{6}$/);
-    const hash = hashProofCode("s1", "012345");
-    expect(hash).not.toBe(hashProofCode("s2", "012345"));
-    expect(proofCodeMatches("s1", "012345", hash)).toBe(true);
-    expect(proofCodeMatches("s2", "012345", hash)).toBe(false);
-    expect(proofCodeMatches("s1", "012346", hash)).toBe(false);
-    expect(proofCodeMatches("s1", "12345", hash)).toBe(false);
-    expect(proofCodeMatches("s1", "012345", null)).toBe(false);
+    const hash = hashProofCode("s1", "+12125550100", "012345");
+    expect(hash).not.toBe(hashProofCode("s2", "+12125550100", "012345"));
+    expect(proofCodeMatches("s1", "+12125550100", "012345", hash)).toBe(true);
+    expect(proofCodeMatches("s2", "+12125550100", "012345", hash)).toBe(false);
+    expect(proofCodeMatches("s1", "+12125550101", "012345", hash)).toBe(false); // another number's code
+    expect(proofCodeMatches("s1", "+12125550100", "012346", hash)).toBe(false);
+    expect(proofCodeMatches("s1", "+12125550100", "12345", hash)).toBe(false);
+    expect(proofCodeMatches("s1", "+12125550100", "012345", null)).toBe(false);
   });
 
   it.each([
-    ["YES", true, []],
-    ["yes!", true, []],
-    [" Y ", true, []],
-    ["Yes please, text me", true, []],
-    ["yesterday was fine", false, []],
-    ["ok", false, []],
-    ["what time are you coming?", false, []],
-    ["my code is 123456", false, ["123456"]],
-    ["1234567 is not a code", false, []],
-    ["YES 654321", true, ["654321"]],
-  ])("reads %j as yes=%s codes=%j", (body, yes, codes) => {
-    expect(readProofReply(body)).toEqual({ yes, codes });
+    ["123456", "123456"],
+    [" 123456 ", "123456"],
+    ["123 456", "123456"],
+    ["123-456.", "123456"],
+    ["YES", undefined],
+    ["Yes please, text me", undefined],
+    ["YES 654321", undefined],
+    ["my code is 123456", undefined],
+    ["1234567", undefined],
+    ["12345", undefined],
+    ["call 123456 now", undefined],
+  ])("reads %j as the code %j (the code must be the whole text)", (body, code) => {
+    expect(readProofCode(body)).toBe(code);
   });
 
   it("shows a number by its last four digits", () => {

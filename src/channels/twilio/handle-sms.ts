@@ -19,7 +19,7 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   const p = ZTwilioSms.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   const media = mediaOf(p, p.NumMedia);
-  const { messageId, contact, conversation, opened } = await recordInboundMessage(ctx.prisma, {
+  const { contact, conversation, opened } = await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
     contact: { phone, zip: p.FromZip },
     channel: media.length ? "mms" : "sms",
@@ -48,12 +48,10 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
 
   const keyword = classifyKeyword(p.Body);
   const change = { businessId: business.id, contactId: contact.id, reason: keyword?.kind ?? "keyword", text: p.Body.slice(0, 500) };
-  // a reply to a "text me instead" invitation: STOP cancels it; YES (or its code) joins the waiting chat
+  // a reply to a "text me instead" invitation: STOP cancels it; its code (the whole text) joins the waiting chat
   if (keyword?.action !== "help" && !contact.optedOutAt) {
     const joined = await answerChatInvitation(ctx, business, {
       phone,
-      contactId: contact.id,
-      messageId,
       body: p.Body,
       at: event.receivedAt,
       optOut: keyword?.action === "opt-out",

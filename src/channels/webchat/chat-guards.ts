@@ -44,6 +44,8 @@ export type ChatLimitKind = keyof typeof LIMITS;
 export interface ChatLimits {
   /** throws a 429 AppError (and sets Retry-After) when over a limit */
   take(res: Response, kind: ChatLimitKind, key: string): Promise<void>;
+  /** the same against a limit of the caller's (a business's own cap): at most `max` in the kind's window */
+  takeUpTo(res: Response, kind: ChatLimitKind, key: string, max: number): Promise<void>;
 }
 
 const LIMITS = {
@@ -52,13 +54,14 @@ const LIMITS = {
   "message-session": { points: 15, duration: 60 }, // messages per session per minute
   // "text me instead": each request texts a number someone typed, so these are tight
   "sms-session": { points: 3, duration: 3600 }, // invitations per chat session per hour
-  "sms-number": { points: 3, duration: 86_400 }, // invitations to one number (per business) per day
-  "sms-ip": { points: 10, duration: 3600 }, // invitations per IP per hour
+  "sms-number": { points: 3, duration: 86_400 }, // invitations to one number per day, across every business on this server
+  "sms-ip": { points: 10, duration: 3600 }, // invitations per client (IPv4 address or IPv6 /64) per hour
+  "sms-business": { points: 1_000_000, duration: 86_400 }, // invitations per business per day: counted here, capped by the profile (takeUpTo)
   "verify-ip": { points: 30, duration: 3600 }, // code attempts per IP per hour (each code also allows only 5)
 } as const;
 
 /** Limits that send a text: while Redis is unreachable they fall back to a per-process count instead of letting everything through. */
-const FAIL_CLOSED = new Set<ChatLimitKind>(["sms-session", "sms-number", "sms-ip", "verify-ip"]);
+const FAIL_CLOSED = new Set<ChatLimitKind>(["sms-session", "sms-number", "sms-ip", "sms-business", "verify-ip"]);
 
 export function createChatLimits(redis: Redis, prefix: string): ChatLimits {
   const limiters = Object.fromEntries(
@@ -72,15 +75,28 @@ export function createChatLimits(redis: Redis, prefix: string): ChatLimits {
       }),
     ]),
   ) as Record<ChatLimitKind, RateLimiterRedis>;
+  const refuse = (res: Response, msBeforeNext: number) => {
+    res.setHeader("Retry-After", String(Math.max(1, Math.ceil(msBeforeNext / 1000))));
+    return new AppError("too_many", "too many requests, slow down");
+  };
   return {
     async take(res, kind, key) {
       try {
         await limiters[kind].consume(key);
       } catch (e) {
         if (!(e instanceof RateLimiterRes)) return; // Redis trouble: serve the visitor rather than refuse them (FAIL_CLOSED kinds count in memory instead)
-        res.setHeader("Retry-After", String(Math.ceil(e.msBeforeNext / 1000)));
-        throw new AppError("too_many", "too many requests, slow down");
+        throw refuse(res, e.msBeforeNext);
       }
+    },
+    async takeUpTo(res, kind, key, max) {
+      let used: RateLimiterRes;
+      try {
+        used = await limiters[kind].consume(key);
+      } catch (e) {
+        if (!(e instanceof RateLimiterRes)) return;
+        used = e;
+      }
+      if (used.consumedPoints > max) throw refuse(res, used.msBeforeNext);
     },
   };
 }

@@ -1,6 +1,7 @@
 // "Text me instead" proof of ownership, the pure part: a 6-digit code texted to the number, stored
-// only as a hash (salted with the session id), good for 15 minutes and 5 tries; or the number's own
-// reply to that text ("YES", or the code).
+// only as a hash bound to the session and to the number it was sent to, good for 15 minutes and 5
+// tries. The code is the only proof: typed into the chat, or texted back as the whole message. A
+// plain "YES" proves nothing (the business's own campaigns ask people to reply YES).
 import { randomInt } from "node:crypto";
 import { sameSecret, sha256Hex } from "../../lib/crypto.ts";
 
@@ -11,14 +12,15 @@ export function newProofCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, "0");
 }
 
-export function hashProofCode(sessionId: string, code: string): string {
-  return sha256Hex(`chat-proof:${sessionId}:${code}`);
+/** The stored form of a code: it matches only for this session and the number it was texted to. */
+export function hashProofCode(sessionId: string, phone: string, code: string): string {
+  return sha256Hex(`chat-proof:${sessionId}:${phone}:${code}`);
 }
 
 /** Constant-time; anything but six digits never matches. */
-export function proofCodeMatches(sessionId: string, code: string, hash: string | null): boolean {
+export function proofCodeMatches(sessionId: string, phone: string, code: string, hash: string | null): boolean {
   if (!hash || !/^\d{6}$/.test(code)) return false;
-  return sameSecret(Buffer.from(hashProofCode(sessionId, code), "hex"), Buffer.from(hash, "hex"));
+  return sameSecret(Buffer.from(hashProofCode(sessionId, phone, code), "hex"), Buffer.from(hash, "hex"));
 }
 
 /** When the invitation for a pending proof went out. */
@@ -32,12 +34,11 @@ export function phoneTail(phone: string): string {
 }
 
 /**
- * What an SMS says about an invitation: `yes` when its first word is YES (or Y), `codes` = the
- * 6-digit runs it contains. Any other text is an ordinary message, never a proof: a homeowner who
- * is already texting the business must not hand their thread to whoever typed their number.
+ * The code an SMS carries when the code is the whole message ("123456", "123 456", "123-456."),
+ * else undefined: a code inside a longer text ("call me at 555123 456789") is an ordinary message.
  */
-export function readProofReply(body: string): { yes: boolean; codes: string[] } {
-  const first = (body.trim().split(/\s+/)[0] ?? "").replace(/[^\p{L}\p{N}]/gu, "").toUpperCase();
-  const codes = [...body.matchAll(/(?<!\d)\d{6}(?!\d)/g)].map((m) => m[0]);
-  return { yes: first === "YES" || first === "Y", codes };
+export function readProofCode(body: string): string | undefined {
+  if (body.length > 20) return undefined;
+  const m = /^\s*(\d{3})[\s-]?(\d{3})\s*[.!]?\s*$/.exec(body);
+  return m ? `${m[1]}${m[2]}` : undefined;
 }

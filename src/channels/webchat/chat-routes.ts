@@ -14,7 +14,8 @@ import { newId } from "../../lib/new-id.ts";
 import { withTransaction } from "../../db/with-transaction.ts";
 import { allowOrigin, createChatLimits, createStreamCaps, newSessionToken, preflight, STREAM_CAPS, tokenMatches } from "./chat-guards.ts";
 import { streamChatEvents } from "./stream-chat-events.ts";
-import { handOffChatToSms, refuseOptedOutNumber, ZSmsHandoff } from "./hand-off-chat-to-sms.ts";
+import { clientIpKey } from "../../lib/client-ip-key.ts";
+import { handOffChatToSms, refuseInvitationTarget, ZSmsHandoff } from "./hand-off-chat-to-sms.ts";
 import { verifyChatPhoneCode } from "./verify-chat-phone-code.ts";
 
 export const MAX_CHAT_TEXT = 1000;
@@ -62,7 +63,7 @@ export function chatRoutes(ctx: Ctx, opts: ChatRouteOptions = {}): Router {
     return { s, b };
   }
   const bearer = (req: Request) => /^Bearer (.+)$/.exec(req.header("authorization") ?? "")?.[1];
-  const ip = (req: Request) => req.ip ?? "?";
+  const ip = (req: Request) => clientIpKey(req.ip);
 
   // Session-bound calls: the browser must be able to read a 401/404 (so the widget can drop a
   // stale session and start over), so errors echo the Origin; a valid session's business origin
@@ -144,16 +145,18 @@ export function chatRoutes(ctx: Ctx, opts: ChatRouteOptions = {}): Router {
     await streamChatEvents(ctx, req, res, s);
   });
 
-  // "Text me instead": validated; limited per session and IP; refused for an opted-out number
-  // before anything is stored or sent; limited per number; then one invitation with a code.
+  // "Text me instead": validated; a number of the business's countries, inside the texting window
+  // at its place; limited per session, client, number (across every business) and business; then
+  // one invitation with a code. An opted-out number gets the same answer as any other (no text).
   r.post("/api/chat/sessions/:id/sms", json, async (req, res) => {
     const { s, b } = await session(req, res, bearer(req));
     const input = parseBody(ZSmsHandoff, req.body);
     if (s.phoneVerifiedAt) throw new AppError("conflict", "this chat already continues by text");
+    refuseInvitationTarget(b, input.phone, ctx.clock.now());
     await limits.take(res, "sms-session", s.id);
     await limits.take(res, "sms-ip", ip(req));
-    await refuseOptedOutNumber(ctx, b, input.phone);
-    await limits.take(res, "sms-number", `${b.id}:${input.phone}`);
+    await limits.take(res, "sms-number", input.phone);
+    await limits.takeUpTo(res, "sms-business", b.id, b.profile.webchat?.maxInvitationsPerDay ?? 100);
     res.json(await handOffChatToSms(ctx, b, s, input));
   });
 

@@ -1,7 +1,7 @@
 // "Text me instead", step one: the visitor leaves a name and a mobile number with explicit consent.
 // Nothing is joined yet: anyone can type any number. The number gets one fixed invitation (the
 // business name and a code, no visitor-supplied words), recorded on that number's own contact; the
-// chat stays its own contact until the number's owner proves it (join-chat-to-phone.ts).
+// chat stays its own contact until the number's owner proves it (prove-chat-phone.ts).
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
@@ -14,6 +14,7 @@ import { newId } from "../../lib/new-id.ts";
 import { toE164 } from "../../lib/phone.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
 import { PROOF_TTL_MS, hashProofCode, newProofCode, phoneTail } from "./chat-phone-proof.ts";
+import { checkInvitationTarget } from "./check-invitation-target.ts";
 
 export const ZSmsHandoff = z.object({
   name: z.string().trim().min(1, "is required").max(100),
@@ -30,15 +31,13 @@ export const ZSmsHandoff = z.object({
 });
 export type TSmsHandoff = z.infer<typeof ZSmsHandoff>;
 
-function optedOut(business: BusinessRef, from: string | undefined): AppError {
-  return new AppError("conflict", `this number opted out of texts from ${business.profile.name}; text START to ${from ?? "our number"} to opt back in`);
-}
-
-/** Checked before anything is stored or sent (and again, under lock, in handOffChatToSms). */
-export async function refuseOptedOutNumber(ctx: Ctx, business: BusinessRef, phone: string): Promise<void> {
+/** Refused before anything is stored or sent: our own number, a country we don't text, a quiet hour there. */
+export function refuseInvitationTarget(business: BusinessRef, phone: string, now: Date): void {
   if (business.profile.phoneNumbers.includes(phone)) throw new AppError("bad_request", "phone: is our own number; please enter your mobile number");
-  const known = await ctx.prisma.contact.findUnique({ where: { businessId_phone: { businessId: business.id, phone } }, select: { optedOutAt: true } });
-  if (known?.optedOutAt) throw optedOut(business, business.profile.phoneNumbers[0]);
+  const check = checkInvitationTarget(business.profile, phone, now);
+  if (check.ok) return;
+  if (check.reason === "country") throw new AppError("bad_request", `phone: we can only text numbers in ${check.countries.join(", ")}`);
+  throw new AppError("conflict", "it is outside texting hours at that number; let's keep chatting here, or try again in the morning");
 }
 
 export interface HandoffStarted {
@@ -46,6 +45,8 @@ export interface HandoffStarted {
   /** the number as the chat shows it: "…1234" */
   phone: string;
   expiresAt: string;
+  /** the same for every number (an opted-out one included, whose owner gets no text) */
+  hint: string;
 }
 
 export async function handOffChatToSms(ctx: Ctx, business: BusinessRef, session: { id: string }, input: TSmsHandoff): Promise<HandoffStarted> {
@@ -54,12 +55,27 @@ export async function handOffChatToSms(ctx: Ctx, business: BusinessRef, session:
   const now = ctx.clock.now();
   const code = newProofCode();
   const expiresAt = new Date(now.getTime() + PROOF_TTL_MS);
+  // Every number gets the same treatment and the same answer: the session now waits on it with a
+  // fresh code (the old number and code are void at once, under the session's lock, which the proof
+  // takes too). Only a number that has not opted out is texted; its owner's history stays theirs.
   const invitation = await withTransaction(
     ctx.prisma,
     async (tx) => {
       await withAdvisoryLock(tx, `chat-session:${session.id}`);
       const s = await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } });
       if (s.phoneVerifiedAt) throw new AppError("conflict", "this chat already continues by text");
+      // the typed name describes the visitor: it stays on the chat's own contact until the proof
+      await tx.contact.updateMany({ where: { id: s.contactId, name: null }, data: { name: input.name } });
+      await tx.chatSession.update({
+        where: { id: s.id },
+        data: {
+          pendingPhone: input.phone,
+          proofCodeHash: hashProofCode(s.id, input.phone, code),
+          proofExpiresAt: expiresAt,
+          proofAttempts: 0,
+          pendingConsentText: input.consentText,
+        },
+      });
       // The invitation belongs to the number's own contact (created if new) and its conversation:
       // nothing of the chat moves there, and nothing of that homeowner's history reaches the chat.
       const owner = await resolveContactTx(tx, { businessId: business.id, phone: input.phone }, now);
@@ -68,23 +84,17 @@ export async function handOffChatToSms(ctx: Ctx, business: BusinessRef, session:
       const conversation =
         (await tx.conversation.findFirst({ where: { businessId: business.id, contactId: owner.id, status: "open" } })) ??
         (await tx.conversation.create({ data: { businessId: business.id, contactId: owner.id, channel: "sms", businessNumber: from, createdAt: now } }));
-      // the typed name describes the visitor: it stays on the chat's own contact until the proof
-      await tx.contact.updateMany({ where: { id: s.contactId, name: null }, data: { name: input.name } });
-      await tx.chatSession.update({
-        where: { id: s.id },
-        data: {
-          pendingPhone: input.phone,
-          proofCodeHash: hashProofCode(s.id, code),
-          proofExpiresAt: expiresAt,
-          proofAttempts: 0,
-          pendingConsentText: input.consentText,
-        },
-      });
       return { contactId: owner.id, conversationId: conversation.id };
     },
     { retryUniqueViolation: true },
   );
-  if (!invitation) throw optedOut(business, from);
+  const started: HandoffStarted = {
+    status: "code-sent",
+    phone: phoneTail(input.phone),
+    expiresAt: expiresAt.toISOString(),
+    hint: `No text within a minute? If you ever replied STOP to ${from}, text START to it first, then ask again.`,
+  };
+  if (!invitation) return started; // opted out: no API call to that number, and no different answer
   const msg = await sendMessage(ctx, {
     businessId: business.id,
     conversationId: invitation.conversationId,
@@ -100,6 +110,6 @@ export async function handOffChatToSms(ctx: Ctx, business: BusinessRef, session:
     dedupeKey: `chat-invite-${session.id}-${newId()}`,
     immediate: true,
   });
-  if (msg.status === "blocked") throw optedOut(business, from); // a STOP landed in between
-  return { status: "code-sent", phone: phoneTail(input.phone), expiresAt: expiresAt.toISOString() };
+  if (msg.status === "blocked") ctx.log.info({ sessionId: session.id }, "chat invitation blocked by the send policy (a STOP landed in between)");
+  return started;
 }

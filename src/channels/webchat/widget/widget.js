@@ -219,7 +219,7 @@
   ]);
   consentBox.addEventListener("change", () => (smsSubmit.disabled = !consentBox.checked));
 
-  // step two: the code we texted (or the visitor replies YES to that text instead)
+  // step two: the code we texted (typed here, or texted back as the whole reply)
   const codeHint = h("p", { id: "ll-code-hint", class: "ll-lbl" });
   const codeInput = h("input", {
     class: "ll-field",
@@ -564,18 +564,19 @@
     if (r.status >= 200 && r.status < 300) {
       consentBox.checked = false;
       smsSubmit.disabled = true;
-      showCode(r.body.phone || phone);
+      showCode(r.body.phone || phone, r.body.hint);
       return;
     }
     smsErr.textContent = r.status === 429 ? "Too many attempts. Please wait a moment." : r.body.error || "Something went wrong. Please try again.";
     smsErr.hidden = false;
   }
-  function showCode(shownPhone) {
+  function showCode(shownPhone, hint) {
     smsForm.hidden = true;
     codeForm.hidden = false;
     codeErr.hidden = true;
     codeInput.value = "";
-    codeHint.textContent = "We texted a 6-digit code to " + shownPhone + ". Enter it here, or reply YES to that text.";
+    codeHint.textContent =
+      "We texted a 6-digit code to " + shownPhone + ". Enter it here, or reply to that text with just the code." + (hint ? " " + hint : "");
     codeInput.focus();
   }
   async function submitCode() {
