@@ -33,12 +33,16 @@ export interface BookingRequest {
   requireOffered?: boolean;
   /** a move: the booked appointment (same business and contact) this one replaces */
   replacesId?: string;
+  /** the most visits still to come the contact may hold with this one (the agent: 1; a person: unset, no limit) */
+  maxUpcomingForContact?: number;
 }
 
 export type BookingResult =
   | { kind: "booked"; appointment: Appointment }
   | { kind: "taken"; alternatives: Slot[] }
   | { kind: "not-offered" }
+  /** the contact already holds maxUpcomingForContact visits still to come */
+  | { kind: "limit"; upcoming: Appointment[] }
   | { kind: "invalid"; reason: string };
 
 export type BookingDeps = Pick<Ctx, "prisma" | "directory" | "clock">;
@@ -52,6 +56,11 @@ export function appointmentDedupeKey(conversationId: string, serviceKey: string,
 
 class Refused extends Error {}
 class SlotTaken extends Error {}
+class OverLimit extends Error {
+  constructor(readonly upcoming: Appointment[]) {
+    super("the contact already has a visit booked");
+  }
+}
 
 export async function bookAppointment(ctx: BookingDeps, b: BookingRequest): Promise<BookingResult> {
   const invalid = (reason: string): BookingResult => ({ kind: "invalid", reason });
@@ -106,6 +115,20 @@ export async function bookAppointment(ctx: BookingDeps, b: BookingRequest): Prom
         // one booking at a time per business: racers queue here instead of deadlocking on each
         // other's uncommitted rows; the exclusion constraint stays the guarantee
         await withAdvisoryLock(tx, `booking:${b.businessId}`);
+        if (b.maxUpcomingForContact !== undefined) {
+          // under the business's booking lock: two turns booking for one homeowner at once count each other
+          const upcoming = await tx.appointment.findMany({
+            where: {
+              businessId: b.businessId,
+              contactId: b.contactId,
+              status: "booked",
+              endAt: { gt: now },
+              ...(b.replacesId ? { id: { not: b.replacesId } } : {}),
+            },
+            orderBy: { startAt: "asc" },
+          });
+          if (upcoming.length >= b.maxUpcomingForContact) throw new OverLimit(upcoming);
+        }
         let previous: Appointment | null = null;
         if (b.replacesId) {
           previous = await tx.appointment.findFirst({ where: { id: b.replacesId, businessId: b.businessId, contactId: b.contactId, status: "booked" } });
@@ -153,6 +176,7 @@ export async function bookAppointment(ctx: BookingDeps, b: BookingRequest): Prom
     return { kind: "booked", appointment };
   } catch (e) {
     if (e instanceof Refused) return invalid(e.message);
+    if (e instanceof OverLimit) return { kind: "limit", upcoming: e.upcoming };
     if (!(e instanceof SlotTaken) && !isUniqueViolation(e)) throw e;
     // the same request, racing itself: the one that got in is the answer
     if (dedupeKey) {

@@ -1,6 +1,7 @@
 // Booking against real Postgres: the exclusion constraint per crew decides races, a retry books
 // once, reschedule/cancel only by the visit's own contact, and the admin list in the business's zone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bookAppointmentTool } from "../../src/agent/tools/book-appointment-tool.ts";
 import { createAdminToken } from "../../src/http/require-admin.ts";
 import { bookAppointment, type BookingRequest, type BookingResult } from "../../src/scheduling/book-appointment.ts";
 import { cancelAppointment } from "../../src/scheduling/cancel-appointment.ts";
@@ -271,5 +272,59 @@ describe("GET /api/admin/businesses/:slug/appointments", () => {
     expect(own.status).toBe(200);
     expect(((await own.json()) as { appointments: unknown[] }).appointments).toHaveLength(2);
     expect((await t.admin("/api/admin/businesses/acme-plumbing/appointments?from=2026-13-45")).status).toBe(400);
+  });
+});
+
+describe("what the agent may book (issue 16: an anonymous chat cannot fill the calendar)", () => {
+  // a business of its own: the slots here are nobody else's
+  let gammaId: string;
+  beforeAll(async () => {
+    gammaId = await t.apply(
+      acmeProfile({ slug: "gamma-drains", name: "Gamma Drains", phoneNumbers: ["+15555550500"], numberSources: {}, booking: BOOKING, services: SERVICES }),
+    );
+  });
+  const offer = async (who: Who, starts: string[]) =>
+    recordOfferedSlots(t.ctx.prisma, {
+      businessId: who.businessId,
+      conversationId: who.conversationId,
+      serviceKey: "drain",
+      slots: starts.map((s) => ({ startAt: at(s), endAt: new Date(at(s).getTime() + 3600_000) })),
+      at: t.clock.now(),
+    });
+  const scopeOf = async (who: Who) => ({
+    business: (await t.ctx.directory.byId(who.businessId))!,
+    conversationId: who.conversationId,
+    contactId: who.contactId,
+    now: t.clock.now(),
+  });
+  const agentBooks = async (who: Who, start: string) => bookAppointmentTool.run(t.ctx, await scopeOf(who), { service: "drain", start });
+  const upcoming = (contactId: string) => t.ctx.prisma.appointment.count({ where: { contactId, status: "booked" } });
+
+  it("a chat with no proven phone books nothing, however often it tries", async () => {
+    const now = t.clock.now();
+    const contact = await t.ctx.prisma.contact.create({ data: { businessId: gammaId, createdAt: now } });
+    const conversation = await t.ctx.prisma.conversation.create({ data: { businessId: gammaId, contactId: contact.id, channel: "webchat", createdAt: now } });
+    const chat = { businessId: gammaId, contactId: contact.id, conversationId: conversation.id };
+    const starts = ["2026-12-09T15:00:00Z", "2026-12-09T17:00:00Z", "2026-12-09T19:00:00Z", "2026-12-10T15:00:00Z", "2026-12-10T17:00:00Z"];
+    await offer(chat, starts);
+    for (const s of starts) {
+      const r = await agentBooks(chat, s);
+      expect(r).toMatchObject({ booked: false, error: expect.stringMatching(/no proven phone number/) });
+    }
+    expect(await upcoming(contact.id)).toBe(0);
+  });
+
+  it("one visit to come per homeowner from the agent (racing turns included); a move still works; a person may book more", async () => {
+    const who = await homeowner(gammaId);
+    const starts = ["2026-12-11T15:00:00Z", "2026-12-11T17:00:00Z", "2026-12-11T19:00:00Z", "2026-12-10T19:00:00Z"];
+    await offer(who, starts);
+    const raced = await Promise.all([agentBooks(who, starts[0]!), agentBooks(who, starts[1]!)]);
+    expect(raced.filter((r) => r.booked === true)).toHaveLength(1);
+    expect(raced.find((r) => r.booked !== true)).toMatchObject({ error: expect.stringMatching(/already has a visit booked .*reschedule_appointment/) });
+    expect(await upcoming(who.contactId)).toBe(1);
+    expect(await agentBooks(who, starts[2]!)).toMatchObject({ booked: false });
+    // a person (the console, the dispatcher) books a second one: no agent limit applies
+    booked(await book(who, starts[3]!));
+    expect(await upcoming(who.contactId)).toBe(2);
   });
 });

@@ -28,6 +28,7 @@ export const rescheduleAppointmentTool = defineTool({
     if (r.kind === "taken") return { moved: false, error: "that time was just taken", alternatives: r.alternatives.map((s) => slotView(s, tz)) };
     if (r.kind === "not-offered") return { moved: false, error: "that time was not offered in this conversation: call find_slots first" };
     if (r.kind === "not-found") return { moved: false, error: "no such appointment" };
+    if (r.kind === "limit") return { moved: false, error: "the homeowner already has another visit booked" }; // a move sets no limit
     return { moved: false, error: r.reason };
   },
 });
