@@ -6,6 +6,7 @@ import { wallMs } from "../lib/clock.ts";
 import { buildModelMessages, loadConversationFacts } from "./build-model-messages.ts";
 import type { TurnRecord } from "./claim-turn.ts";
 import { guardReply } from "./guard-reply.ts";
+import { completeBefore, deadlinePassed } from "./llm/complete-before.ts";
 import type { LlmMessage, LlmProvider } from "./llm/llm-provider.ts";
 import { loadPrompt } from "./prompts/load-prompt.ts";
 import { promptVariables, renderPrompt } from "./prompts/render-prompt.ts";
@@ -19,6 +20,8 @@ export interface ConverseOptions {
   inboundText: string;
   /** true once a newer homeowner message makes this turn's reply stale */
   isStale: () => Promise<boolean>;
+  /** aborts at the turn's deadline: the model call is abandoned and nothing the model wrote is sent */
+  deadline: AbortSignal;
 }
 
 export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarget, o: ConverseOptions): Promise<TurnRecord> {
@@ -53,7 +56,7 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   let reply: string | undefined;
   let repaired = false;
   for (let step = 0; step <= fm.maxToolSteps + 1 && reply === undefined; step++) {
-    const res = await llm.complete({ model, messages, tools: tools.map((x) => x.llm), temperature: fm.temperature });
+    const res = await completeBefore(llm, { model, messages, tools: tools.map((x) => x.llm), temperature: fm.temperature }, o.deadline);
     record.promptTokens! += res.usage.promptTokens;
     record.completionTokens! += res.usage.completionTokens;
     record.model = res.model;
@@ -109,6 +112,8 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
     });
   }
   record.latencyMs = wallMs() - started;
+  // a reply finished after the deadline is late: the template answer has its turn instead
+  if (o.deadline.aborted) throw deadlinePassed();
 
   if (await o.isStale()) return { ...record, status: "superseded" };
   if (reply === undefined) {

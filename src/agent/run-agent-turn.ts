@@ -44,6 +44,8 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
   const trigger = unanswered.at(-1);
   if (!trigger) return "not-needed";
 
+  // the homeowner is answered within the deadline whatever the model does (wall time: a timer, not business time)
+  const deadline = AbortSignal.timeout(business.profile.ai.replyDeadlineSeconds * 1000);
   const useModel = Boolean(ctx.llm) && business.profile.ai.enabled;
   const turnId = await claimTurn(ctx, { businessId: business.id, conversationId, triggerMessageId: trigger.id, mode: useModel ? "llm" : "template" });
   if (!turnId) return "not-needed";
@@ -65,6 +67,7 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
         inboundText: seqReply.kind === "note" ? `${text}\n${seqReply.note}` : text,
         triggerId: trigger.id,
         isStale: () => newerThan(ctx, conversationId, trigger.createdAt, trigger.id),
+        deadline,
       });
     }
   } catch (e) {
@@ -74,7 +77,12 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
     }
     // the model is down, slow or talking nonsense (or the owner's prompt file is broken): the
     // homeowner still gets an answer
-    const why = e instanceof LlmError ? `The AI model failed (${e.kind})` : `The prompt file is broken (${e.message})`;
+    const why =
+      e instanceof LlmError
+        ? deadline.aborted
+          ? `The AI model did not answer within ${business.profile.ai.replyDeadlineSeconds} s`
+          : `The AI model failed (${e.kind})`
+        : `The prompt file is broken (${e.message})`;
     const fallback = await replyWithTemplate(ctx, target, text);
     await raiseAlert(ctx, {
       businessId: business.id,

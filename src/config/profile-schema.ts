@@ -124,8 +124,10 @@ export const ZProfile = z.object({
       allowedPromises: z.array(z.string().min(1)).default([]),
       /** extra emergency phrases for this trade (e.g. "no hot water" for a boiler company) */
       emergencyPhrases: z.array(z.string().min(1)).default([]),
+      /** a turn's model work must end this many seconds after the turn starts; past it the template answers and the office is told */
+      replyDeadlineSeconds: z.number().min(1).max(120).default(12),
     })
-    .default({ enabled: true, debounceSeconds: 4, allowedPromises: [], emergencyPhrases: [] }),
+    .default({ enabled: true, debounceSeconds: 4, allowedPromises: [], emergencyPhrases: [], replyDeadlineSeconds: 12 }),
   /** facts the agent may state (warranty, payment, trip fee…), one sentence each; nothing else */
   policies: z.array(z.string().min(1).max(300)).default([]),
   forms: z.object({ token: ZSecret.pipe(z.string().min(8, "must be at least 8 characters")).optional(), googleKey: ZSecret.optional() }).optional(),

@@ -8,6 +8,8 @@ export type ModelStep =
   | { status: number }
   | "hang"
   | "garbage"
+  /** answers with `step` after `ms` (a slow model) */
+  | { after: number; step: ModelStep }
   | ((req: ModelRequest) => ModelStep);
 
 export interface ModelRequest {
@@ -26,7 +28,13 @@ export function createScriptedModel(base = MODEL_BASE) {
     const body = (await request.json()) as ModelRequest;
     requests.push(body);
     let next = script.shift() ?? { content: "Thanks! How can we help?" };
-    while (typeof next === "function") next = next(body);
+    while (typeof next === "function" || (typeof next === "object" && "after" in next)) {
+      if (typeof next === "function") next = next(body);
+      else {
+        await delay(next.after);
+        next = next.step;
+      }
+    }
     if (next === "hang") return delay("infinite").then(() => HttpResponse.json({}));
     if (next === "garbage") return new HttpResponse("<html>bad gateway</html>", { status: 200, headers: { "content-type": "application/json" } });
     const step = next;

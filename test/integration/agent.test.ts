@@ -183,10 +183,41 @@ describe("when the model fails, and in emergencies", () => {
     const phone = newPhone();
     model.say(step);
     await text(phone, "water heater is leaking, I'm in 10002");
-    await waitFor(() => repliesTo(phone).length === 1, "the template reply", 15_000);
+    await waitFor(() => repliesTo(phone).length === 1, "the template reply");
     expect(repliesTo(phone)[0]).toContain("Acme Plumbing");
     const conv = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone } } });
     await waitFor(async () => (await t.ctx.prisma.alert.count({ where: { subject: conv.id, kind: "ai-failure" } })) === 1, "the office alert");
+  });
+
+  it("a model that hangs or answers too late: the template reply goes out by the turn's deadline, the office is told, the late answer is dropped", async () => {
+    // production-like provider limits (20 s per call, two retries): only the turn's deadline stops the wait
+    const slow = await startTestLeadline({ llm: createOpenAiProvider({ apiKey: "sk-test-key-0000", timeoutMs: 20_000, maxRetries: 2, retryBaseMs: 10 }) });
+    try {
+      await slow.apply({ ...profile, ai: { debounceSeconds: 0, replyDeadlineSeconds: 2 } });
+      slow.clock.set("2026-11-17T14:00:00Z");
+      const cases: [string, Parameters<typeof model.say>[0]][] = [
+        ["hangs", "hang"],
+        ["answers after 4 s", { after: 4000, step: { content: "LATE: we can come Thursday at 9 AM." } }],
+        ["calls a tool, then hangs", { tools: [{ name: "update_lead", arguments: { zip: "10001" } }] }],
+      ];
+      for (const [label, step] of cases) {
+        const phone = newPhone();
+        model.say(step);
+        if (label === "calls a tool, then hangs") model.say("hang");
+        const sent = Date.now();
+        expect((await slow.post("/webhooks/twilio/sms", smsParams({ from: phone, to: ACME_NUMBER, body: "my drain is clogged, 10001" }))).status).toBe(200);
+        await waitFor(() => repliesTo(phone).length === 1, `the template reply (${label})`, 8000);
+        expect(Date.now() - sent, label).toBeLessThan(6000);
+        expect(repliesTo(phone)[0]).toContain("Acme Plumbing");
+        const conv = await slow.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone } } });
+        const alert = await waitFor(() => slow.ctx.prisma.alert.findFirst({ where: { subject: conv.id, kind: "ai-failure" } }), "the office alert");
+        expect(alert.message).toMatch(/did not answer within 2 s/);
+      }
+      await settle(3000); // the 4 s answer arrives meanwhile: nothing of it is sent
+      expect(twilio.sent.filter((m) => m.Body.startsWith("LATE"))).toEqual([]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it("gas smell ⇒ the safety message first, a person at once, no model call", async () => {

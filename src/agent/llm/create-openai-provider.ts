@@ -176,7 +176,8 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): LlmProvider {
       }, timeoutMs);
     });
     try {
-      const call = client.chat.completions.create(body, { signal: deadline.signal, timeout: timeoutMs, maxRetries: 0 });
+      const signal = req.signal ? AbortSignal.any([deadline.signal, req.signal]) : deadline.signal;
+      const call = client.chat.completions.create(body, { signal, timeout: timeoutMs, maxRetries: 0 });
       call.catch(() => undefined); // its rejection after the deadline is of no interest
       const raw: unknown = await Promise.race([call, expired]);
       return parseCompletion(raw, req.model);
@@ -207,7 +208,7 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): LlmProvider {
           const retryable = RETRYABLE.has(f.error.kind);
           const backoff = retryBaseMs * 2 ** retry;
           const wait = f.waitMs ?? Math.min(backoff, maxRetryDelayMs);
-          if (!retryable || retry >= maxRetries || wait > maxRetryDelayMs) {
+          if (!retryable || retry >= maxRetries || wait > maxRetryDelayMs || req.signal?.aborted) {
             finish(f.error.kind);
             if (retryable && retry > 0) f.error.message += ` (after ${retry + 1} attempts)`;
             else if (retryable && wait > maxRetryDelayMs) f.error.message += ` (asked to wait ${Math.ceil(wait / 1000)} s: not waiting)`;

@@ -25,6 +25,8 @@ export interface LlmRequest {
   tools?: LlmTool[];
   temperature?: number;
   maxTokens?: number;
+  /** aborted when the caller stops waiting (the turn's deadline): the request is cancelled, no retry follows */
+  signal?: AbortSignal;
 }
 
 export interface LlmResult {
