@@ -13,7 +13,7 @@ import { nonGsmCharacters, normalizeGsm7 } from "../messaging/normalize-gsm7.ts"
 // - money: a number with a currency marker on either side, any spacing ("$500", "500$", "$  500", "USD 500", "500 dollars",
 //   "$2k", "$X-Y", "X to Y dollars"), and number words ("five hundred", "a hundred and fifty dollars", "it's two fifty").
 // - a price book `{ from }` without `to` means "from $X": any amount >= from fits.
-// - times: "10am", "10:30", "noon", "7 o'clock", "at 10"/"around 2"/"by 5", ranges "10-12", "between 10 and 11". A bare number
+// - times: "10am", "10:30", "noon", "7 o'clock"/"seven o'clock", "at 10"/"around 2"/"by 5", ranges "10-12", "between 10 and 11". A bare number
 //   ("10", "7ish") is a time only after at/around/by/from/between… or right next to a day ("Tuesday 10", "7 Tuesday"); "10"
 //   without am/pm may be 10:00 or 22:00.
 // - cost: linear in the reply; a reply over maxChars is refused before it is normalised or read at all.

@@ -42,8 +42,9 @@ const ORDINAL_RE = /\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b/g;
 
 const HOUR = String.raw`(?:[01]?\d|2[0-3])`;
 const MER = String.raw`(?:a\.m\.?|p\.m\.?|am|pm)`;
-// "7 o'clock" is a time even without am/pm; "7ish" is a bare hour like "7"
-const CLOCK = String.raw`(?:noon|midday|midnight|${HOUR}(?::[0-5]\d)?\s?${MER}(?![a-z])|${HOUR}\s?o'?\s?clock\b|${HOUR}:[0-5]\d(?!\d)|${HOUR}(?:ish\b|(?![\d:]|[a-z%])))`;
+const HOUR_WORDS = ["twelve", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"];
+// "7 o'clock" (or "seven o'clock") is a time even without am/pm; "7ish" is a bare hour like "7"
+const CLOCK = String.raw`(?:noon|midday|midnight|${HOUR}(?::[0-5]\d)?\s?${MER}(?![a-z])|(?:${HOUR}|\b(?:${HOUR_WORDS.join("|")}))\s?o'?\s?clock\b|${HOUR}:[0-5]\d(?!\d)|${HOUR}(?:ish\b|(?![\d:]|[a-z%])))`;
 const TIME_RE = new RegExp(
   String.raw`(?<![\w$/.:,])(?:between\s+(${CLOCK})\s*and\s*(${CLOCK})|(?:(from|at|around|about|by|after|before|until|till|@)\s*)?(${CLOCK})(?:\s*(?:-|to|until|till|through|thru)\s*(${CLOCK}))?)`,
   "g",
@@ -62,6 +63,8 @@ function hourCandidates(h: number, m: number): number[] {
 function parseClock(s: string): { mins: number[]; bare: boolean } {
   if (s === "noon" || s === "midday") return { mins: [720], bare: false };
   if (s === "midnight") return { mins: [0], bare: false };
+  const word = HOUR_WORDS.indexOf(s.split(/\s|o'?\s?clock/)[0] ?? "");
+  if (word >= 0) return { mins: hourCandidates(word === 0 ? 12 : word, 0), bare: false };
   const m = /^(\d{1,2})(?::(\d{2}))?\s?([ap])?/.exec(s);
   const h = Number(m?.[1] ?? 0);
   const min = Number(m?.[2] ?? 0);
