@@ -88,6 +88,7 @@ const rows: Row[] = [
   ["in the book: it's two fifty", "For the drain it's two fifty.", {}, "ok"],
   ["in the book: fifteen hundred", "A new water heater is about fifteen hundred.", { discussedServiceKeys: ["water-heater"] }, "ok"],
   ["number words that are not money", "One of our techs has two trucks and a hundred feet of camera line; it takes twenty-five minutes.", {}, "ok"],
+  ["a scale word before a unit is not money", "Over a hundred five-star reviews, two thousand happy customers and 5 hundred 5-star jobs.", {}, "ok"],
   ["no service discussed: five hundred dollars", "It's five hundred dollars.", { discussedServiceKeys: [] }, "no service has been discussed"],
   // (c) dates and times
   ["Tuesday at 10 (offered Tue 10:00)", "I can do Tuesday at 10.", {}, "ok"],

@@ -21,6 +21,7 @@ const SHAPES = {
   digits: fill("1"),
   "spaced digits": fill("1 "),
   currency: fill("$1,000 - 500$ USD  5 five hundred dollars "),
+  "number words": fill("a hundred happy two fifty, it's one twenty-five five-"),
   "spaces then a word": `a${" ".repeat(SIZE)}b`,
   "unicode and emoji": fill("é😀’—👍🏽 "),
   "one huge word": fill("a"),

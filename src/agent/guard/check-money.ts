@@ -23,9 +23,9 @@ const MARKER_BEFORE = /\$$|(?:^|[^a-z])(?:usd|cad)$/;
 const MARKER_AFTER = /(?:\$|(?:usd|cad|dollars?|bucks)\b)/y;
 /** what joins two ends of a range once spaces are removed ("$150 - $349", "150 to 400 dollars") */
 const RANGE_GAP = /^(?:us\$|ca?\$|\$|usd|cad)?(?:-|to)(?:us\$|ca?\$|\$|usd|cad)?$/;
-/** after a scale word, a unit means it is not money ("a hundred feet", "a thousand customers") */
+/** after a scale word, a unit (maybe behind one word: "a hundred happy customers", "5-star") means it is not money */
 const UNIT_AFTER =
-  /(?:%|(?:percent|feet|foot|ft|inch(?:es)?|gallons?|miles?|years?|times|people|customers|clients|homes|houses|families|reviews|calls|jobs|degrees|sq|square|pounds|lbs|psi)\b)/y;
+  /(?:\d+|[a-z]+)?-?\s*(?:%|(?:percent|feet|foot|ft|inch(?:es)?|gallons?|miles?|years?|times|people|customers|clients|homes|houses|families|neighbors|reviews|stars?|calls|jobs|projects|installs|installations|plumbers|techs|technicians|trucks|degrees|sq|square|pounds|lbs|psi)\b)/y;
 /** before a spoken price with no marker ("it's two fifty") */
 const PRICE_CUE_BEFORE =
   /\b(?:cost|costs|costing|price|priced|charge|charges|charged|pay|runs?|fee|quote|quoted|total|it's|it is|that's|that is|only|just)\s*$/;
