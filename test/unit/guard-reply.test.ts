@@ -79,6 +79,8 @@ const rows: Row[] = [
   ["spoken price: it's four fifty", "For the drain it's four fifty.", {}, "mentions $450"],
   ["spoken price: costs one twenty-five", "Drain cleaning costs one twenty-five.", {}, "mentions $125"],
   ["numeral with a scale word: 5 hundred", "Drain cleaning is 5 hundred.", {}, "mentions $500"],
+  ["two amounts, symbols after: 200$ 500$", "Drain cleaning is 200$ 500$.", {}, "mentions $500"],
+  ["a date right before a price is not an amount: 11/3 $200", "Booked 11/3 $200 total.", {}, "ok"],
   ["in the book: 200$", "Drain cleaning is 200$.", {}, "ok"],
   ["in the book: $  200", "Drain cleaning is $  200.", {}, "ok"],
   ["in the book: USD  200", "Drain cleaning is USD  200.", {}, "ok"],

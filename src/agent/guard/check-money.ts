@@ -133,7 +133,11 @@ function findNumerals(text: string): Found[] {
   for (const m of text.matchAll(NUMERAL_RE)) {
     const end = m.index + m[0].length;
     const before = markerBefore(text, m.index);
-    const after = markerAfter(text, end);
+    let after = markerAfter(text, end);
+    // "11/3 $99", "10:30 $99": the "$" opens the next amount, not this date's or time's number
+    if (after !== undefined && /[/:]/.test(text[m.index - 1] ?? "") && text[after - 1] === "$" && /\d/.test(text[skipSpaces(text, after)] ?? "")) {
+      after = undefined;
+    }
     // "5 hundred", "2 grand" are money like "five hundred", unless a unit follows
     const scaled = m[3] !== undefined && !followedBy(UNIT_AFTER, text, end);
     found.push({
