@@ -55,7 +55,8 @@ export interface GuardVerdict {
 /** Checks a model reply against the facts of the conversation; `ok` only when there is no problem. */
 export function guardReply(reply: string, f: GuardFacts): GuardVerdict {
   // the cheap check first: a reply that is too long is not sent whatever it says, so it is not read (a model that
-  // returns 60 kB must not hold the process). Normalising only ever shortens such a reply by dropped invisible characters.
+  // returns 60 kB must not hold the process). Normalising could bring it under the limit only by dropping invisible
+  // characters, which a model has no reason to write.
   const trimmed = reply.trim();
   if (trimmed.length > f.maxChars) {
     return { ok: false, reply: trimmed, problems: [`is ${trimmed.length} characters long; the limit is ${f.maxChars}`] };

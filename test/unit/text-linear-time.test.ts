@@ -28,6 +28,7 @@ const SHAPES = {
   "open angle brackets": fill("<"),
   "mention markup": fill("<@U1|"),
   times: fill("Tuesday at 10 or 7 o'clock, open 8-5. "),
+  "one day, many times": `Tuesday${" ".repeat(SIZE / 2)}${"at 1 ".repeat(SIZE / 10)}`,
   "free and guarantee": fill("feel free, we can't guarantee free "),
 } as const;
 type Shape = keyof typeof SHAPES;

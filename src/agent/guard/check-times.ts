@@ -180,6 +180,13 @@ function byClause<T extends Span>(items: T[], clauses: Span[]): T[][] {
   return out;
 }
 
+/** `from` moved back over spaces and commas, not past `floor` */
+function skipBack(text: string, from: number, floor: number): number {
+  let i = from;
+  while (i > floor && /[\s,]/.test(text[i - 1] ?? "")) i--;
+  return i;
+}
+
 interface LocalSlot {
   start: DateTime;
   end: DateTime;
@@ -216,7 +223,11 @@ export function checkTimes(body: string, text: string, f: GuardFacts): string[] 
   const clauses = clauseBounds(text, [...days, ...times]);
 
   const problems: string[] = [];
-  const describe = (s: Span): string => `"${body.slice(s.start, s.end).trim()}"`;
+  // a long span (a day far before its time) is shown by its ends: the problem text stays short however long the reply
+  const describe = (s: Span): string =>
+    s.end - s.start <= 80
+      ? `"${body.slice(s.start, s.end).trim()}"`
+      : `"${body.slice(s.start, s.start + 40).trim()} ... ${body.slice(s.end - 30, s.end).trim()}"`;
   const offered = slots
     .slice(0, 6)
     .map((s) => s.start.toFormat("ccc LLL d h:mm a"))
@@ -246,7 +257,8 @@ export function checkTimes(body: string, text: string, f: GuardFacts): string[] 
       // only the first day after the time can be its day: any later one has that day's words in between
       const nextDay = following && /^[\s,]*(?:(?:on|this|next)\s+)*$/.test(text.slice(t.end, following.start)) ? following : undefined;
       const day = prevDay ?? nextDay;
-      const adjacentDay = prevDay !== undefined && /^[\s,]*$/.test(text.slice(prevDay.end, t.start));
+      // only spaces and commas between (read back from the time, so times after one day do not each reread the gap)
+      const adjacentDay = prevDay !== undefined && skipBack(text, t.start, prevDay.end) === prevDay.end;
       if ((isRange && afterCue(t)) || HOURS_SINGLE_BEFORE.test(before)) {
         // business hours, not a slot; so is the day they are about ("open until 5 today")
         if (nextDay) usedDays.add(nextDay);
