@@ -3,10 +3,13 @@
 // thread stays bounded.
 import type { Ctx } from "../context.ts";
 import { formatSlot } from "../scheduling/format-slot.ts";
+import { boundInboundText } from "./bound-inbound-text.ts";
 import type { LlmMessage } from "./llm/llm-provider.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
 
 const RECENT = 20;
+/** longer than any one SMS (1,600) or chat message (1,000): a stored body past it is shown by its head and tail */
+const MAX_MESSAGE_CHARS = 2000;
 
 export interface ConversationFacts {
   offeredSlots: { startAt: Date; endAt: Date; serviceKey: string }[];
@@ -75,11 +78,11 @@ export async function buildModelMessages(
   return [
     { role: "system", content: systemPrompt },
     { role: "system", content: `Conversation facts:\n${lines.join("\n")}` },
-    ...recent.map(
-      (m): LlmMessage =>
-        m.direction === "inbound"
-          ? { role: "user", content: m.channel === "voice" ? `[voicemail] ${m.body}` : m.body }
-          : { role: "assistant", content: m.author === "human" ? `[sent by the office] ${m.body}` : m.body },
-    ),
+    ...recent.map((m): LlmMessage => {
+      const body = boundInboundText(m.body, MAX_MESSAGE_CHARS);
+      return m.direction === "inbound"
+        ? { role: "user", content: m.channel === "voice" ? `[voicemail] ${body}` : body }
+        : { role: "assistant", content: m.author === "human" ? `[sent by the office] ${body}` : body };
+    }),
   ];
 }

@@ -7,6 +7,7 @@ import { buildModelMessages, loadConversationFacts } from "./build-model-message
 import type { TurnRecord } from "./claim-turn.ts";
 import { guardReply } from "./guard-reply.ts";
 import { completeBefore, deadlinePassed } from "./llm/complete-before.ts";
+import { limitReplyTokens } from "./llm/limit-reply-tokens.ts";
 import type { LlmMessage, LlmProvider } from "./llm/llm-provider.ts";
 import { loadPrompt } from "./prompts/load-prompt.ts";
 import { promptVariables, renderPrompt } from "./prompts/render-prompt.ts";
@@ -56,7 +57,8 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   let reply: string | undefined;
   let repaired = false;
   for (let step = 0; step <= fm.maxToolSteps + 1 && reply === undefined; step++) {
-    const res = await completeBefore(llm, { model, messages, tools: tools.map((x) => x.llm), temperature: fm.temperature }, o.deadline);
+    const maxTokens = limitReplyTokens(fm.maxReplyChars);
+    const res = await completeBefore(llm, { model, messages, tools: tools.map((x) => x.llm), temperature: fm.temperature, maxTokens }, o.deadline);
     record.promptTokens! += res.usage.promptTokens;
     record.completionTokens! += res.usage.completionTokens;
     record.model = res.model;

@@ -1,4 +1,5 @@
 import { normalizeGsm7 } from "../messaging/normalize-gsm7.ts";
+import { wordsBefore } from "./guard/text-spans.ts";
 
 // Emergency wording in a homeowner's message (issue 9 item 6): the caller sends the safety message first, then hands off
 // to a human; no booking flow. Pure and deliberately keyword-based: it errs towards "emergency".
@@ -138,18 +139,32 @@ const NEGATORS = new Set([
   "ni",
 ]);
 
-/** Lower-cases, folds typographic apostrophes and strips accents while keeping every index (so phrases come from the original). */
-function fold(text: string): string {
-  let out = "";
-  for (const ch of text.replace(/[\u2018\u2019\u02BC]/g, "'")) {
+const foldedChars = new Map<string, string>();
+
+function foldChar(ch: string): string {
+  let out = foldedChars.get(ch);
+  if (out === undefined) {
     const bare = ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-    out += bare.length === ch.length ? bare.toLowerCase().slice(0, ch.length).padEnd(ch.length, " ") : ch;
+    out = bare.length === ch.length ? bare.toLowerCase().slice(0, ch.length).padEnd(ch.length, " ") : ch;
+    if (foldedChars.size < 10_000) foldedChars.set(ch, out); // a text's distinct characters are few; the cap keeps memory bounded
   }
   return out;
 }
 
+/** Lower-cases, folds typographic apostrophes and strips accents while keeping every index (so phrases come from the original). */
+function fold(text: string): string {
+  // ASCII in bulk; only other characters one by one
+  return text
+    .replace(/[\u2018\u2019\u02BC]/g, "'")
+    .replace(/[A-Z]+/g, (s) => s.toLowerCase())
+    .replace(/[^\x00-\x7F]/gu, foldChar);
+}
+
 function isNegated(folded: string, index: number): boolean {
-  const before = folded.slice(0, index);
+  // Only the four words before the match matter: read those (five, so the first is whole) instead of splitting all the
+  // text before it, which made a long message with many negated matches quadratic. The window starts at a word, so the
+  // clause split below sees the same last clause words as it would on the whole text.
+  const before = folded.slice(wordsBefore(folded, index, 5), index);
   const clause = before.split(/[.,;!?\n]|\bbut\b|\bpero\b/).pop() ?? "";
   const words = clause.trim().split(/\s+/).filter(Boolean).slice(-4);
   return words.some((w) => NEGATORS.has(w));

@@ -15,6 +15,7 @@ import { PromptError } from "./prompts/load-prompt.ts";
 import { replyWithTemplate } from "./reply-with-template.ts";
 import { requestAgentTurn } from "./request-agent-turn.ts";
 import { answerSequenceReply } from "../sequences/answer-sequence-reply.ts";
+import { boundInboundText } from "./bound-inbound-text.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
 
 /** inbound channels the agent answers (a missed-call entry is answered by the text-back; form leads by speed to lead) */
@@ -50,7 +51,8 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
   const turnId = await claimTurn(ctx, { businessId: business.id, conversationId, triggerMessageId: trigger.id, mode: useModel ? "llm" : "template" });
   if (!turnId) return "not-needed";
   const target: ReplyTarget = { business, conversation: conv, contact: conv.contact, replyToAt: trigger.createdAt };
-  const text = unanswered.map((m) => m.body).join("\n");
+  // bounded: a burst of long texts must not make the classifiers or the model read without end
+  const text = boundInboundText(unanswered.map((m) => m.body).join("\n"));
   let record: TurnRecord = { status: "failed" };
   try {
     const emergency = detectEmergency(text, business.profile.ai.emergencyPhrases);

@@ -40,27 +40,44 @@ const NATURAL_OPT_OUT: RegExp[] = [
   /\b(lose|delete|erase) my (number|phone number|contact info)\b/,
 ];
 
-/** The action a message asks for, or undefined for an ordinary message. */
+/** a natural-language opt-out is a sentence: no SMS (1,600 characters at most) or chat message is longer than this */
+const MAX_SENTENCE_CHARS = 4000;
+const MAX_SENTENCE_WORDS = 40;
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
+/**
+ * The whitespace-separated tokens that hold a letter or digit, up to `limit + 1` of them: enough to tell "one word",
+ * and "more than 40 words" (each such token is at least one word once punctuation is dropped), without splitting and
+ * cleaning every word of a long message.
+ */
+function wordTokens(body: string, limit: number): string[] {
+  const tokens: string[] = [];
+  for (const m of body.matchAll(/\S+/g)) {
+    if (!HAS_WORD.test(m[0])) continue;
+    tokens.push(m[0]);
+    if (tokens.length > limit) break;
+  }
+  return tokens;
+}
+
+/** The action a message asks for, or undefined for an ordinary message. Linear in the message, and cheap on a long one. */
 export function classifyKeyword(body: string): KeywordMatch | undefined {
   // "Stop." / "stop !" / " STOP 🛑" / "opt-out" all count; a word inside a sentence does not.
-  const words = body
-    .trim()
-    .split(/\s+/)
-    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, ""))
-    .filter(Boolean);
-  if (words.length === 1) {
-    const word = words[0]!.toUpperCase();
+  const tokens = wordTokens(body, MAX_SENTENCE_WORDS);
+  if (tokens.length === 1) {
+    const word = tokens[0]!.replace(/[^\p{L}\p{N}]/gu, "").toUpperCase();
     if (OPT_OUT.has(word)) return { action: "opt-out", kind: "keyword" };
     if (OPT_IN.has(word)) return { action: "opt-in", kind: "keyword" };
     if (HELP.has(word)) return { action: "help", kind: "keyword" };
   }
+  if (tokens.length > MAX_SENTENCE_WORDS || body.length > MAX_SENTENCE_CHARS) return undefined;
   const text = body
     .toLowerCase()
     .replace(/[’‘`]/g, "'")
     .replace(/[^\p{L}\p{N}' ]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
-  if (text.split(" ").length <= 40 && NATURAL_OPT_OUT.some((re) => re.test(text))) {
+  if (text.split(" ").length <= MAX_SENTENCE_WORDS && NATURAL_OPT_OUT.some((re) => re.test(text))) {
     return { action: "opt-out", kind: "natural-language" };
   }
   return undefined;

@@ -57,6 +57,41 @@ const rows: Row[] = [
   ["no service discussed", "It's $200.", { discussedServiceKeys: [] }, "no service has been discussed"],
   ["unknown discussed key", "It's $200.", { discussedServiceKeys: ["roofing"] }, "no service has been discussed"],
   ["numbers that are not money", "Our tech has 15 years on the job and 3 trucks.", {}, "ok"],
+  // (b) money in any spacing and currency form (issue 16 item 5): blocked when not in the price book, let through when it is
+  ["symbol after: 500$", "Drain cleaning is 500$.", {}, "mentions $500, but Drain cleaning costs $149-$349"],
+  ["symbol after, spaced: 500 $", "Drain cleaning is 500 $ flat.", {}, "mentions $500"],
+  ["symbol spaced: $  500", "Drain cleaning is $  500.", {}, "mentions $500"],
+  ["symbol and a tab: $\t500", "Drain cleaning is $\t500.", {}, "mentions $500"],
+  ["ISO code spaced: USD  500", "Drain cleaning is USD  500.", {}, "mentions $500"],
+  ["ISO code attached: usd500", "Drain cleaning is usd500.", {}, "mentions $500"],
+  ["ISO code after: 500 USD", "Drain cleaning is 500 USD.", {}, "mentions $500"],
+  ["Canadian: CAD 500", "Drain cleaning is CAD 500.", {}, "mentions $500"],
+  ["Canadian after: 500 cad", "Drain cleaning is 500 cad.", {}, "mentions $500"],
+  ["US$ 500", "Drain cleaning is US$ 500.", {}, "mentions $500"],
+  ["C$500", "Drain cleaning is C$500.", {}, "mentions $500"],
+  ["range with spaced symbols: $ 150 - $ 400", "Drain cleaning is $ 150 - $ 400.", {}, "mentions $400"],
+  ["range, symbol after: 150-400$", "Drain cleaning is 150-400$.", {}, "mentions $400"],
+  ["words: five hundred dollars", "Drain cleaning is five hundred dollars.", {}, "mentions $500"],
+  ["words with a scale need no currency: five hundred", "Drain cleaning is about five hundred.", {}, "mentions $500"],
+  ["words: a hundred dollars", "Drain cleaning is a hundred dollars.", {}, "mentions $100"],
+  ["words: ninety nine bucks", "Drain cleaning is ninety nine bucks.", {}, "mentions $99"],
+  ["words: two grand", "Drain cleaning is two grand.", {}, "mentions $2,000"],
+  ["spoken price: it's four fifty", "For the drain it's four fifty.", {}, "mentions $450"],
+  ["spoken price: costs one twenty-five", "Drain cleaning costs one twenty-five.", {}, "mentions $125"],
+  ["numeral with a scale word: 5 hundred", "Drain cleaning is 5 hundred.", {}, "mentions $500"],
+  ["two amounts, symbols after: 200$ 500$", "Drain cleaning is 200$ 500$.", {}, "mentions $500"],
+  ["a date right before a price is not an amount: 11/3 $200", "Booked 11/3 $200 total.", {}, "ok"],
+  ["in the book: 200$", "Drain cleaning is 200$.", {}, "ok"],
+  ["in the book: $  200", "Drain cleaning is $  200.", {}, "ok"],
+  ["in the book: USD  200", "Drain cleaning is USD  200.", {}, "ok"],
+  ["in the book: 150 CAD", "Drain cleaning is 150 CAD.", {}, "ok"],
+  ["in the book: two hundred dollars", "Drain cleaning is two hundred dollars.", {}, "ok"],
+  ["in the book: a hundred and fifty dollars", "Drain cleaning starts at a hundred and fifty dollars.", {}, "ok"],
+  ["in the book: it's two fifty", "For the drain it's two fifty.", {}, "ok"],
+  ["in the book: fifteen hundred", "A new water heater is about fifteen hundred.", { discussedServiceKeys: ["water-heater"] }, "ok"],
+  ["number words that are not money", "One of our techs has two trucks and a hundred feet of camera line; it takes twenty-five minutes.", {}, "ok"],
+  ["a scale word before a unit is not money", "Over a hundred five-star reviews, two thousand happy customers and 5 hundred 5-star jobs.", {}, "ok"],
+  ["no service discussed: five hundred dollars", "It's five hundred dollars.", { discussedServiceKeys: [] }, "no service has been discussed"],
   // (c) dates and times
   ["Tuesday at 10 (offered Tue 10:00)", "I can do Tuesday at 10.", {}, "ok"],
   ["Wednesday at 10 (no Wednesday slot)", "I can do Wednesday at 10.", {}, 'mentions "Wednesday at 10", which is not an offered time'],
@@ -91,6 +126,19 @@ const rows: Row[] = [
   ["durations and phone numbers", "The job takes 1-2 hours. Call 555-123-4567 with questions.", {}, "ok"],
   ["round-the-clock service is a policy", "Call 555-123-4567 anytime, 24/7.", {}, "speaks of round-the-clock service"],
   ["a call-back promise at a time no slot has", "Someone will call you by 5pm.", {}, 'mentions "by 5pm"'],
+  // (c) times without am/pm next to a day (issue 16 item 5)
+  ["7 o'clock Tuesday", "We can come 7 o'clock Tuesday.", {}, `mentions "7 o'clock Tuesday", which is not an offered time`],
+  ["Tuesday at 7", "We can come Tuesday at 7.", {}, 'mentions "Tuesday at 7"'],
+  ["tomorrow at 7", "We can come tomorrow at 7.", {}, 'mentions "tomorrow at 7"'],
+  ["7 o'clock alone", "We can come at 7 o'clock.", {}, `mentions "at 7 o'clock"`],
+  ["Tuesday 7ish", "We can come Tuesday 7ish.", {}, 'mentions "Tuesday 7ish"'],
+  ["7 Tuesday", "We can come 7 Tuesday.", {}, 'mentions "7 Tuesday"'],
+  ["seven o'clock Tuesday (in words)", "We can come seven o'clock Tuesday.", {}, `mentions "seven o'clock Tuesday"`],
+  ["offered: 10 o'clock Tuesday", "We can come 10 o'clock Tuesday.", {}, "ok"],
+  ["offered: ten o'clock Tuesday (in words)", "We can come at ten o'clock Tuesday.", {}, "ok"],
+  ["offered: Tuesday at 11", "We can come Tuesday at 11.", {}, "ok"],
+  ["offered: 2 o'clock tomorrow", "We can come at 2 o'clock tomorrow.", {}, "ok"],
+  ["offered: Tuesday 10ish", "We can come Tuesday 10ish.", {}, "ok"],
   // (d) promise words
   ["free estimate", "We offer a free estimate.", {}, 'uses the promise word "free"'],
   ["free estimate allowed", "We offer a free estimate.", { allowedPromises: ["Free"] }, "ok"],
@@ -129,6 +177,15 @@ describe("guardReply", () => {
       expect(verdict.ok).toBe(false);
       expect(verdict.problems.join(" | ")).toContain(expected);
     }
+  });
+
+  it("a reply over the limit is refused on its length alone, before it is read (60 kB in well under 50 ms)", () => {
+    const huge = `Drain cleaning is $99 on Wednesday at 10, guaranteed. ${"a".repeat(60_000)}`;
+    const started = performance.now();
+    const verdict = guardReply(huge, BASE);
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems).toEqual([`is ${huge.length} characters long; the limit is 320`]);
   });
 
   it("returns the normalised reply", () => {

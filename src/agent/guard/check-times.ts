@@ -1,7 +1,7 @@
 // (c) Every date or time mentioned must be a slot find_slots offered (or the booked one), in the business zone.
 import { DateTime } from "luxon";
 import type { GuardFacts } from "../guard-reply.ts";
-import { mask, overlaps, type Span } from "./text-spans.ts";
+import { mask, type Span, wordsBefore } from "./text-spans.ts";
 
 type DayKind = "weekday" | "date" | "relative";
 
@@ -30,8 +30,10 @@ const WEEKDAYS: [RegExp, number][] = [
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const MONTH = String.raw`(?:january|february|march|april|may|june|july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)`;
 const WEEKDAY_RE = /\b(?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(mon|tues?|weds?|thu|thurs?|fri)\b\.?)/g;
-// "Sat"/"Sun" are ordinary words too: only capitalised and after on/this/next or before a date or time ("Sun 11/8", "Sat at 9")
-const SAT_SUN_RE = /(?:(?<=\b(?:[Oo]n|[Tt]his|[Nn]ext)\s+)\b(Sat|Sun)\b\.?|\b(Sat|Sun)\b\.?(?=,?\s+(?:\d|at\b|@|[A-Z][a-z]{2})))/g;
+// "Sat"/"Sun" are ordinary words too: only capitalised and after on/this/next or before a date or time ("Sun 11/8", "Sat at 9").
+// The look-ahead comes first so the look-behind (which walks back over spaces) runs only where "Sat"/"Sun" stands, not at
+// every position of a long run of spaces (quadratic).
+const SAT_SUN_RE = /(?:(?=Sat\b|Sun\b)(?<=\b(?:[Oo]n|[Tt]his|[Nn]ext)\s+)\b(Sat|Sun)\b\.?|\b(Sat|Sun)\b\.?(?=,?\s+(?:\d|at\b|@|[A-Z][a-z]{2})))/g;
 const RELATIVE_RE = /\b(?:the\s+day\s+after\s+tomorrow|tomorrow|tmrw|today|tonight|this\s+(?:morning|afternoon|evening))\b/g;
 const MONTH_DAY_RE = new RegExp(String.raw`\b(${MONTH})\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`, "g");
 const DAY_MONTH_RE = new RegExp(String.raw`\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(${MONTH})(?![a-z])(?:,?\s+(\d{4})\b)?`, "g");
@@ -40,7 +42,9 @@ const ORDINAL_RE = /\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b/g;
 
 const HOUR = String.raw`(?:[01]?\d|2[0-3])`;
 const MER = String.raw`(?:a\.m\.?|p\.m\.?|am|pm)`;
-const CLOCK = String.raw`(?:noon|midday|midnight|${HOUR}(?::[0-5]\d)?\s?${MER}(?![a-z])|${HOUR}:[0-5]\d(?!\d)|${HOUR}(?![\d:]|[a-z%]))`;
+const HOUR_WORDS = ["twelve", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"];
+// "7 o'clock" (or "seven o'clock") is a time even without am/pm; "7ish" is a bare hour like "7"
+const CLOCK = String.raw`(?:noon|midday|midnight|${HOUR}(?::[0-5]\d)?\s?${MER}(?![a-z])|(?:${HOUR}|\b(?:${HOUR_WORDS.join("|")}))\s?o'?\s?clock\b|${HOUR}:[0-5]\d(?!\d)|${HOUR}(?:ish\b|(?![\d:]|[a-z%])))`;
 const TIME_RE = new RegExp(
   String.raw`(?<![\w$/.:,])(?:between\s+(${CLOCK})\s*and\s*(${CLOCK})|(?:(from|at|around|about|by|after|before|until|till|@)\s*)?(${CLOCK})(?:\s*(?:-|to|until|till|through|thru)\s*(${CLOCK}))?)`,
   "g",
@@ -59,6 +63,8 @@ function hourCandidates(h: number, m: number): number[] {
 function parseClock(s: string): { mins: number[]; bare: boolean } {
   if (s === "noon" || s === "midday") return { mins: [720], bare: false };
   if (s === "midnight") return { mins: [0], bare: false };
+  const word = HOUR_WORDS.indexOf(s.split(/\s|o'?\s?clock/)[0] ?? "");
+  if (word >= 0) return { mins: hourCandidates(word === 0 ? 12 : word, 0), bare: false };
   const m = /^(\d{1,2})(?::(\d{2}))?\s?([ap])?/.exec(s);
   const h = Number(m?.[1] ?? 0);
   const min = Number(m?.[2] ?? 0);
@@ -67,14 +73,17 @@ function parseClock(s: string): { mins: number[]; bare: boolean } {
     const h24 = h > 12 ? h : (h % 12) + (mer === "p" ? 12 : 0);
     return { mins: [h24 * 60 + min], bare: false };
   }
-  return { mins: hourCandidates(h, min), bare: m?.[2] === undefined };
+  return { mins: hourCandidates(h, min), bare: m?.[2] === undefined && !s.endsWith("clock") };
 }
 
 function findDays(original: string, text: string, now: DateTime): DayRef[] {
   const found: DayRef[] = [];
+  // which characters a day already claimed: an overlap check per character, not per pair of days (quadratic)
+  const taken = new Uint8Array(text.length);
   const add = (start: number, end: number, test: (d: DateTime) => boolean, kind: DayKind, weekday?: number): void => {
-    const ref: DayRef = { start, end, test, kinds: [kind], weekday };
-    if (!found.some((r) => overlaps(r, ref))) found.push(ref);
+    for (let i = start; i < end; i++) if (taken[i]) return;
+    taken.fill(1, start, end);
+    found.push({ start, end, test, kinds: [kind], weekday });
   };
   const monthOf = (s: string): number => MONTHS.indexOf(s.slice(0, 3)) + 1;
   const yearOk = (y: string | undefined, d: DateTime): boolean => y === undefined || d.year === (y.length === 2 ? 2000 + Number(y) : Number(y));
@@ -147,16 +156,35 @@ function findTimes(text: string): TimeRef[] {
 }
 
 function clauseBounds(text: string, tokens: Span[]): Span[] {
+  const inToken = new Uint8Array(text.length);
+  for (const t of tokens) inToken.fill(1, t.start, t.end);
   const bounds: Span[] = [];
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (/[.!?;\n]/.test(text[i] ?? "") && !tokens.some((t) => i >= t.start && i < t.end)) {
-      bounds.push({ start, end: i });
-      start = i + 1;
-    }
+  for (const m of text.matchAll(/[.!?;\n]/g)) {
+    if (inToken[m.index]) continue; // "a.m.", "Dec." do not end a clause
+    bounds.push({ start, end: m.index });
+    start = m.index + 1;
   }
   bounds.push({ start, end: text.length });
   return bounds;
+}
+
+/** Each clause's items (sorted, none straddling a clause end), in one walk instead of a filter per clause. */
+function byClause<T extends Span>(items: T[], clauses: Span[]): T[][] {
+  const out: T[][] = clauses.map(() => []);
+  let i = 0;
+  clauses.forEach((c, ci) => {
+    while (i < items.length && (items[i]?.start ?? 0) < c.start) i++;
+    while (i < items.length && (items[i]?.end ?? 0) <= c.end) out[ci]?.push(items[i++] as T);
+  });
+  return out;
+}
+
+/** `from` moved back over spaces and commas, not past `floor` */
+function skipBack(text: string, from: number, floor: number): number {
+  let i = from;
+  while (i > floor && /[\s,]/.test(text[i - 1] ?? "")) i--;
+  return i;
 }
 
 interface LocalSlot {
@@ -195,7 +223,11 @@ export function checkTimes(body: string, text: string, f: GuardFacts): string[] 
   const clauses = clauseBounds(text, [...days, ...times]);
 
   const problems: string[] = [];
-  const describe = (s: Span): string => `"${body.slice(s.start, s.end).trim()}"`;
+  // a long span (a day far before its time) is shown by its ends: the problem text stays short however long the reply
+  const describe = (s: Span): string =>
+    s.end - s.start <= 80
+      ? `"${body.slice(s.start, s.end).trim()}"`
+      : `"${body.slice(s.start, s.start + 40).trim()} ... ${body.slice(s.end - 30, s.end).trim()}"`;
   const offered = slots
     .slice(0, 6)
     .map((s) => s.start.toFormat("ccc LLL d h:mm a"))
@@ -205,20 +237,28 @@ export function checkTimes(body: string, text: string, f: GuardFacts): string[] 
       ? `mentions ${what}, but no time has been offered in this conversation: call find_slots first`
       : `mentions ${what}, which is not an offered time (offered: ${offered})`;
 
-  for (const clause of clauses) {
-    const inClause = <T extends Span>(xs: T[]): T[] => xs.filter((x) => x.start >= clause.start && x.end <= clause.end);
-    const cDays = inClause(days);
-    const cues = [...text.slice(clause.start, clause.end).matchAll(HOURS_CUE_RE)].map((m) => clause.start + m.index);
-    const afterCue = (s: Span): boolean => cues.some((c) => c < s.start);
+  const daysOf = byClause(days, clauses);
+  const timesOf = byClause(times, clauses);
+  clauses.forEach((clause, ci) => {
+    const cDays = daysOf[ci] ?? [];
+    const firstCue = text.slice(clause.start, clause.end).search(HOURS_CUE_RE);
+    const afterCue = (s: Span): boolean => firstCue >= 0 && clause.start + firstCue < s.start;
 
     const usedDays = new Set<DayRef>();
-    for (const t of inClause(times)) {
-      const before = dayless.slice(clause.start, t.start);
+    let p = 0; // cDays[0..p) end before the current time (times and days are both in text order)
+    for (const t of timesOf[ci] ?? []) {
+      const before = dayless.slice(Math.max(clause.start, wordsBefore(dayless, t.start, 2)), t.start);
       const isRange = t.endMins !== undefined;
-      const prevDay = [...cDays].reverse().find((d) => d.end <= t.start);
-      const nextDay = cDays.find((d) => d.start >= t.end && /^[\s,]*(?:(?:on|this|next)\s+)*$/.test(text.slice(t.end, d.start)));
+      while (p < cDays.length && (cDays[p]?.end ?? 0) <= t.start) p++;
+      const prevDay = cDays[p - 1];
+      let q = p;
+      while (q < cDays.length && (cDays[q]?.start ?? 0) < t.end) q++;
+      const following = cDays[q];
+      // only the first day after the time can be its day: any later one has that day's words in between
+      const nextDay = following && /^[\s,]*(?:(?:on|this|next)\s+)*$/.test(text.slice(t.end, following.start)) ? following : undefined;
       const day = prevDay ?? nextDay;
-      const adjacentDay = prevDay !== undefined && /^[\s,]*$/.test(text.slice(prevDay.end, t.start));
+      // only spaces and commas between (read back from the time, so times after one day do not each reread the gap)
+      const adjacentDay = prevDay !== undefined && skipBack(text, t.start, prevDay.end) === prevDay.end;
       if ((isRange && afterCue(t)) || HOURS_SINGLE_BEFORE.test(before)) {
         // business hours, not a slot; so is the day they are about ("open until 5 today")
         if (nextDay) usedDays.add(nextDay);
@@ -239,6 +279,6 @@ export function checkTimes(body: string, text: string, f: GuardFacts): string[] 
       if (usedDays.has(d) || (d.inRange && afterCue(d))) continue; // "open Mon-Fri": hours, not a slot
       if (!slots.some((s) => d.test(s.start))) problems.push(notOffered(describe(d)));
     }
-  }
+  });
   return problems;
 }

@@ -2,11 +2,10 @@
 // (mode, tool calls, guard verdicts), the appointments and who handles the conversation now.
 // Pure: a list of failed expectations, each with a short reason.
 import { normalizeGsm7 } from "../../messaging/normalize-gsm7.ts";
+import { findAmounts } from "../guard/check-money.ts";
 import { describeExpectation, type TExpectation } from "./eval-schema.ts";
 import type { Transcript } from "./run-eval.ts";
 
-const MONEY_RE = /\$\s?\d|\b\d[\d,.]*\s?k?\s*(?:dollars?|bucks)\b|\busd\s?\d/i;
-const AMOUNT_RES = [/\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?/g, /\b(\d{1,3}(?:,\d{3})+|\d+)\s*(?:dollars?|bucks)\b/gi];
 const ZIP_RE = /\bzip\b|c[oó]digo postal/i;
 const ASSISTANT_RE = /\bvirtual assistant\b|\basistente virtual\b/i;
 const SPANISH = new Set([
@@ -71,7 +70,7 @@ export function judgeEval(expect: TExpectation[], t: Transcript): string[] {
           if (t.handedOff) fail(x, "a person was asked to take over");
           break;
         case "no-price": {
-          const i = bodies.findIndex((b) => MONEY_RE.test(b));
+          const i = bodies.findIndex((b) => amountsIn(b).length > 0);
           if (i >= 0) fail(x, which(i));
           break;
         }
@@ -129,10 +128,9 @@ export function judgeEval(expect: TExpectation[], t: Transcript): string[] {
   return failures;
 }
 
+/** amounts as the reply guard reads them ("$150", "500$", "USD 500", "five hundred dollars"…), so an eval judges what the guard sees */
 function amountsIn(body: string): number[] {
-  const out: number[] = [];
-  for (const re of AMOUNT_RES) for (const m of body.matchAll(re)) out.push(Number((m[1] ?? "").replace(/,/g, "")));
-  return out;
+  return findAmounts(normalizeGsm7(body).body.toLowerCase());
 }
 
 function spanishWords(body: string): number {
