@@ -61,6 +61,12 @@ function isLocalOnlyHost(hostname: string): boolean {
   return h === "localhost" || /\.(localhost|test|invalid|example)$/.test(h) || h === "::1" || /^127\./.test(h);
 }
 
+/** NODE_ENV=production, or an https PUBLIC_BASE_URL on a host that can be public. */
+function isProduction(e: { NODE_ENV?: string | undefined; PUBLIC_BASE_URL?: string | undefined }): boolean {
+  const publicUrl = e.PUBLIC_BASE_URL && URL.canParse(e.PUBLIC_BASE_URL) ? new URL(e.PUBLIC_BASE_URL) : undefined;
+  return e.NODE_ENV === "production" || (publicUrl?.protocol === "https:" && !isLocalOnlyHost(publicUrl.hostname));
+}
+
 /** Express `trust proxy`: true/false, a hop count, or a list of addresses, CIDRs and keywords. */
 export type TrustProxy = boolean | number | string[];
 const TRUST_KEYWORDS = new Set(["loopback", "linklocal", "uniquelocal"]);
@@ -151,11 +157,12 @@ export const ZEnv = z
     if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["TWILIO_AUTH_TOKEN"], message: "is required when TWILIO_ACCOUNT_SID is set" });
     }
-    const publicUrl = e.PUBLIC_BASE_URL && URL.canParse(e.PUBLIC_BASE_URL) ? new URL(e.PUBLIC_BASE_URL) : undefined;
-    const production = e.NODE_ENV === "production" || (publicUrl?.protocol === "https:" && !isLocalOnlyHost(publicUrl.hostname));
-    if (!production) return; // local trials and tests keep the development token
+    if (!isProduction(e)) return; // local trials and tests keep the development token
     const fail = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
     if (!e.TWILIO_AUTH_TOKEN) fail("TWILIO_AUTH_TOKEN", "is required in production (webhooks would be checked against the development token)");
+    // a token alone would send every text to the console provider (a log line each) instead of Twilio
+    else if (!e.TWILIO_ACCOUNT_SID)
+      fail("TWILIO_ACCOUNT_SID", "is required in production when TWILIO_AUTH_TOKEN is set (without it texts would only be logged, not sent)");
     if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) fail("SLACK_SIGNING_SECRET", "is required in production when SLACK_BOT_TOKEN is set");
     for (const name of SECRETS) {
       const value = e[name];
@@ -171,6 +178,8 @@ export const ZEnv = z
     REDIS_URL: e.REDIS_URL ?? DEFAULT_REDIS_URL,
     /** false: REDIS_URL was not given, so `npm start` may run a local redis-server */
     REDIS_URL_SET: e.REDIS_URL !== undefined,
+    /** NODE_ENV=production or an https PUBLIC_BASE_URL on a public host: secrets were checked strictly */
+    PRODUCTION: isProduction(e),
   }));
 
 export type TEnv = z.infer<typeof ZEnv>;
