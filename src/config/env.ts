@@ -50,7 +50,7 @@ export function isPlaceholderSecret(value: string): boolean {
 
 /** Minimum lengths in production; the rest only must not be placeholders. */
 const PRODUCTION_MIN_LENGTH = { ADMIN_TOKEN: 24, TWILIO_AUTH_TOKEN: 16, SLACK_SIGNING_SECRET: 16 } as const;
-const SECRETS = ["TWILIO_AUTH_TOKEN", "ADMIN_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY"] as const;
+const SECRETS = ["TWILIO_AUTH_TOKEN", "ADMIN_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY", "METRICS_TOKEN"] as const;
 
 /**
  * Hosts that can never be a public deployment (RFC 6761 special-use names, loopback): an https
@@ -145,6 +145,8 @@ export const ZEnv = z
     SLACK_API_URL: ZOptionalString.pipe(z.url().optional()),
     FACEBOOK_GRAPH_URL: z.url({ message: "must be a URL" }).default("https://graph.facebook.com/v21.0"),
     ADMIN_TOKEN: ZOptionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    /** unset: /metrics is open; set: it needs `Authorization: Bearer <METRICS_TOKEN>` */
+    METRICS_TOKEN: ZOptionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ROLE: z.enum(["all", "web", "worker"]).default("all"),
     /** how often each worker process sweeps Postgres for work whose queue job was lost (ms) */

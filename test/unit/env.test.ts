@@ -44,6 +44,7 @@ describe("parseEnv: defaults", () => {
     ["REDIS_URL_SET", false],
     ["PRODUCTION", false],
     ["LEADLINE_REDIS_PROBE_URL", undefined],
+    ["METRICS_TOKEN", undefined],
   ] as const)("%s defaults to %j", (key, expected) => {
     expect(env[key]).toEqual(expected);
   });
@@ -90,6 +91,7 @@ describe("parseEnv: accepted values", () => {
     [{ TRUST_PROXY: "fdaa::/16, linklocal" }, { TRUST_PROXY: ["fdaa::/16", "linklocal"] }],
     [{ TRUST_PROXY: "192.168.0.0/255.255.0.0" }, { TRUST_PROXY: ["192.168.0.0/255.255.0.0"] }],
     [{ NODE_ENV: "development" }, { NODE_ENV: "development" }],
+    [{ METRICS_TOKEN: " metrics-token-5f2a9c81 " }, { METRICS_TOKEN: "metrics-token-5f2a9c81" }],
   ])("%j", (source, expected) => {
     expect(parseEnv(source)).toMatchObject(expected);
   });
@@ -144,6 +146,7 @@ describe("parseEnv: errors are one ConfigError line naming the variable", () => 
     [{ TRUST_PROXY: "loopback,," }, /^Invalid environment: TRUST_PROXY /],
     [{ TRUST_PROXY: "-1" }, /^Invalid environment: TRUST_PROXY /],
     [{ LEADLINE_REDIS_PROBE_URL: "127.0.0.1:6379" }, /^Invalid environment: LEADLINE_REDIS_PROBE_URL /],
+    [{ METRICS_TOKEN: "short-token" }, /^Invalid environment: METRICS_TOKEN must be at least 16 characters/],
   ])("%j", (source, message) => {
     const e = errorOf(source);
     expect(e).toBeInstanceOf(ConfigError);
@@ -190,6 +193,7 @@ describe("production (NODE_ENV=production or a public https PUBLIC_BASE_URL) ref
     ["Slack bot token xoxb-xxxx", { ...STRONG, ...PROD, SLACK_BOT_TOKEN: "xoxb-xxxxxxxxxx-xxxxxxxxxx" }, placeholder("SLACK_BOT_TOKEN")],
     ["OpenAI key sk-xxxx", { ...STRONG, ...PROD, OPENAI_API_KEY: "sk-xxxxxxxxxxxxxxxx" }, placeholder("OPENAI_API_KEY")],
     ["OpenAI key test", { ...STRONG, ...HTTPS, OPENAI_API_KEY: "test" }, placeholder("OPENAI_API_KEY")],
+    ["metrics token CHANGE-ME-…", { ...STRONG, ...PROD, METRICS_TOKEN: "CHANGE-ME-metrics-token" }, placeholder("METRICS_TOKEN")],
     // issue 16: a token alone would run the console provider, logging every text (codes included)
     ["a Twilio token without an account SID", { ...STRONG, ...PROD, TWILIO_ACCOUNT_SID: undefined }, needsSid],
     ["a Twilio token without an account SID, https URL", { ...HTTPS, TWILIO_AUTH_TOKEN: STRONG.TWILIO_AUTH_TOKEN }, needsSid],
