@@ -76,7 +76,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     opts.provider ??
     (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
       ? createTwilioProvider({ accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, baseUrl: env.TWILIO_API_BASE_URL })
-      : createConsoleProvider(log));
+      : createConsoleProvider(log, { showBodies: !env.PRODUCTION }));
   if (provider.name === "console") log.info("no Twilio credentials: texts go to the console provider (logged here, marked sent)");
   if (!env.TWILIO_AUTH_TOKEN)
     log.warn(`no TWILIO_AUTH_TOKEN: webhooks are checked against the development token "${DEV_TWILIO_TOKEN}"; set the real one before pointing Twilio here`);

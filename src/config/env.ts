@@ -50,7 +50,7 @@ export function isPlaceholderSecret(value: string): boolean {
 
 /** Minimum lengths in production; the rest only must not be placeholders. */
 const PRODUCTION_MIN_LENGTH = { ADMIN_TOKEN: 24, TWILIO_AUTH_TOKEN: 16, SLACK_SIGNING_SECRET: 16 } as const;
-const SECRETS = ["TWILIO_AUTH_TOKEN", "ADMIN_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY"] as const;
+const SECRETS = ["TWILIO_AUTH_TOKEN", "ADMIN_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY", "METRICS_TOKEN"] as const;
 
 /**
  * Hosts that can never be a public deployment (RFC 6761 special-use names, loopback): an https
@@ -59,6 +59,12 @@ const SECRETS = ["TWILIO_AUTH_TOKEN", "ADMIN_TOKEN", "SLACK_SIGNING_SECRET", "SL
 function isLocalOnlyHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   return h === "localhost" || /\.(localhost|test|invalid|example)$/.test(h) || h === "::1" || /^127\./.test(h);
+}
+
+/** NODE_ENV=production, or an https PUBLIC_BASE_URL on a host that can be public. */
+function isProduction(e: { NODE_ENV?: string | undefined; PUBLIC_BASE_URL?: string | undefined }): boolean {
+  const publicUrl = e.PUBLIC_BASE_URL && URL.canParse(e.PUBLIC_BASE_URL) ? new URL(e.PUBLIC_BASE_URL) : undefined;
+  return e.NODE_ENV === "production" || (publicUrl?.protocol === "https:" && !isLocalOnlyHost(publicUrl.hostname));
 }
 
 /** Express `trust proxy`: true/false, a hop count, or a list of addresses, CIDRs and keywords. */
@@ -139,6 +145,8 @@ export const ZEnv = z
     SLACK_API_URL: ZOptionalString.pipe(z.url().optional()),
     FACEBOOK_GRAPH_URL: z.url({ message: "must be a URL" }).default("https://graph.facebook.com/v21.0"),
     ADMIN_TOKEN: ZOptionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    /** unset: /metrics is open; set: it needs `Authorization: Bearer <METRICS_TOKEN>` */
+    METRICS_TOKEN: ZOptionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ROLE: z.enum(["all", "web", "worker"]).default("all"),
     /** how often each worker process sweeps Postgres for work whose queue job was lost (ms) */
@@ -151,11 +159,12 @@ export const ZEnv = z
     if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN) {
       ctx.addIssue({ code: "custom", path: ["TWILIO_AUTH_TOKEN"], message: "is required when TWILIO_ACCOUNT_SID is set" });
     }
-    const publicUrl = e.PUBLIC_BASE_URL && URL.canParse(e.PUBLIC_BASE_URL) ? new URL(e.PUBLIC_BASE_URL) : undefined;
-    const production = e.NODE_ENV === "production" || (publicUrl?.protocol === "https:" && !isLocalOnlyHost(publicUrl.hostname));
-    if (!production) return; // local trials and tests keep the development token
+    if (!isProduction(e)) return; // local trials and tests keep the development token
     const fail = (variable: string, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
     if (!e.TWILIO_AUTH_TOKEN) fail("TWILIO_AUTH_TOKEN", "is required in production (webhooks would be checked against the development token)");
+    // a token alone would send every text to the console provider (a log line each) instead of Twilio
+    else if (!e.TWILIO_ACCOUNT_SID)
+      fail("TWILIO_ACCOUNT_SID", "is required in production when TWILIO_AUTH_TOKEN is set (without it texts would only be logged, not sent)");
     if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) fail("SLACK_SIGNING_SECRET", "is required in production when SLACK_BOT_TOKEN is set");
     for (const name of SECRETS) {
       const value = e[name];
@@ -171,6 +180,8 @@ export const ZEnv = z
     REDIS_URL: e.REDIS_URL ?? DEFAULT_REDIS_URL,
     /** false: REDIS_URL was not given, so `npm start` may run a local redis-server */
     REDIS_URL_SET: e.REDIS_URL !== undefined,
+    /** NODE_ENV=production or an https PUBLIC_BASE_URL on a public host: secrets were checked strictly */
+    PRODUCTION: isProduction(e),
   }));
 
 export type TEnv = z.infer<typeof ZEnv>;

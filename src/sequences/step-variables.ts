@@ -2,6 +2,7 @@
 // reads naturally ("there", "your project") rather than leaving a hole in a text to a customer.
 import { DateTime } from "luxon";
 import type { TProfile } from "../config/profile-schema.ts";
+import { plausibleName } from "../lib/plausible-name.ts";
 import { formatSlotDay, formatSlotTime, plainSpaces } from "../scheduling/format-slot.ts";
 
 export interface StepFacts {
@@ -32,10 +33,10 @@ export function stepVariables(f: StepFacts): Record<string, string> {
   };
 }
 
-/** "Ann" from "Ann Lee"; "there" when the name is missing or does not look like one */
-export function firstNameOf(name: string | null): string {
-  const first = name?.trim().split(/\s+/)[0];
-  return first && /^[\p{L}'-]{1,30}$/u.test(first) ? first : "there";
+/** "Ann" from "Ann Lee"; "there" when the name is missing or does not look like one (see plausibleName) */
+export function firstNameOf(name: string | null | undefined): string {
+  const first = plausibleName(name)?.split(" ")[0];
+  return first && /^[\p{L}\p{M}'’-]+$/u.test(first) && /\p{L}/u.test(first) ? first : "there";
 }
 
 /** "March 2025" (a date-only value, read in UTC) */

@@ -118,9 +118,14 @@ export function createSlackApi(o: { token: string; apiUrl?: string | undefined; 
   };
 }
 
-/** SLACK_API_URL is the host (https://slack.com by default); the Web API lives under /api/ */
+/**
+ * SLACK_API_URL as `@slack/web-api` names it (`https://slack.com/api/`, the default), or a bare host
+ * (`https://slack.com`, or a proxy's prefix) under which the Web API lives at /api/: either way the
+ * base the SDK wants, ending in /api/.
+ */
 export function slackApiUrl(base: string | undefined): string {
-  return `${(base ?? "https://slack.com").replace(/\/+$/, "")}/api/`;
+  const trimmed = (base ?? "https://slack.com/api/").trim().replace(/\/+$/, "");
+  return /\/api$/i.test(new URL(trimmed).pathname) ? `${trimmed}/` : `${trimmed}/api/`;
 }
 
 function translate(e: unknown): Error {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { callParams, dialStatusParams, smsParams } from "../fakes/twilio-webhooks.ts";
 import { useMsw } from "../helpers/use-msw.ts";
-import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { ACME_NUMBER, ADMIN_TOKEN, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 
 const twilio = createTwilioFake();
@@ -114,10 +114,55 @@ describe("health and metrics", () => {
     expect(text).toMatch(/leadline_outbound_messages_total\{status="accepted"\} 2/);
   });
 
+  it("/metrics without METRICS_TOKEN is open, a bearer header or not", async () => {
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(200);
+    expect((await fetch(`${t.url}/metrics`, { headers: { authorization: "Bearer whatever" } })).status).toBe(200);
+  });
+
   it("every response carries a request id; unknown routes are a JSON 404", async () => {
     const res = await fetch(`${t.url}/nope`, { headers: { "x-request-id": "req-123" } });
     expect(res.status).toBe(404);
     expect(res.headers.get("x-request-id")).toBe("req-123");
     expect(((await res.json()) as { error: string }).error).toMatch(/no route/);
+  });
+});
+
+describe("/metrics with METRICS_TOKEN set", () => {
+  const METRICS_TOKEN = "metrics-token-5f2a9c81d7e4";
+  let m: TestLeadline;
+  beforeAll(async () => {
+    m = await startTestLeadline({ env: { METRICS_TOKEN } });
+  });
+  afterAll(() => m?.close());
+
+  it.each<[string, Record<string, string>]>([
+    ["no Authorization header", {}],
+    ["a wrong token", { authorization: "Bearer metrics-token-5f2a9c81d7e5" }],
+    ["the token with a different length", { authorization: `Bearer ${METRICS_TOKEN}x` }],
+    ["the token as Basic credentials", { authorization: `Basic ${Buffer.from(`prometheus:${METRICS_TOKEN}`).toString("base64")}` }],
+    ["the token without the scheme", { authorization: METRICS_TOKEN }],
+    ["the admin token", { authorization: `Bearer ${ADMIN_TOKEN}` }],
+  ])("%s: 401 and no metrics", async (_label, headers) => {
+    const res = await fetch(`${m.url}/metrics`, { headers });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
+    const body = await res.text();
+    expect(body).not.toContain("leadline_");
+    expect(JSON.parse(body)).toEqual({ error: "missing or wrong bearer token for /metrics" });
+  });
+
+  it("a token in the query string is not accepted", async () => {
+    expect((await fetch(`${m.url}/metrics?token=${METRICS_TOKEN}`)).status).toBe(401);
+  });
+
+  it.each(["Bearer", "bearer"])("%s <token>: 200 with the metrics", async (scheme) => {
+    const res = await fetch(`${m.url}/metrics`, { headers: { authorization: `${scheme} ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("leadline_webhooks_total");
+  });
+
+  it("health checks stay open", async () => {
+    expect((await fetch(`${m.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${m.url}/readyz`)).status).toBe(200);
   });
 });

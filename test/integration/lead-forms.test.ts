@@ -81,6 +81,23 @@ describe("website forms", () => {
     await waitFor(async () => (await t.ctx.prisma.lead.findUniqueOrThrow({ where: { id: leadId } })).firstResponseAt, "first response recorded");
   });
 
+  it.each([
+    ["a link as first_name (issue 16)", { first_name: "evil.example/refund-claim" }, "evil.example/refund-claim"],
+    ["a sentence as name", { name: "Call 1-900-555-0100 for your refund" }, "Call 1-900-555-0100 for your refund"],
+  ])("%s: the first text says 'there', the contact gets no name, the office sees what was typed", async (_label, nameFields, typed) => {
+    const phone = nextPhone();
+    const res = await postJson({ ...nameFields, phone, message: "Leaky pipe" });
+    expect(res.status).toBe(202);
+    const { leadId } = (await res.json()) as { leadId: string };
+    await waitFor(() => twilio.sent.some((m) => m.To === phone), "speed-to-lead text");
+    const body = twilio.sent.find((m) => m.To === phone)!.Body;
+    expect(body).toMatch(/^Hi there, this is Acme Plumbing/);
+    expect(body).not.toContain(typed.split(" ")[0]);
+    const lead = await leadRow(leadId);
+    expect(lead.contact.name).toBeNull();
+    expect(lead.details).toMatchObject({ nameAsTyped: typed });
+  });
+
   it("an urlencoded lead signed with X-Leadline-Signature is accepted", async () => {
     const phone = nextPhone();
     const body = new URLSearchParams({ "your-name": "Sam Lee", "your-phone": phone, "your-message": "Clogged drain" }).toString();
@@ -187,6 +204,15 @@ describe("Google Ads lead forms", () => {
     expect(lead.details).toMatchObject({ fields: { "What service do you need?": "Drain cleaning" } });
     await settle();
     expect(twilio.sent.filter((m) => m.To === phone)).toHaveLength(1);
+  });
+
+  it("a web address as Google's FULL_NAME: the text says 'there'", async () => {
+    const g = googleLead();
+    g.user_column_data[0] = { column_name: "Full Name", string_value: "refund.claims-desk.example", column_id: "FULL_NAME" };
+    const phone = g.user_column_data[1]!.string_value;
+    expect((await post(g)).status).toBe(200);
+    await waitFor(() => twilio.sent.some((m) => m.To === phone), "text");
+    expect(twilio.sent.find((m) => m.To === phone)!.Body).toMatch(/^Hi there, this is Acme Plumbing/);
   });
 
   it("a test lead is marked as a test and not texted", async () => {

@@ -3,14 +3,15 @@
 // says in one line how to get one). The machine's own Redis on 6379 serves the other tests, so
 // the probed address is moved to a closed port with the test-only LEADLINE_REDIS_PROBE_URL.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { pino } from "pino";
 import { afterAll, expect, it } from "vitest";
-import { answersPing, ensureRedis } from "../../src/boot/ensure-redis.ts";
+import { Redis } from "ioredis";
+import { answersPing, ensureRedis, probeRedis, RedisSetupError, redisPasswordFile } from "../../src/boot/ensure-redis.ts";
 import { parseEnv } from "../../src/config/env.ts";
 import { REDIS_URL } from "../helpers/test-leadline.ts";
 
@@ -78,6 +79,19 @@ it("REDIS_URL unset, nothing answering: starts a local redis-server, becomes rea
   expect(alive(pid)).toBe(true);
   expect(existsSync(join(dir, "data", "redis", "appendonlydir"))).toBe(true); // append-only, beside the embedded database
 
+  // 127.0.0.1 only, with a random password kept beside the embedded database (0600), never logged
+  const passwordFile = join(dir, "data", "redis-password");
+  expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+  const password = readFileSync(passwordFile, "utf8").trim();
+  expect(password).toMatch(/^[0-9a-f]{64}$/);
+  expect(log).not.toContain(password);
+  expect(await probeRedis("127.0.0.1", probePort, 500)).toBe("needs-password");
+  expect(await probeRedis("127.0.0.1", probePort, 500, "not-the-password-at-all")).toBe("needs-password");
+  const admin = new Redis({ host: "127.0.0.1", port: probePort, password, lazyConnect: true, maxRetriesPerRequest: 0 });
+  await admin.connect();
+  expect(await admin.config("GET", "bind")).toEqual(["bind", "127.0.0.1"]);
+  admin.disconnect();
+
   const port = /"port":(\d+)[^\n]*web listening/.exec(log)?.[1];
   expect(port).toBeDefined();
   const healthz = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -126,4 +140,45 @@ it("REDIS_URL unset and a Redis answers on the default address: it is used, noth
   expect(r.url).toBe(REDIS_URL);
   expect(await answersPing(hostname, Number(port || 6379), 300)).toBe(true);
   await r.stop();
+});
+
+it("the password is made once and reused: a second start, and a CLI finding the running one, use the same file", { timeout: 60_000 }, async () => {
+  const silent = pino({ level: "silent" });
+  const own = mkdtempSync(join(tmpdir(), "leadline-redis-pw-"));
+  try {
+    const probePort = await closedPort();
+    const env = parseEnv({ ...baseEnv(probePort), DATA_DIR: join(own, "data") });
+    const first = await ensureRedis(env, silent);
+    const file = redisPasswordFile(env.DATA_DIR);
+    const password = readFileSync(file, "utf8").trim();
+    expect(first.url).toBe(`redis://:${password}@127.0.0.1:${probePort}`);
+    // the app's own client connects with it
+    const app = new Redis(first.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    await app.connect();
+    expect(await app.ping()).toBe("PONG");
+    app.disconnect();
+
+    // while it runs, another process (the CLI's `agent chat`) finds it and authenticates: nothing new is started
+    const cli = await ensureRedis(env, silent);
+    expect(cli.url).toBe(first.url);
+    await cli.stop();
+    expect(await probeRedis("127.0.0.1", probePort, 500, password)).toBe("authenticated");
+
+    await first.stop();
+    expect(await answersPing("127.0.0.1", probePort, 300)).toBe(false);
+
+    // the next start reuses the file (a copy restored with wider permissions is tightened)
+    writeFileSync(file, `${password}\n`, { mode: 0o644 });
+    const second = await ensureRedis(env, silent);
+    expect(second.url).toBe(first.url);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    // a Redis there that wants a password this data folder does not have: one clear line, nothing started
+    const stranger = parseEnv({ ...baseEnv(probePort), DATA_DIR: join(own, "other") });
+    await expect(ensureRedis(stranger, silent)).rejects.toThrow(RedisSetupError);
+    await expect(ensureRedis(stranger, silent)).rejects.toThrow(`a Redis at 127.0.0.1:${probePort} wants a password Leadline does not have: set REDIS_URL`);
+    await second.stop();
+  } finally {
+    rmSync(own, { recursive: true, force: true });
+  }
 });

@@ -15,6 +15,7 @@ const twilio = createTwilioFake();
 useMsw(twilio.handler);
 
 const TOKEN = "forms-token-0123456789";
+const EVENTS_SECRET = "events-secret-0123456789abcdef";
 const REVIEW_URL = "https://g.page/r/acme-plumbing/review";
 const SERVICES = [{ key: "drain", name: "Drain cleaning", durationMinutes: 60 }];
 const BOOKING = { crews: 2, bufferMinutes: 0, minNoticeHours: 1, horizonDays: 14, slotStepMinutes: 60 };
@@ -29,7 +30,9 @@ let businessId: string;
 beforeAll(async () => {
   t = await startTestLeadline();
   t.clock.set(MONDAY_10AM);
-  businessId = await t.apply(acmeProfile({ forms: { token: TOKEN }, reviewUrl: REVIEW_URL, services: SERVICES, booking: BOOKING }));
+  businessId = await t.apply(
+    acmeProfile({ forms: { token: TOKEN }, events: { secret: EVENTS_SECRET }, reviewUrl: REVIEW_URL, services: SERVICES, booking: BOOKING }),
+  );
 });
 afterAll(() => t.close());
 afterEach(() => twilio.reset());
@@ -284,7 +287,7 @@ describe("marketing needs consent", () => {
 async function workEvent(body: object) {
   const res = await fetch(`${t.url}/webhooks/events/acme-plumbing`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-leadline-token": TOKEN },
+    headers: { "content-type": "application/json", "x-leadline-token": EVENTS_SECRET },
     body: JSON.stringify(body),
   });
   expect(res.status).toBeLessThan(300);

@@ -1,30 +1,39 @@
-// POST /webhooks/events/:slug through real HTTP: signed like forms, stored once per (type,
-// externalId) with its work.recorded event in the same transaction, revenue in the report.
+// POST /webhooks/events/:slug through real HTTP: signed like forms with its own events.secret,
+// stored once per (type, externalId) with its work.recorded event in the same transaction, revenue
+// in the report; failed signatures limited per client IP.
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 
-const TOKEN = "events-token-123456";
+const TOKEN = "events-secret-0123456789abcdef";
+const FORM_TOKEN = "form-token-123456";
 let t: TestLeadline;
 let businessId: string;
 let ann: { contactId: string; firstLeadId: string; conversationId: string };
 
 const sign = (body: string) => `sha256=${createHmac("sha256", TOKEN).update(body).digest("hex")}`;
-function post(body: unknown, opts: { slug?: string; headers?: Record<string, string> } = {}) {
+/** `ip`: the client address, as a trusted proxy (loopback, TRUST_PROXY's default) reports it */
+function post(body: unknown, opts: { slug?: string; headers?: Record<string, string>; ip?: string } = {}) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   return fetch(`${t.url}/webhooks/events/${opts.slug ?? "acme-plumbing"}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(opts.headers ?? { "x-leadline-signature": sign(text) }) },
+    headers: {
+      "content-type": "application/json",
+      ...(opts.ip ? { "x-forwarded-for": opts.ip } : {}),
+      ...(opts.headers ?? { "x-leadline-signature": sign(text) }),
+    },
     body: text,
   });
 }
+const INVOICE = { type: "invoice.paid", externalId: "INV-FORGED", contact: { phone: "+12125550177" }, amount: 99_999 };
 const workRecorded = () =>
   t.ctx.prisma.$queryRaw<{ payload: Record<string, unknown> }[]>`SELECT "payload" FROM "DomainEvent" WHERE "type" = 'work.recorded' ORDER BY "seq"`;
 
 beforeAll(async () => {
   t = await startTestLeadline();
-  businessId = await t.apply(acmeProfile({ forms: { token: TOKEN } }));
+  businessId = await t.apply(acmeProfile({ forms: { token: FORM_TOKEN }, events: { secret: TOKEN } }));
   await t.apply(acmeProfile({ slug: "no-forms-co", phoneNumbers: [], numberSources: {} }));
+  await t.apply(acmeProfile({ slug: "forms-only-co", phoneNumbers: [], numberSources: {}, forms: { token: FORM_TOKEN } }));
   const at = t.clock.now();
   const contact = await t.ctx.prisma.contact.create({ data: { businessId, phone: "+12125550101", name: "Ann", createdAt: at } });
   const conversation = await t.ctx.prisma.conversation.create({ data: { businessId, contactId: contact.id, createdAt: at } });
@@ -131,8 +140,37 @@ describe("POST /webhooks/events/:slug", () => {
     expect(await t.ctx.prisma.contact.count({ where: { phone: "+12125550199" } })).toBe(0);
   });
 
-  it("a business without a forms token takes no events (403)", async () => {
-    const res = await post({ type: "invoice.paid", externalId: "X", contact: { phone: "+12125550101" } }, { slug: "no-forms-co" });
+  it.each<[string, () => Record<string, string>]>([
+    ["the form token as X-Leadline-Token", () => ({ "x-leadline-token": FORM_TOKEN })],
+    [
+      "a body signed with the form token",
+      () => ({ "x-leadline-signature": `sha256=${createHmac("sha256", FORM_TOKEN).update(JSON.stringify(INVOICE)).digest("hex")}` }),
+    ],
+  ])("the website form token is refused: %s (403, nothing stored)", async (_label, headers) => {
+    const before = await t.ctx.prisma.workEvent.count();
+    const res = await post(INVOICE, { headers: headers() });
+    expect(res.status).toBe(403);
+    expect(await t.ctx.prisma.workEvent.count()).toBe(before);
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ["no credentials", {}],
+    ["the events secret of another business", { "x-leadline-token": TOKEN }],
+    ["its own form token", { "x-leadline-token": FORM_TOKEN }],
+  ])("a business without events.secret takes no events, whatever is sent (403): %s", async (_label, headers) => {
+    for (const slug of ["no-forms-co", "forms-only-co"]) {
+      const res = await post(INVOICE, { slug, headers });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ error: "work events are not enabled for this business (set events.secret)" });
+    }
+  });
+
+  it("a business without events.secret refuses even a signature made with an empty secret", async () => {
+    const text = JSON.stringify(INVOICE);
+    const res = await post(INVOICE, {
+      slug: "forms-only-co",
+      headers: { "x-leadline-signature": `sha256=${createHmac("sha256", "").update(text).digest("hex")}` },
+    });
     expect(res.status).toBe(403);
   });
 
@@ -176,6 +214,48 @@ describe("POST /webhooks/events/:slug", () => {
     expect(reason.slice(0, error.length)).toBe(error);
     expect(reason).not.toContain("\n");
     expect(await t.ctx.prisma.workEvent.count()).toBe(before);
+  });
+});
+
+describe("failed signatures are limited per client IP", () => {
+  const bad = { "x-leadline-signature": `sha256=${"0".repeat(64)}` };
+  const keyOf = (ip: string) => `${t.prefix}-rl-events-sig:${ip}`;
+
+  it("20 failures from one IP in 10 minutes: then 429 with Retry-After, even correctly signed, until the window is over; other IPs unaffected", async () => {
+    const ip = "203.0.113.7";
+    for (let i = 0; i < 20; i++) expect((await post(INVOICE, { ip, headers: bad })).status).toBe(403);
+    // not an invoice: the report below counts revenue
+    const event = { type: "estimate.declined", externalId: "EST-LIMITED", contact: { phone: "+12125550101" } };
+    const refused = await post(event, { ip });
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(590);
+    expect(retryAfter).toBeLessThanOrEqual(600);
+    expect(await refused.json()).toEqual({ error: "too many failed signatures from this address, try again later" });
+    expect((await post(event, { ip, headers: { "x-leadline-token": TOKEN } })).status).toBe(429);
+    expect(await t.ctx.prisma.workEvent.count({ where: { externalId: "EST-LIMITED" } })).toBe(0);
+
+    // another address is not held
+    expect((await post(event, { ip: "198.51.100.9" })).status).toBe(201);
+
+    // the count lives in Redis for the 10-minute window; when it ends, the address is served again
+    const ttl = await t.ctx.queues.redis.pttl(keyOf(ip));
+    expect(ttl).toBeGreaterThan(590_000);
+    await t.ctx.queues.redis.pexpire(keyOf(ip), 1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await post({ ...event, externalId: "EST-LIMITED-2" }, { ip })).status).toBe(201);
+  });
+
+  it("19 failures and a good signature: served (the limit is on failures, not on requests)", async () => {
+    const ip = "203.0.113.8";
+    for (let i = 0; i < 19; i++) expect((await post(INVOICE, { ip, headers: bad })).status).toBe(403);
+    expect((await post({ type: "estimate.declined", externalId: "EST-19", contact: { phone: "+12125550101" } }, { ip })).status).toBe(201);
+  });
+
+  it("an IPv6 client is counted by its /64", async () => {
+    for (let i = 0; i < 20; i++) expect((await post(INVOICE, { ip: `2001:db8:7:8::${(i + 1).toString(16)}`, headers: bad })).status).toBe(403);
+    expect((await post(INVOICE, { ip: "2001:db8:7:8:ffff::1" })).status).toBe(429);
+    expect((await post({ type: "estimate.declined", externalId: "EST-V6", contact: { phone: "+12125550101" } }, { ip: "2001:db8:7:9::1" })).status).toBe(201);
   });
 });
 

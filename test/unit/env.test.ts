@@ -5,6 +5,7 @@ import { DEV_TWILIO_TOKEN } from "../../src/boot/start-leadline.ts";
 const SID = `AC${"0123456789abcdef".repeat(2)}`;
 /** secrets good enough for production */
 const STRONG = {
+  TWILIO_ACCOUNT_SID: SID,
   TWILIO_AUTH_TOKEN: "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
   ADMIN_TOKEN: "3b1f0c9e8d7a6b5c4d3e2f1a0b9c8d7e",
   SLACK_BOT_TOKEN: "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp",
@@ -41,7 +42,9 @@ describe("parseEnv: defaults", () => {
     ["NODE_ENV", undefined],
     ["TRUST_PROXY", ["loopback"]],
     ["REDIS_URL_SET", false],
+    ["PRODUCTION", false],
     ["LEADLINE_REDIS_PROBE_URL", undefined],
+    ["METRICS_TOKEN", undefined],
   ] as const)("%s defaults to %j", (key, expected) => {
     expect(env[key]).toEqual(expected);
   });
@@ -88,6 +91,7 @@ describe("parseEnv: accepted values", () => {
     [{ TRUST_PROXY: "fdaa::/16, linklocal" }, { TRUST_PROXY: ["fdaa::/16", "linklocal"] }],
     [{ TRUST_PROXY: "192.168.0.0/255.255.0.0" }, { TRUST_PROXY: ["192.168.0.0/255.255.0.0"] }],
     [{ NODE_ENV: "development" }, { NODE_ENV: "development" }],
+    [{ METRICS_TOKEN: " metrics-token-5f2a9c81 " }, { METRICS_TOKEN: "metrics-token-5f2a9c81" }],
   ])("%j", (source, expected) => {
     expect(parseEnv(source)).toMatchObject(expected);
   });
@@ -142,6 +146,7 @@ describe("parseEnv: errors are one ConfigError line naming the variable", () => 
     [{ TRUST_PROXY: "loopback,," }, /^Invalid environment: TRUST_PROXY /],
     [{ TRUST_PROXY: "-1" }, /^Invalid environment: TRUST_PROXY /],
     [{ LEADLINE_REDIS_PROBE_URL: "127.0.0.1:6379" }, /^Invalid environment: LEADLINE_REDIS_PROBE_URL /],
+    [{ METRICS_TOKEN: "short-token" }, /^Invalid environment: METRICS_TOKEN must be at least 16 characters/],
   ])("%j", (source, message) => {
     const e = errorOf(source);
     expect(e).toBeInstanceOf(ConfigError);
@@ -156,6 +161,8 @@ const HTTPS = { PUBLIC_BASE_URL: "https://leads.acmeplumbing.com" };
 describe("production (NODE_ENV=production or a public https PUBLIC_BASE_URL) refuses weak secrets, naming the variable", () => {
   const needsTwilio = "Invalid environment: TWILIO_AUTH_TOKEN is required in production (webhooks would be checked against the development token)";
   const placeholder = (v: string) => `Invalid environment: ${v} is a placeholder value; set the real secret before running in production`;
+  const needsSid =
+    "Invalid environment: TWILIO_ACCOUNT_SID is required in production when TWILIO_AUTH_TOKEN is set (without it texts would only be logged, not sent)";
   const tooShort = (v: string, n: number) => `Invalid environment: ${v} must be at least ${n} characters in production (e.g. openssl rand -hex 32)`;
 
   it.each([
@@ -186,6 +193,16 @@ describe("production (NODE_ENV=production or a public https PUBLIC_BASE_URL) ref
     ["Slack bot token xoxb-xxxx", { ...STRONG, ...PROD, SLACK_BOT_TOKEN: "xoxb-xxxxxxxxxx-xxxxxxxxxx" }, placeholder("SLACK_BOT_TOKEN")],
     ["OpenAI key sk-xxxx", { ...STRONG, ...PROD, OPENAI_API_KEY: "sk-xxxxxxxxxxxxxxxx" }, placeholder("OPENAI_API_KEY")],
     ["OpenAI key test", { ...STRONG, ...HTTPS, OPENAI_API_KEY: "test" }, placeholder("OPENAI_API_KEY")],
+    ["metrics token CHANGE-ME-…", { ...STRONG, ...PROD, METRICS_TOKEN: "CHANGE-ME-metrics-token" }, placeholder("METRICS_TOKEN")],
+    // issue 16: a token alone would run the console provider, logging every text (codes included)
+    ["a Twilio token without an account SID", { ...STRONG, ...PROD, TWILIO_ACCOUNT_SID: undefined }, needsSid],
+    ["a Twilio token without an account SID, https URL", { ...HTTPS, TWILIO_AUTH_TOKEN: STRONG.TWILIO_AUTH_TOKEN }, needsSid],
+    ["a Twilio token and an empty account SID", { ...STRONG, ...PROD, TWILIO_ACCOUNT_SID: "" }, needsSid],
+    [
+      "an account SID without a token",
+      { ...PROD, TWILIO_ACCOUNT_SID: SID },
+      "Invalid environment: TWILIO_AUTH_TOKEN is required when TWILIO_ACCOUNT_SID is set",
+    ],
   ])("%s", (_name, source, message) => {
     const e = errorOf(source);
     expect(e).toBeInstanceOf(ConfigError);
@@ -195,10 +212,10 @@ describe("production (NODE_ENV=production or a public https PUBLIC_BASE_URL) ref
   it.each([
     ["all secrets strong, NODE_ENV=production", { ...STRONG, ...PROD }],
     ["all secrets strong, https URL", { ...STRONG, ...HTTPS }],
-    ["only a strong Twilio token (admin, Slack and AI off)", { ...PROD, TWILIO_AUTH_TOKEN: STRONG.TWILIO_AUTH_TOKEN }],
+    ["only Twilio credentials (admin, Slack and AI off)", { ...PROD, TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: STRONG.TWILIO_AUTH_TOKEN }],
     ["an admin token of exactly 24 characters", { ...STRONG, ...PROD, ADMIN_TOKEN: "3b1f0c9e8d7a6b5c4d3e2f1a" }],
   ])("accepts %s", (_name, source) => {
-    expect(() => parseEnv(source)).not.toThrow();
+    expect(parseEnv(source).PRODUCTION).toBe(true);
   });
 });
 
@@ -217,8 +234,10 @@ describe("outside production the rules stay lenient (npm start and tests keep th
     ["https://127.0.0.1", { PUBLIC_BASE_URL: "https://127.0.0.1:8443" }],
     ["https://[::1]", { PUBLIC_BASE_URL: "https://[::1]:8443" }],
     ["https://leadline.test", { PUBLIC_BASE_URL: "https://leadline.test" }],
+    // a token alone verifies webhooks; texts go to the console provider (bodies shown, long digit runs masked)
+    ["a Twilio token alone", { TWILIO_AUTH_TOKEN: STRONG.TWILIO_AUTH_TOKEN }],
   ])("accepts %s", (_name, source) => {
-    expect(() => parseEnv(source)).not.toThrow();
+    expect(parseEnv(source).PRODUCTION).toBe(false);
   });
 });
 

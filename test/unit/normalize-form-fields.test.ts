@@ -48,8 +48,18 @@ describe("normalizeFormFields: name", () => {
     expect(normalizeFormFields(body).name).toBe(expected);
   });
 
-  it("truncates a name to 200 characters", () => {
-    expect(normalizeFormFields({ name: "x".repeat(300) }).name).toBe("x".repeat(200));
+  it.each([
+    ["a link as first name", { first_name: "evil.example/refund-claim" }, "evil.example/refund-claim"],
+    ["a link as full name", { name: "Visit evil.example now" }, "Visit evil.example now"],
+    ["a long name", { name: "x".repeat(300) }, "x".repeat(200)],
+  ])("%s is no name: kept only as typed (200 characters at most), for the office", (_label, body, typed) => {
+    const lead = normalizeFormFields(body);
+    expect(lead.name).toBeUndefined();
+    expect(lead.rawName).toBe(typed);
+  });
+
+  it("a plausible name has no rawName", () => {
+    expect(normalizeFormFields({ name: "Maria Lopez" }).rawName).toBeUndefined();
   });
 });
 

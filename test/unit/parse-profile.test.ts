@@ -124,6 +124,18 @@ describe("profile secrets: empty or placeholder values are refused, naming the f
     ["forms.token too short", "forms: { token: abc123 }", "forms.token: must be at least 8 characters"],
     ["forms.googleKey CHANGE-ME", "forms: { token: acme-form-token-3f9c1e7a, googleKey: CHANGE-ME }", `forms.googleKey: ${PLACEHOLDER}`],
     ["forms.googleKey empty", 'forms: { googleKey: "" }', "forms.googleKey: must not be empty"],
+    ["events.secret CHANGE-ME", "events: { secret: CHANGE-ME }", `events.secret: ${PLACEHOLDER}`],
+    ["events.secret empty", 'events: { secret: "" }', "events.secret: must not be empty"],
+    [
+      "events.secret of 23 characters",
+      "events: { secret: 0123456789abcdef0123456 }",
+      "events.secret: must be at least 24 characters (e.g. openssl rand -hex 16)",
+    ],
+    [
+      "events.secret equal to forms.token",
+      "forms: { token: acme-form-token-3f9c1e7a0b1c2d3e }\nevents: { secret: acme-form-token-3f9c1e7a0b1c2d3e }",
+      "events.secret: must differ from forms.token (the form token is visible in website code)",
+    ],
     ["meta.appSecret CHANGE-ME", meta({ appSecret: "CHANGE-ME" }), `meta.appSecret: ${PLACEHOLDER}`],
     ["meta.appSecret empty", meta({ appSecret: '""' }), "meta.appSecret: must not be empty"],
     ["meta.verifyToken changeme", meta({ verifyToken: "changeme" }), `meta.verifyToken: ${PLACEHOLDER}`],
@@ -148,10 +160,15 @@ describe("profile secrets: empty or placeholder values are refused, naming the f
     expect(p.meta).toEqual({ ...META, pageId: "1122334455" });
   });
 
+  it("an events secret of 24 characters is kept", () => {
+    expect(parseProfile(withLines("events: { secret: 0123456789abcdef01234567 }")).events).toEqual({ secret: "0123456789abcdef01234567" });
+  });
+
   it("the shipped example has no placeholder secrets", () => {
     const p = parseProfile(readFileSync(new URL("../../examples/acme-plumbing.yaml", import.meta.url), "utf8"));
     expect(p.forms?.token).toBeTruthy();
     expect(p.forms?.googleKey).toBeTruthy();
+    expect(p.events?.secret).toBeTruthy();
   });
 });
 

@@ -11,6 +11,7 @@ import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { resolveContact } from "../../inbox/resolve-contact.ts";
 import { alertTooLate, isTooLate } from "../../messaging/late-notice.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
+import { firstNameOf } from "../../sequences/step-variables.ts";
 import type { FormLead } from "./normalize-form-fields.ts";
 
 export interface CaptureLeadInput {
@@ -47,6 +48,8 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     ...(lead.service ? { service: lead.service } : {}),
     ...(lead.message ? { message: lead.message } : {}),
     ...(lead.rawPhone ? { phoneAsTyped: lead.rawPhone } : {}),
+    // for the office only: a name field that did not look like a name is never put in a text
+    ...(lead.rawName ? { nameAsTyped: lead.rawName } : {}),
     ...(Object.keys(lead.extra).length ? { fields: lead.extra } : {}),
   };
   const canText = Boolean(lead.phone && from);
@@ -69,7 +72,7 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
       from: from!,
       body: renderTemplate(business.profile.templates.formFirstText ?? ctx.templates.formFirstText, {
         business: business.profile.name,
-        first_name: lead.name?.split(/\s+/)[0] ?? "there",
+        first_name: firstNameOf(lead.name),
       }),
       author: "template",
       purpose: "speed-to-lead",

@@ -3,10 +3,14 @@
 // whatever we don't recognise.
 import { toE164 } from "../../lib/phone.ts";
 import { normalizeFieldName } from "../../lib/field-name.ts";
+import { plausibleName } from "../../lib/plausible-name.ts";
 import type { TAttribution } from "../../attribution/attribution-schema.ts";
 
 export interface FormLead {
+  /** only a plausible person's name (plausibleName): it is what our texts call them */
   name?: string | undefined;
+  /** what was typed in the name fields when it does not look like a name (a link, a sentence) */
+  rawName?: string | undefined;
   phone?: string | undefined;
   /** what was typed in the phone field when it is not a usable number */
   rawPhone?: string | undefined;
@@ -88,12 +92,14 @@ export function normalizeFormFields(body: Record<string, unknown>): FormLead {
     if (field && known[field] === undefined) known[field] = v;
     else if (!field) extra[k] = v;
   }
-  const name = known.name ?? ([known.firstName, known.lastName].filter(Boolean).join(" ") || undefined);
+  const typedName = known.name ?? ([known.firstName, known.lastName].filter(Boolean).join(" ") || undefined);
+  const name = plausibleName(typedName);
   const phone = known.phone ? toE164(known.phone) : undefined;
   const email = known.email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(known.email) ? known.email.toLowerCase() : undefined;
   const zip = known.zip ? (/^(\d{5})(-\d{4})?$/.exec(known.zip)?.[1] ?? known.zip.toUpperCase().slice(0, 10)) : undefined;
   return {
-    name: name?.slice(0, 200),
+    name,
+    rawName: typedName && !name ? typedName.slice(0, 200) : undefined,
     phone,
     rawPhone: known.phone && !phone ? known.phone : undefined,
     email,

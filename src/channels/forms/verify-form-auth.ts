@@ -2,11 +2,17 @@ import { AppError } from "../../lib/errors.ts";
 import { sameSecret, sha256SignatureMatches } from "../../lib/crypto.ts";
 
 /**
- * A website form proves itself with the profile's token: as `X-Leadline-Token`, or as
+ * A website form (or a work-events sender, with its own secret) proves itself with the profile's token: as `X-Leadline-Token`, or as
  * `X-Leadline-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (the token never travels).
  */
-export function verifyFormAuth(secret: string | undefined, raw: Buffer, headers: { token?: string | undefined; signature?: string | undefined }): void {
-  if (!secret) throw new AppError("forbidden", "lead forms are not enabled for this business (set forms.token)");
+export function verifyFormAuth(
+  secret: string | undefined,
+  raw: Buffer,
+  headers: { token?: string | undefined; signature?: string | undefined },
+  /** the refusal when the business has no secret for this door */
+  notEnabled = "lead forms are not enabled for this business (set forms.token)",
+): void {
+  if (!secret) throw new AppError("forbidden", notEnabled);
   if (headers.signature) {
     if (sha256SignatureMatches(headers.signature, secret, raw)) return;
     throw new AppError("forbidden", "bad X-Leadline-Signature");
