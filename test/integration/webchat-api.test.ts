@@ -324,6 +324,10 @@ describe("text me instead", () => {
     }
     await settle(200);
     expect(twilio.attempts.filter((m) => m.To === "+447700900123" || m.To === "+19075550148")).toEqual([]);
+    // a "name" that is a link is not kept (names reach the agent, the Slack card and sequence texts)
+    const linky = await chattingVisitor("text me");
+    expect((await textMe(linky, "+12125550151", "claim at evil.example/refund")).status).toBe(200);
+    expect((await t.ctx.prisma.contact.findUniqueOrThrow({ where: { id: (await sessionRow(linky)).contactId } })).name).toBeNull();
   });
 
   it("five wrong codes lock the code (also under parallel guessing): the right one, or a reply, no longer joins", async () => {

@@ -11,6 +11,7 @@ import { withTransaction } from "../../db/with-transaction.ts";
 import { resolveContactTx } from "../../inbox/resolve-contact.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/new-id.ts";
+import { plausibleName } from "../../lib/plausible-name.ts";
 import { toE164 } from "../../lib/phone.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
 import { PROOF_TTL_MS, hashProofCode, newProofCode, phoneTail } from "./chat-phone-proof.ts";
@@ -65,7 +66,9 @@ export async function handOffChatToSms(ctx: Ctx, business: BusinessRef, session:
       const s = await tx.chatSession.findUniqueOrThrow({ where: { id: session.id } });
       if (s.phoneVerifiedAt) throw new AppError("conflict", "this chat already continues by text");
       // the typed name describes the visitor: it stays on the chat's own contact until the proof
-      await tx.contact.updateMany({ where: { id: s.contactId, name: null }, data: { name: input.name } });
+      // (only a plausible name: it reaches the agent's prompt, the Slack card and sequence texts)
+      const name = plausibleName(input.name);
+      if (name) await tx.contact.updateMany({ where: { id: s.contactId, name: null }, data: { name } });
       await tx.chatSession.update({
         where: { id: s.id },
         data: {
