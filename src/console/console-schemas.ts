@@ -151,3 +151,47 @@ export const ZAppointment = z.object({
 });
 export type TAppointment = z.infer<typeof ZAppointment>;
 export const ZAppointments = z.object({ business: z.string(), timezone: z.string(), from: z.string(), to: z.string(), appointments: z.array(ZAppointment) });
+
+export const ZSegmentQuery = z.object({ segment: z.string().max(2000).default("") });
+export const ZSegmentCount = z.object({ count: z.number() });
+export const ZCampaignBody = z.object({
+  sequence: z.string().regex(/^[\w-]{1,80}$/, "must be a sequence name (a file under prompts/sequences)"),
+  segment: z.string().max(2000).default(""),
+});
+export const ZCampaignPreview = z.object({ enrolled: z.number(), skipped: z.record(z.string(), z.number()), lines: z.array(z.string()) });
+export type TCampaignPreview = z.infer<typeof ZCampaignPreview>;
+export const ZCampaignRow = z.object({
+  id: z.string(),
+  sequenceKey: z.string(),
+  segment: z.string().nullable(),
+  status: z.string(),
+  createdAt: ZIso,
+  pausedAt: ZIso.nullable(),
+  enrolled: z.number(),
+  skipped: z.number(),
+  sent: z.number(),
+  scheduled: z.number(),
+  replied: z.number(),
+  optedOut: z.number(),
+  booked: z.number(),
+  audit: z.array(ZAudit),
+});
+export type TCampaignRow = z.infer<typeof ZCampaignRow>;
+export const ZCampaigns = z.object({ sequences: z.array(z.object({ key: z.string(), name: z.string() })), campaigns: z.array(ZCampaignRow) });
+export const ZLaunched = z.object({ ok: z.boolean(), message: z.string(), campaignId: z.string() });
+
+export const ZSequenceRow = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  purpose: z.string(),
+  trigger: z.string(),
+  stopWhen: z.array(z.string()),
+  steps: z.array(z.object({ when: z.string(), template: z.string(), ai: z.boolean() })),
+  enabled: z.boolean(),
+  active: z.array(z.object({ id: z.string(), contact: z.string(), step: z.number(), nextAt: ZIso.nullable(), conversationId: z.string().nullable() })),
+  activeCount: z.number(),
+});
+export type TSequenceRow = z.infer<typeof ZSequenceRow>;
+export const ZSequences = z.object({ sequences: z.array(ZSequenceRow) });
+export const ZSequenceSwitch = z.object({ enabled: z.boolean() });

@@ -12,6 +12,8 @@ import { appointmentRoutes, conversationAppointments } from "./appointment-route
 import { ZInboxQuery } from "../console/console-schemas.ts";
 import { listConversations } from "../console/list-conversations.ts";
 import { consoleApiRoutes } from "../console/console-api-routes.ts";
+import { campaignRoutes } from "../console/campaign-routes.ts";
+import { sequenceRoutes } from "../console/sequence-routes.ts";
 
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
 
@@ -149,6 +151,8 @@ export function adminRoutes(ctx: Ctx): Router {
   });
 
   r.use(consoleApiRoutes(ctx));
+  r.use(campaignRoutes(ctx));
+  r.use(sequenceRoutes(ctx));
   r.use(reportRoutes(ctx));
   r.use(appointmentRoutes(ctx));
   return r;

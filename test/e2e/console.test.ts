@@ -207,6 +207,60 @@ describe("owner console", () => {
     await page.screenshot({ path: `${SHOTS}/calendar.png` });
   });
 
+  it("campaigns: a segment's live count, the dry run, a launch confirmed by its count, pause and resume; all audited on the campaign", async () => {
+    const { page } = op;
+    const acme = await t.ctx.prisma.business.findUniqueOrThrow({ where: { slug: "acme-plumbing" } });
+    const now = t.clock.now();
+    for (const [i, consent] of [true, true, false].entries()) {
+      const c = await t.ctx.prisma.contact.create({
+        data: { businessId: acme.id, phone: `+1212555020${i}`, name: `Furnace Customer ${i}`, tags: ["furnace"], createdAt: now },
+      });
+      if (consent) await t.ctx.prisma.consent.create({ data: { businessId: acme.id, contactId: c.id, scope: "marketing", basis: "import", grantedAt: now } });
+    }
+    await page.getByRole("navigation").getByRole("link", { name: "Campaigns" }).click();
+    const segment = page.getByRole("textbox", { name: "Segment" });
+    await segment.fill("tag:furnace");
+    await page.getByText("3 contacts match").waitFor();
+    await segment.fill("tag:nothing-like-this");
+    await page.getByText("0 contacts match").waitFor();
+    await segment.fill("tag:furnace");
+    await page.getByText("3 contacts match").waitFor();
+    await page.getByRole("button", { name: "Preview" }).click();
+    const preview = page.getByRole("region", { name: "Preview" });
+    await preview.getByRole("heading", { name: "Preview: 2 would get it, 1 skipped" }).waitFor();
+    expect(await preview.textContent()).toMatch(/no-consent/);
+    expect(await t.ctx.prisma.campaign.count()).toBe(0);
+
+    await page.getByRole("button", { name: "Launch" }).click();
+    const confirm = page.getByRole("alertdialog", { name: "Confirm launch" });
+    expect(await confirm.textContent()).toContain("3 contacts");
+    await confirm.getByRole("button", { name: "Confirm" }).click();
+    await page.getByRole("status").getByText("launched: 2 enrolled, 1 skipped").waitFor();
+    const campaign = await t.ctx.prisma.campaign.findFirstOrThrow();
+    expect(campaign).toMatchObject({ status: "running", segment: "tag:furnace", sequenceKey: "seasonal-reactivation" });
+
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("button", { name: "Resume" }).waitFor();
+    expect((await t.ctx.prisma.campaign.findFirstOrThrow()).status).toBe("paused");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    expect((await t.ctx.prisma.campaign.findFirstOrThrow()).status).toBe("running");
+    const audit = await t.ctx.prisma.auditEntry.findMany({ where: { subjectType: "campaign", subjectId: campaign.id }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["campaign-launch", "campaign-pause", "campaign-resume"]);
+    await page.getByText("operator: pause").waitFor();
+    await page.screenshot({ path: `${SHOTS}/campaigns.png`, fullPage: true });
+
+    await page.getByRole("navigation").getByRole("link", { name: "Sequences" }).click();
+    const review = page.getByRole("region", { name: "Review request" });
+    await review.getByRole("switch").uncheck();
+    await page.getByRole("status").getByText("review-request is off").waitFor();
+    const profile = (await t.ctx.prisma.business.findUniqueOrThrow({ where: { slug: "acme-plumbing" } })).profile as { sequences: { disabled: string[] } };
+    expect(profile.sequences.disabled).toEqual(["review-request"]);
+    await page.screenshot({ path: `${SHOTS}/sequences.png` });
+    await review.getByRole("switch").check();
+    await page.getByRole("status").getByText("review-request is on").waitFor();
+  });
+
   it("a per-business token sees only its business: no Business picker, another business's conversation is a not-found page with nothing of it", async () => {
     const b = await signedIn(acmeToken, 390);
     try {

@@ -10,6 +10,8 @@ import { ConversationPage } from "./conversation-page.tsx";
 import { ReportsPage } from "./reports-page.tsx";
 import { CalendarPage } from "./calendar-page.tsx";
 import { CliPage } from "./cli-page.tsx";
+import { CampaignsPage } from "./campaigns-page.tsx";
+import { SequencesPage } from "./sequences-page.tsx";
 
 const NAV = [
   ["Inbox", "/console"],
@@ -102,19 +104,9 @@ function Page({ path, slug }: { path: string; slug: string | undefined }) {
     case "/console/prompts":
       return <CliPage title="Prompts" lines={["npm run cli -- prompts check SLUG", "npm run cli -- agent replay", "npm run cli -- agent chat"]} />;
     case "/console/campaigns":
-      return (
-        <CliPage
-          title="Campaigns"
-          lines={[
-            `npm run cli -- campaign launch ${slug} SEQUENCE --segment "…" --dry-run`,
-            `npm run cli -- campaign launch ${slug} SEQUENCE --segment "…"`,
-            `npm run cli -- campaign status ${slug}`,
-            `npm run cli -- campaign pause ${slug} ID`,
-          ]}
-        />
-      );
+      return <CampaignsPage slug={slug} />;
     case "/console/sequences":
-      return <CliPage title="Sequences" lines={["prompts/sequences/*.yaml (read at start)"]} />;
+      return <SequencesPage slug={slug} />;
     default:
       return <h1>Page not found</h1>;
   }
