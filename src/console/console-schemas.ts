@@ -195,3 +195,24 @@ export const ZSequenceRow = z.object({
 export type TSequenceRow = z.infer<typeof ZSequenceRow>;
 export const ZSequences = z.object({ sequences: z.array(ZSequenceRow) });
 export const ZSequenceSwitch = z.object({ enabled: z.boolean() });
+
+export const ZPromptDraft = z.object({ text: z.string().max(60_000, "a prompt of at most 60,000 characters") });
+export const ZPromptTestBody = ZPromptDraft.extend({ message: z.string().trim().min(1, "type what the homeowner says").max(1000) });
+export const ZRollbackBody = z.object({ version: z.number().int().min(1) });
+export const ZProblem = z.object({ line: z.number(), message: z.string(), severity: z.enum(["error", "warning"]) });
+export type TProblem = z.infer<typeof ZProblem>;
+export const ZProblems = z.object({ problems: z.array(ZProblem) });
+export const ZPromptVersion = z.object({ version: z.number(), actor: z.string(), note: z.string(), createdAt: ZIso, published: z.boolean() });
+export const ZPrompts = z.object({
+  published: z.object({ text: z.string(), version: z.number().nullable(), source: z.string() }),
+  history: z.array(ZPromptVersion),
+  variables: z.array(z.string()),
+  templates: z.array(z.object({ name: z.string(), text: z.string(), variables: z.array(z.string()) })),
+});
+export type TPrompts = z.infer<typeof ZPrompts>;
+export const ZDraftTest = z.object({
+  toolCalls: z.array(z.object({ name: z.string(), arguments: z.string(), result: z.record(z.string(), z.unknown()) })),
+  guard: z.array(z.object({ reply: z.string(), ok: z.boolean(), problems: z.array(z.string()) })),
+  reply: z.string().nullable(),
+});
+export type TDraftTest = z.infer<typeof ZDraftTest>;

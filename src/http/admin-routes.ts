@@ -14,6 +14,7 @@ import { listConversations } from "../console/list-conversations.ts";
 import { consoleApiRoutes } from "../console/console-api-routes.ts";
 import { campaignRoutes } from "../console/campaign-routes.ts";
 import { sequenceRoutes } from "../console/sequence-routes.ts";
+import { promptRoutes } from "../console/prompt-routes.ts";
 
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
 
@@ -153,6 +154,7 @@ export function adminRoutes(ctx: Ctx): Router {
   r.use(consoleApiRoutes(ctx));
   r.use(campaignRoutes(ctx));
   r.use(sequenceRoutes(ctx));
+  r.use(promptRoutes(ctx));
   r.use(reportRoutes(ctx));
   r.use(appointmentRoutes(ctx));
   return r;

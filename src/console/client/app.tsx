@@ -9,7 +9,7 @@ import { InboxPage } from "./inbox-page.tsx";
 import { ConversationPage } from "./conversation-page.tsx";
 import { ReportsPage } from "./reports-page.tsx";
 import { CalendarPage } from "./calendar-page.tsx";
-import { CliPage } from "./cli-page.tsx";
+import { PromptsPage } from "./prompts-page.tsx";
 import { CampaignsPage } from "./campaigns-page.tsx";
 import { SequencesPage } from "./sequences-page.tsx";
 
@@ -102,7 +102,7 @@ function Page({ path, slug }: { path: string; slug: string | undefined }) {
     case "/console/calendar":
       return <CalendarPage slug={slug} />;
     case "/console/prompts":
-      return <CliPage title="Prompts" lines={["npm run cli -- prompts check SLUG", "npm run cli -- agent replay", "npm run cli -- agent chat"]} />;
+      return <PromptsPage slug={slug} />;
     case "/console/campaigns":
       return <CampaignsPage slug={slug} />;
     case "/console/sequences":
