@@ -10,7 +10,8 @@ import type { Ctx } from "../context.ts";
 import { ADMIN_COOKIE, adminCookieOptions, adminEnabled, callerOf, resolveAdminToken, visibleTo } from "../http/require-admin.ts";
 import { ZRowId } from "../lib/schemas.ts";
 import { CONSOLE_BUILD_DIR } from "./console-build-paths.ts";
-import { ZSignInBody } from "./console-schemas.ts";
+import { ZSignInBody, type TMe } from "./console-schemas.ts";
+import { escapeHtml } from "../lib/escape-html.ts";
 import { signInPage } from "./sign-in-page.ts";
 
 // MMS pictures come from the provider's media host; the rest is this origin only
@@ -63,13 +64,23 @@ export function consoleRoutes(ctx: Ctx, dir = CONSOLE_BUILD_DIR): Router {
     if (!caller) return page(res, 200, signInPage());
     const html = appHtml();
     if (!html) return page(res, 503, signInPage("The console has not been built yet: run `npm install` (or restart) and reload."));
+    // who is signed in rides in the page, so the first screen needs no extra round trip
+    const me: TMe = {
+      kind: caller.kind,
+      businesses: await ctx.prisma.business.findMany({
+        where: caller.kind === "operator" ? {} : { id: caller.businessId },
+        select: { slug: true, name: true },
+        orderBy: { name: "asc" },
+      }),
+    };
+    const withMe = html.replace('<div id="app"></div>', `<div id="app" data-me="${escapeHtml(JSON.stringify(me))}"></div>`);
     const conv = /^\/console\/conversations\/([^/]+)\/?$/.exec(req.path);
     if (conv) {
       const id = ZRowId.safeParse(conv[1]);
       const row = id.success ? await ctx.prisma.conversation.findUnique({ where: { id: id.data }, select: { businessId: true } }) : null;
-      if (!row || !visibleTo(caller, row.businessId)) return page(res, 404, html);
+      if (!row || !visibleTo(caller, row.businessId)) return page(res, 404, withMe);
     }
-    page(res, 200, html);
+    page(res, 200, withMe);
   });
   return r;
 }

@@ -4,8 +4,9 @@
 import type { Ctx } from "../context.ts";
 import type { TInbox } from "./console-schemas.ts";
 
+// $1 is the business in every query here; the flagged leads are one hashed set, the last message one index probe
 const ATTENTION_SQL = `(c."handledBy" = 'human'
-  OR EXISTS (SELECT 1 FROM "Lead" l WHERE l."conversationId" = c."id" AND l."needsAttention")
+  OR c."id" IN (SELECT l."conversationId" FROM "Lead" l WHERE l."businessId" = $1 AND l."needsAttention" AND l."conversationId" IS NOT NULL)
   OR (SELECT m."direction" FROM "Message" m WHERE m."conversationId" = c."id" ORDER BY m."createdAt" DESC, m."id" DESC LIMIT 1) = 'inbound')`;
 
 export async function listConversations(
@@ -23,15 +24,20 @@ export async function listConversations(
   }
   if (o.needsAttention) where += ` AND ${ATTENTION_SQL}`;
   params.push(o.limit + 1);
-  const page = await ctx.prisma.$queryRawUnsafe<{ id: string; attention: boolean }[]>(
-    `SELECT c."id", ${ATTENTION_SQL} AS "attention" FROM "Conversation" c WHERE ${where}
-     ORDER BY c."lastMessageAt" DESC, c."createdAt" DESC LIMIT $${params.length}`,
+  // the page first (the index walks it), then "attention" for its rows only
+  const pageQuery = ctx.prisma.$queryRawUnsafe<{ id: string; attention: boolean }[]>(
+    `SELECT c."id", ${ATTENTION_SQL} AS "attention" FROM (
+       SELECT c."id", c."handledBy", c."lastMessageAt", c."createdAt" FROM "Conversation" c WHERE ${where}
+       ORDER BY c."lastMessageAt" DESC, c."createdAt" DESC LIMIT $${params.length}
+     ) c ORDER BY c."lastMessageAt" DESC, c."createdAt" DESC`,
     ...params,
   );
-  const [count] = await ctx.prisma.$queryRawUnsafe<{ n: number }[]>(
+  const countQuery = ctx.prisma.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS "n" FROM "Conversation" c WHERE ${base} AND ${ATTENTION_SQL}`,
     businessId,
   );
+  // the count (the whole business) runs beside the page, not after it
+  const [page, [count]] = await Promise.all([pageQuery, countQuery]);
   const more = page.length > o.limit;
   const ids = page.slice(0, o.limit).map((p) => p.id);
   const attention = new Map(page.map((p) => [p.id, p.attention]));

@@ -22,6 +22,7 @@ export function InboxPage({ slug }: { slug: string }) {
   const [error, setError] = useState<string>();
   const [loaded, setLoaded] = useState(false);
   const gen = useRef(0);
+  const replacing = useRef(false);
 
   const url = useCallback(
     (before?: string) =>
@@ -30,11 +31,15 @@ export function InboxPage({ slug }: { slug: string }) {
   );
 
   const reload = useCallback(
-    (replace: boolean) => {
+    (wanted: boolean) => {
       const mine = ++gen.current;
+      // a newer reload supersedes an older one, and takes over its pending replace (first load, filter switch)
+      const replace = wanted || replacing.current;
+      replacing.current = replace;
       getJson(ZInbox, url())
         .then((page) => {
           if (mine !== gen.current) return;
+          replacing.current = false;
           setRows((old) =>
             replace
               ? page.conversations
