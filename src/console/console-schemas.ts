@@ -216,3 +216,6 @@ export const ZDraftTest = z.object({
   reply: z.string().nullable(),
 });
 export type TDraftTest = z.infer<typeof ZDraftTest>;
+
+/** a new start in the business's own time, as a datetime-local field gives it ("2026-11-20T10:00") */
+export const ZRescheduleBody = z.object({ start: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "must be a local date and time (YYYY-MM-DDTHH:MM)") });

@@ -15,6 +15,7 @@ import { consoleApiRoutes } from "../console/console-api-routes.ts";
 import { campaignRoutes } from "../console/campaign-routes.ts";
 import { sequenceRoutes } from "../console/sequence-routes.ts";
 import { promptRoutes } from "../console/prompt-routes.ts";
+import { appointmentWriteRoutes } from "../console/appointment-write-routes.ts";
 
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
 
@@ -155,6 +156,7 @@ export function adminRoutes(ctx: Ctx): Router {
   r.use(campaignRoutes(ctx));
   r.use(sequenceRoutes(ctx));
   r.use(promptRoutes(ctx));
+  r.use(appointmentWriteRoutes(ctx));
   r.use(reportRoutes(ctx));
   r.use(appointmentRoutes(ctx));
   return r;

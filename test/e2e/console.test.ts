@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdminToken } from "../../src/http/require-admin.ts";
 import { buildConsoleClient } from "../../src/console/build-console-client.ts";
+import { bookAppointment } from "../../src/scheduling/book-appointment.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { useMsw } from "../helpers/use-msw.ts";
@@ -27,7 +28,12 @@ let bobConversationId: string;
 beforeAll(async () => {
   await buildConsoleClient();
   t = await startTestLeadline();
-  await t.apply(acmeProfile());
+  await t.apply(
+    acmeProfile({
+      booking: { crews: 2, bufferMinutes: 30, minNoticeHours: 2, horizonDays: 14 },
+      services: [{ key: "water-heater", name: "Water heater repair", durationMinutes: 60, aliases: [] }],
+    }),
+  );
   await t.apply(acmeProfile({ slug: "bobs-hvac", name: "Bob's HVAC", phoneNumbers: [BOB_NUMBER], numberSources: { [BOB_NUMBER]: "website" } }));
   const acme = await t.ctx.prisma.business.findUniqueOrThrow({ where: { slug: "acme-plumbing" } });
   acmeToken = (await createAdminToken(t.ctx.prisma, { businessId: acme.id, label: "office", now: new Date() })).token;
@@ -201,10 +207,40 @@ describe("owner console", () => {
     expect(csv.split("\n")[0]).toMatch(/^source,leads,/);
     expect(csv).toContain(`google-lsa,${api.bySource.find((s) => s.source === "google-lsa")?.leads}`);
     await page.screenshot({ path: `${SHOTS}/reports.png`, fullPage: true });
+  });
 
+  it("calendar: visits by day and crew; reschedule and cancel go through the scheduling code, audited on the conversation", async () => {
+    const { page } = op;
+    const jane = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone: JANE } } });
+    const booked = await bookAppointment(t.ctx, {
+      businessId: jane.businessId,
+      contactId: jane.contactId,
+      conversationId: jane.id,
+      serviceKey: "water-heater",
+      startAt: new Date("2026-11-19T15:00:00Z"),
+      requireOffered: false,
+    });
+    expect(JSON.stringify(booked)).toContain('"kind":"booked"');
     await page.getByRole("navigation").getByRole("link", { name: "Calendar" }).click();
-    await page.getByRole("heading", { name: "Calendar" }).waitFor();
+    const day = page.getByRole("region", { name: "2026-11-19" });
+    await day.getByRole("heading", { name: "Crew 1" }).waitFor();
+    await day.getByText("10:00–11:00").waitFor();
     await page.screenshot({ path: `${SHOTS}/calendar.png` });
+
+    await day.getByRole("button", { name: "Reschedule" }).click();
+    await day.getByLabel("New time").fill("2026-11-19T13:00");
+    await day.getByRole("button", { name: "Move" }).click();
+    await page.getByRole("status").getByText("moved to Thu Nov 19, 1:00 PM").waitFor();
+    const moved = await t.ctx.prisma.appointment.findFirstOrThrow({ where: { status: "booked" } });
+    expect(moved.startAt.toISOString()).toBe("2026-11-19T18:00:00.000Z");
+    expect(moved.replacesId).toBe(booked.kind === "booked" ? booked.appointment.id : "");
+
+    await day.getByText("13:00–14:00").waitFor();
+    await day.locator(".visit-booked").getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("status").getByText("cancelled").waitFor();
+    expect(await t.ctx.prisma.appointment.count({ where: { status: "booked" } })).toBe(0);
+    const audit = await t.ctx.prisma.auditEntry.findMany({ where: { subjectId: jane.id, action: { startsWith: "appointment-" } }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["appointment-reschedule", "appointment-cancel"]);
   });
 
   it("campaigns: a segment's live count, the dry run, a launch confirmed by its count, pause and resume; all audited on the campaign", async () => {
