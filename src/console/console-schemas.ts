@@ -219,3 +219,8 @@ export type TDraftTest = z.infer<typeof ZDraftTest>;
 
 /** a new start in the business's own time, as a datetime-local field gives it ("2026-11-20T10:00") */
 export const ZRescheduleBody = z.object({ start: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "must be a local date and time (YYYY-MM-DDTHH:MM)") });
+
+export const ZReplayBody = ZPromptDraft.extend({ only: z.string().max(200).optional() });
+const ZReplayRow = z.object({ name: z.string(), passed: z.boolean(), failures: z.array(z.string()) });
+export const ZReplayResult = z.object({ draft: z.array(ZReplayRow), published: z.array(ZReplayRow), realModel: z.boolean() });
+export type TReplayResult = z.infer<typeof ZReplayResult>;

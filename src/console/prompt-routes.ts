@@ -17,7 +17,8 @@ import { ZSlugParams } from "../lib/schemas.ts";
 import { parseBody } from "../http/parse-body.ts";
 import { actorOf, adminCaller, visibleTo } from "../http/require-admin.ts";
 import { checkPromptDraft } from "./check-prompt-draft.ts";
-import { ZPromptDraft, ZPromptTestBody, ZRollbackBody, type TPrompts } from "./console-schemas.ts";
+import { ZPromptDraft, ZPromptTestBody, ZReplayBody, ZRollbackBody, type TPrompts } from "./console-schemas.ts";
+import { replayPromptDraft } from "./replay-prompt-draft.ts";
 import { recordAudit } from "./record-audit.ts";
 import { testPromptDraft } from "./test-prompt-draft.ts";
 
@@ -94,6 +95,14 @@ export function promptRoutes(ctx: Ctx): Router {
     const error = problems.find((p) => p.severity === "error");
     if (!prompt || error) throw new AppError("bad_request", `the draft has a problem: line ${error?.line ?? 1}: ${error?.message ?? "cannot be read"}`);
     res.json(await testPromptDraft(ctx, business, prompt, message));
+  });
+
+  r.post("/api/admin/businesses/:slug/prompts/replay", json, async (req: Request, res: Response) => {
+    const business = await businessOf(req, res);
+    const { text, only } = parseBody(ZReplayBody, req.body);
+    const error = checkPromptDraft(text, business.profile, ctx.clock.now()).problems.find((p) => p.severity === "error");
+    if (error) throw new AppError("bad_request", `the draft has a problem: line ${error.line}: ${error.message}`);
+    res.json(await replayPromptDraft(ctx, business, text, only));
   });
 
   r.post("/api/admin/businesses/:slug/prompts/publish", json, async (req: Request, res: Response) => {

@@ -143,4 +143,14 @@ describe("console prompts", () => {
     const audit = await t.ctx.prisma.auditEntry.findMany({ where: { action: "prompt-publish" } });
     expect(audit).toHaveLength(3);
   });
+
+  it("replays the evals with the draft beside the published prompt: a pass table", async () => {
+    await page.getByRole("textbox", { name: "Only evals matching (empty: all)" }).fill("after-hours-evening");
+    await page.getByRole("button", { name: "Replay evals" }).click();
+    const table = page.getByRole("table");
+    await table.waitFor({ timeout: 50_000 });
+    expect(await table.locator("caption").textContent()).toMatch(/draft 1\/1 pass, published 1\/1 .*scripted/);
+    const row = table.getByRole("row", { name: /after hours \(Tue 9:30 pm\)/ });
+    expect(await row.getByRole("cell").allTextContents()).toEqual(["pass", "pass"]);
+  }, 60_000);
 });

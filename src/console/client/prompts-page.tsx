@@ -3,7 +3,17 @@
 // (a sandbox answer with tool calls and guard verdicts; nothing sent or booked), "Publish" (refused
 // while the draft has an error), history with "Roll back", and the templates with their variables.
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { ZDraftTest, ZProblems, ZPrompts, ZWriteResult, type TDraftTest, type TProblem, type TPrompts } from "../console-schemas.ts";
+import {
+  ZDraftTest,
+  ZProblems,
+  ZPrompts,
+  ZReplayResult,
+  ZWriteResult,
+  type TDraftTest,
+  type TProblem,
+  type TPrompts,
+  type TReplayResult,
+} from "../console-schemas.ts";
 import { errorText, getJson, postJson } from "./api.ts";
 import { Alert, when } from "./ui.tsx";
 
@@ -14,6 +24,8 @@ export function PromptsPage({ slug }: { slug: string }) {
   const [problems, setProblems] = useState<TProblem[]>([]);
   const [message, setMessage] = useState("Hi, my water heater is leaking. Can someone come tomorrow?");
   const [test, setTest] = useState<TDraftTest>();
+  const [only, setOnly] = useState("");
+  const [replay, setReplay] = useState<TReplayResult>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -130,6 +142,45 @@ export function PromptsPage({ slug }: { slug: string }) {
                   ))}
                 </ul>
               </section>
+            ) : null}
+            <label for="only-evals">Only evals matching (empty: all)</label>
+            <input id="only-evals" type="text" value={only} onInput={(e) => setOnly((e.currentTarget as HTMLInputElement).value)} />
+            <div class="actions">
+              <button
+                type="button"
+                disabled={busy || errors.length > 0}
+                onClick={() => void run(async () => setReplay(await postJson(ZReplayResult, `${base}/replay`, { text: draft, only })))}
+              >
+                Replay evals
+              </button>
+              {busy ? <span aria-live="polite">working…</span> : null}
+            </div>
+            {replay ? (
+              <table class="evals">
+                <caption>
+                  Evals: draft {replay.draft.filter((r) => r.passed).length}/{replay.draft.length} pass, published{" "}
+                  {replay.published.filter((r) => r.passed).length}/{replay.published.length} ({replay.realModel ? "the real model" : "scripted"})
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Eval</th>
+                    <th scope="col">Draft</th>
+                    <th scope="col">Published</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {replay.draft.map((r) => {
+                    const p = replay.published.find((x) => x.name === r.name);
+                    return (
+                      <tr key={r.name}>
+                        <th scope="row">{r.name}</th>
+                        <td title={r.failures.join("; ")}>{r.passed ? "pass" : `fail: ${r.failures[0] ?? ""}`}</td>
+                        <td title={p?.failures.join("; ") ?? ""}>{p ? (p.passed ? "pass" : `fail: ${p.failures[0] ?? ""}`) : "—"}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
             ) : null}
           </div>
           <aside class="history" aria-label="History">
