@@ -9,20 +9,21 @@ import { TOOL_NAMES } from "../agent/tools/agent-tools.ts";
 
 export const DRAFT_FILE = "draft";
 
-export function checkPromptDraft(text: string, profile: TProfile, now: Date): { problems: Problem[]; prompt: PromptFile | undefined } {
+/** `file`: how problems name it (a stored version: "business SLUG prompt vN") */
+export function checkPromptDraft(text: string, profile: TProfile, now: Date, file = DRAFT_FILE): { problems: Problem[]; prompt: PromptFile | undefined } {
   const problems: Problem[] = [];
   const add = (file: string, line: number, message: string, severity: Problem["severity"] = "error") => problems.push({ file, line, message, severity });
   let prompt: PromptFile;
   try {
-    prompt = parsePrompt(text, DRAFT_FILE);
+    prompt = parsePrompt(text, file);
   } catch (e) {
-    if (e instanceof PromptError) add(DRAFT_FILE, e.line, e.reason);
-    else add(DRAFT_FILE, 1, (e as Error).message);
+    if (e instanceof PromptError) add(file, e.line, e.reason);
+    else add(file, 1, (e as Error).message);
     return { problems, prompt: undefined };
   }
   checkPromptFile(prompt, TOOL_NAMES, add);
   const vars: Record<string, string> = { max_reply_chars: String(prompt.frontMatter.maxReplyChars), ...promptVariables(profile, now) };
   const tokens = estimateTokens(prompt.body.replace(PLACEHOLDER, (_, k: string) => vars[k] ?? "").trim());
-  if (tokens > DEFAULT_TOKEN_BUDGET) add(DRAFT_FILE, prompt.bodyStartLine, `rendered: ~${tokens} tokens, over the budget of ${DEFAULT_TOKEN_BUDGET}`);
+  if (tokens > DEFAULT_TOKEN_BUDGET) add(file, prompt.bodyStartLine, `rendered: ~${tokens} tokens, over the budget of ${DEFAULT_TOKEN_BUDGET}`);
   return { problems: problems.sort((a, b) => a.line - b.line), prompt };
 }
