@@ -10,6 +10,7 @@ import { parseProfile, ProfileError } from "../config/parse-profile.ts";
 import { ZProfile, type TProfile } from "../config/profile-schema.ts";
 import { DatabaseBusyError, type Prisma } from "../db/open-database.ts";
 import { AppError } from "../lib/errors.ts";
+import { systemClock } from "../lib/clock.ts";
 import { checkPromptDraft } from "../console/check-prompt-draft.ts";
 
 export interface PromptsCheckOptions {
@@ -75,7 +76,7 @@ export async function promptsCheckCommand(o: PromptsCheckOptions): Promise<numbe
   if (!o.profileFiles.length && o.loadStoredPrompts) {
     for (const sp of await o.loadStoredPrompts(o.slug)) {
       const profile = profiles.find((p) => p.slug === sp.slug);
-      if (profile) problems.push(...checkPromptDraft(sp.text, profile, new Date(), `business ${sp.slug} prompt v${sp.version}`).problems);
+      if (profile) problems.push(...checkPromptDraft(sp.text, profile, systemClock.now(), `business ${sp.slug} prompt v${sp.version}`).problems);
     }
   }
   for (const p of problems) o.out(formatProblem(p));
