@@ -6,7 +6,7 @@ COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
 RUN npm install --no-audit --no-fund
 COPY src ./src
-RUN npm run build
+RUN npm run build:console && npm run build
 
 FROM node:24-slim
 WORKDIR /app

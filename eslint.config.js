@@ -15,7 +15,7 @@ export default defineConfig([
   ]),
   {
     name: "leadline/typescript",
-    files: ["src/**/*.ts", "test/**/*.ts"],
+    files: ["src/**/*.ts", "src/**/*.tsx", "test/**/*.ts"],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

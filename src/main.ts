@@ -3,6 +3,7 @@ import { startLeadline, type Leadline } from "./boot/start-leadline.ts";
 import { ensureRedis, RedisSetupError, type EnsuredRedis } from "./boot/ensure-redis.ts";
 import { DatabaseBusyError } from "./db/open-database.ts";
 import { createLogger } from "./lib/logger.ts";
+import { buildConsoleClient } from "./console/build-console-client.ts";
 
 try {
   process.loadEnvFile();
@@ -32,6 +33,13 @@ try {
     process.exit(1);
   }
   throw e;
+}
+
+try {
+  // the console's client, when the build is missing or older than its sources (a git pull without npm install)
+  if (await buildConsoleClient()) log.info("console client built");
+} catch (e) {
+  log.error({ err: (e as Error).message }, "console client build failed: /console will say so");
 }
 
 let leadline: Leadline;

@@ -9,7 +9,7 @@ import { guardReply } from "./guard-reply.ts";
 import { completeBefore, deadlinePassed } from "./llm/complete-before.ts";
 import { limitReplyTokens } from "./llm/limit-reply-tokens.ts";
 import type { LlmMessage, LlmProvider } from "./llm/llm-provider.ts";
-import { loadPrompt } from "./prompts/load-prompt.ts";
+import { publishedPrompt } from "./prompts/published-prompt.ts";
 import { promptVariables, renderPrompt } from "./prompts/render-prompt.ts";
 import { renderTemplate } from "./render-template.ts";
 import { sendAgentReply, type ReplyTarget } from "./send-agent-reply.ts";
@@ -29,7 +29,7 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   const started = wallMs();
   const now = ctx.clock.now();
   const profile = t.business.profile;
-  const prompt = loadPrompt(profile.ai.prompt);
+  const { prompt } = await publishedPrompt(ctx.prisma, t.business);
   const fm = prompt.frontMatter;
   const model = profile.ai.model ?? fm.model ?? ctx.env.OPENAI_MODEL ?? "gpt-4o-mini";
   const tools = toolsFor(fm.tools);

@@ -15,7 +15,7 @@ import { createTokenCommand } from "./token-commands.ts";
 import { importContactsCommand } from "./contacts-commands.ts";
 import { campaignStatusCommand, launchCampaignCommand, switchCampaignCommand } from "./campaign-commands.ts";
 import { simulateMissedCall, simulateSms } from "./simulate-commands.ts";
-import { profilesFromDb, promptsCheckCommand } from "./prompts-commands.ts";
+import { profilesFromDb, promptsCheckCommand, storedPromptsFromDb } from "./prompts-commands.ts";
 import { addAgentCommands } from "./agent-commands.ts";
 
 try {
@@ -163,7 +163,8 @@ program
   .description("unknown variables, missing tools, reply and token budgets, with file:line; exit 1 on a problem")
   .action(async (slug: string | undefined, o: { profile: string[]; prompts?: string }) => {
     const loadDbProfiles = (s?: string) => withDb((db) => profilesFromDb(db.prisma, s));
-    process.exitCode = await promptsCheckCommand({ slug, profileFiles: o.profile, promptsDir: o.prompts, loadDbProfiles, out });
+    const loadStoredPrompts = (s?: string) => withDb((db) => storedPromptsFromDb(db.prisma, s));
+    process.exitCode = await promptsCheckCommand({ slug, profileFiles: o.profile, promptsDir: o.prompts, loadDbProfiles, loadStoredPrompts, out });
   });
 
 // agent chat SLUG, agent replay [DIR]: in-process, without HTTP or workers

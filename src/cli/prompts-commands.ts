@@ -10,6 +10,8 @@ import { parseProfile, ProfileError } from "../config/parse-profile.ts";
 import { ZProfile, type TProfile } from "../config/profile-schema.ts";
 import { DatabaseBusyError, type Prisma } from "../db/open-database.ts";
 import { AppError } from "../lib/errors.ts";
+import { systemClock } from "../lib/clock.ts";
+import { checkPromptDraft } from "../console/check-prompt-draft.ts";
 
 export interface PromptsCheckOptions {
   slug?: string | undefined;
@@ -18,6 +20,8 @@ export interface PromptsCheckOptions {
   promptsDir?: string | undefined;
   /** the database's profiles (one business with a slug) */
   loadDbProfiles: (slug?: string) => Promise<TProfile[]>;
+  /** the prompt versions published from the console that the agent uses now (newest per business) */
+  loadStoredPrompts?: (slug?: string) => Promise<StoredPrompt[]>;
   out: (s: string) => void;
   err?: (s: string) => void;
 }
@@ -68,6 +72,13 @@ export async function promptsCheckCommand(o: PromptsCheckOptions): Promise<numbe
   }
 
   problems.push(...checkPrompts({ promptsDir, profiles, toolNames: TOOL_NAMES, profileFiles }));
+  // what the console published is what the agent uses: it is checked like a file
+  if (!o.profileFiles.length && o.loadStoredPrompts) {
+    for (const sp of await o.loadStoredPrompts(o.slug)) {
+      const profile = profiles.find((p) => p.slug === sp.slug);
+      if (profile) problems.push(...checkPromptDraft(sp.text, profile, systemClock.now(), `business ${sp.slug} prompt v${sp.version}`).problems);
+    }
+  }
   for (const p of problems) o.out(formatProblem(p));
   const errors = errorsOf(problems).length;
   const warnings = problems.length - errors;
@@ -78,6 +89,23 @@ export async function promptsCheckCommand(o: PromptsCheckOptions): Promise<numbe
   const against = profiles.map((p) => p.slug).join(", ");
   o.out(`prompts OK${warnings ? ` (${warnings} warning${warnings > 1 ? "s" : ""})` : ""}${against ? `: checked for ${against}` : ""}`);
   return 0;
+}
+
+export interface StoredPrompt {
+  slug: string;
+  version: number;
+  text: string;
+}
+
+/** The newest published prompt version of each business (one with a slug). */
+export async function storedPromptsFromDb(prisma: Prisma, slug?: string): Promise<StoredPrompt[]> {
+  const rows = await prisma.promptVersion.findMany({
+    where: slug ? { business: { slug } } : {},
+    orderBy: [{ businessId: "asc" }, { version: "desc" }],
+    distinct: ["businessId"],
+    select: { version: true, text: true, business: { select: { slug: true } } },
+  });
+  return rows.map((r) => ({ slug: r.business.slug, version: r.version, text: r.text }));
 }
 
 /** The businesses' profiles as stored (one with a slug); a stored profile that no longer parses is named on stderr and skipped. */

@@ -9,12 +9,15 @@ import { parseBody } from "./parse-body.ts";
 import { adminCaller, adminLoginRoutes, requireAdmin, visibleTo } from "./require-admin.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { appointmentRoutes, conversationAppointments } from "./appointment-routes.ts";
+import { ZInboxQuery } from "../console/console-schemas.ts";
+import { listConversations } from "../console/list-conversations.ts";
+import { consoleApiRoutes } from "../console/console-api-routes.ts";
+import { campaignRoutes } from "../console/campaign-routes.ts";
+import { sequenceRoutes } from "../console/sequence-routes.ts";
+import { promptRoutes } from "../console/prompt-routes.ts";
+import { appointmentWriteRoutes } from "../console/appointment-write-routes.ts";
 
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
-const ZListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.iso.datetime({ offset: true }).optional(),
-});
 
 export function adminRoutes(ctx: Ctx): Router {
   const r = Router();
@@ -23,44 +26,16 @@ export function adminRoutes(ctx: Ctx): Router {
 
   r.get("/api/admin/businesses/:slug/conversations", async (req: Request, res: Response) => {
     const { slug } = parseBody(ZSlug, req.params);
-    const q = parseBody(ZListQuery, req.query);
+    const q = parseBody(ZInboxQuery, req.query);
     const business = await ctx.prisma.business.findUnique({ where: { slug }, select: { id: true } });
     if (!business || !visibleTo(adminCaller(res), business.id)) throw new AppError("not_found", `no business "${slug}"`);
-    const rows = await ctx.prisma.conversation.findMany({
-      // a chat opened and left without a word is not a conversation yet
-      where: { businessId: business.id, status: { not: "merged" }, lastMessageAt: q.before ? { lt: new Date(q.before) } : { not: null } },
-      orderBy: [{ lastMessageAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
-      take: q.limit,
-      include: {
-        contact: { select: { id: true, name: true, phone: true, email: true, optedOutAt: true } },
-        leads: { orderBy: { createdAt: "asc" }, take: 1, select: { id: true, stage: true, source: true, needsAttention: true } },
-        messages: {
-          orderBy: { createdAt: "desc" },
-          take: 1,
-          select: { id: true, direction: true, channel: true, author: true, body: true, status: true, createdAt: true },
-        },
-      },
-    });
-    const channels = await ctx.prisma.message.groupBy({
-      by: ["conversationId", "channel"],
-      where: { businessId: business.id, conversationId: { in: rows.map((c) => c.id) } },
-    });
-    res.json({
-      conversations: rows.map((c) => ({
-        id: c.id,
-        contact: { id: c.contact.id, name: c.contact.name, phone: c.contact.phone, email: c.contact.email, optedOut: c.contact.optedOutAt !== null },
-        channels: channels
-          .filter((x) => x.conversationId === c.id)
-          .map((x) => x.channel)
-          .sort(),
-        status: c.status,
-        handledBy: c.handledBy,
-        lead: c.leads[0] ? { id: c.leads[0].id, stage: c.leads[0].stage, source: c.leads[0].source, needsAttention: c.leads[0].needsAttention } : null,
-        lastMessage: c.messages[0] ?? null,
-        lastMessageAt: c.lastMessageAt,
-        createdAt: c.createdAt,
-      })),
-    });
+    res.json(
+      await listConversations(ctx, business.id, {
+        limit: q.limit,
+        before: q.before ? new Date(q.before) : undefined,
+        needsAttention: q.needsAttention === "true",
+      }),
+    );
   });
 
   r.get("/api/admin/conversations/:id", async (req: Request, res: Response) => {
@@ -130,10 +105,16 @@ export function adminRoutes(ctx: Ctx): Router {
         direction: m.direction,
         channel: m.channel,
         author: m.author,
+        authorName: m.authorName,
+        origin: m.origin,
         body: m.body,
         media: m.media ?? [],
         status: m.status,
         errorCode: m.errorCode,
+        errorMessage: m.errorMessage,
+        kind: m.kind,
+        sendAt: m.sendAt,
+        holdReason: m.holdReason,
         segments: m.segments,
         encoding: m.encoding,
         purpose: m.purpose,
@@ -149,9 +130,33 @@ export function adminRoutes(ctx: Ctx): Router {
         createdAt: k.createdAt,
       })),
       appointments: await conversationAppointments(ctx, c.id, c.businessId),
+      // what the agent did on each turn (tools, guard verdicts) and every console write here
+      turns: (await ctx.prisma.agentTurn.findMany({ where: { conversationId: c.id }, orderBy: { startedAt: "asc" } })).map((t) => ({
+        id: t.id,
+        triggerMessageId: t.triggerMessageId,
+        replyMessageId: t.replyMessageId,
+        status: t.status,
+        mode: t.mode,
+        toolCalls: Array.isArray(t.toolCalls) ? t.toolCalls : [],
+        guard: Array.isArray(t.guard) ? t.guard : [],
+        error: t.error,
+        startedAt: t.startedAt,
+      })),
+      audit: (await ctx.prisma.auditEntry.findMany({ where: { subjectType: "conversation", subjectId: c.id }, orderBy: { at: "asc" } })).map((a) => ({
+        id: a.id,
+        actor: a.actor,
+        action: a.action,
+        detail: a.detail,
+        at: a.at,
+      })),
     });
   });
 
+  r.use(consoleApiRoutes(ctx));
+  r.use(campaignRoutes(ctx));
+  r.use(sequenceRoutes(ctx));
+  r.use(promptRoutes(ctx));
+  r.use(appointmentWriteRoutes(ctx));
   r.use(reportRoutes(ctx));
   r.use(appointmentRoutes(ctx));
   return r;

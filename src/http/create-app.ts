@@ -19,6 +19,7 @@ import { healthRoutes } from "./health-routes.ts";
 import { requireAdmin } from "./require-admin.ts";
 import { localCliRoutes } from "./local-cli-routes.ts";
 import { createSlackReceiver } from "../slack/create-slack-receiver.ts";
+import { consoleRoutes } from "../console/console-routes.ts";
 
 /** `localCliSecret`: this process holds the embedded database and serves the CLI run beside it */
 export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliSecret?: string): Express {
@@ -41,6 +42,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliS
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(healthRoutes(ctx, pingDatabase));
   app.use(reviewLinkRoutes(ctx));
+  app.use(consoleRoutes(ctx));
   app.use(adminRoutes(ctx));
   app.use(localCliRoutes(ctx, localCliSecret));
 

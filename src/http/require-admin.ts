@@ -10,7 +10,7 @@ import type { Ctx } from "../context.ts";
 import { sameSecret, sha256Hex } from "../lib/crypto.ts";
 import type { Prisma } from "../db/open-database.ts";
 
-export type AdminCaller = { kind: "operator" } | { kind: "business"; businessId: string };
+export type AdminCaller = { kind: "operator" } | { kind: "business"; businessId: string; tokenId: string; label: string | null };
 
 declare module "express-serve-static-core" {
   interface Locals {
@@ -43,7 +43,7 @@ export async function resolveAdminToken(deps: AdminDeps, token: string): Promise
   if (deps.env.ADMIN_TOKEN && sameSecret(token, deps.env.ADMIN_TOKEN)) return { kind: "operator" };
   const row = await deps.prisma.adminToken.findUnique({
     where: { tokenHash: sha256Hex(token) },
-    select: { id: true, businessId: true, revokedAt: true, lastUsedAt: true },
+    select: { id: true, businessId: true, label: true, revokedAt: true, lastUsedAt: true },
   });
   if (!row || row.revokedAt) return undefined;
   const now = deps.clock.now();
@@ -55,11 +55,11 @@ export async function resolveAdminToken(deps: AdminDeps, token: string): Promise
       data: { lastUsedAt: now },
     });
   }
-  return { kind: "business", businessId: row.businessId };
+  return { kind: "business", businessId: row.businessId, tokenId: row.id, label: row.label };
 }
 
 /** Admin routes are on when there is an operator token or at least one live per-business token. */
-async function adminEnabled(deps: AdminDeps): Promise<boolean> {
+export async function adminEnabled(deps: AdminDeps): Promise<boolean> {
   if (deps.env.ADMIN_TOKEN) return true;
   return (await deps.prisma.adminToken.findFirst({ where: { revokedAt: null }, select: { id: true } })) !== null;
 }
@@ -90,6 +90,17 @@ function cookieValue(header: string | undefined, name: string): string | undefin
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** The caller a request's credentials stand for (header or cookie); undefined when none or wrong. */
+export async function callerOf(deps: AdminDeps, req: Request): Promise<AdminCaller | undefined> {
+  const token = presentedToken(req);
+  return token ? resolveAdminToken(deps, token) : undefined;
+}
+
+/** The console cookie's attributes: HttpOnly, SameSite=Strict, Secure when served over https. */
+export function adminCookieOptions(env: AdminDeps["env"]) {
+  return { httpOnly: true, sameSite: "strict" as const, secure: env.PUBLIC_BASE_URL.startsWith("https:"), path: "/" };
 }
 
 /**
@@ -125,6 +136,12 @@ export function adminCaller(res: Response): AdminCaller {
 }
 
 /** Whether the caller may see this business's data; when not, the route answers as if it did not exist. */
+/** Who a write is recorded as (the audit trail): never the token itself. */
+export function actorOf(caller: AdminCaller): string {
+  if (caller.kind === "operator") return "operator";
+  return caller.label ? `token:${caller.tokenId} (${caller.label})` : `token:${caller.tokenId}`;
+}
+
 export function visibleTo(caller: AdminCaller, businessId: string): boolean {
   return caller.kind === "operator" || caller.businessId === businessId;
 }
@@ -151,7 +168,7 @@ ${message ? `<p class="error">${message}</p>\n` : ""}<form method="post" action=
  */
 export function adminLoginRoutes(deps: AdminDeps): Router {
   const r = Router();
-  const cookie = { httpOnly: true, sameSite: "strict" as const, secure: deps.env.PUBLIC_BASE_URL.startsWith("https:"), path: "/" };
+  const cookie = adminCookieOptions(deps.env);
   const html = (res: Response, status: number, message?: string) => {
     res.status(status).set("cache-control", "no-store").type("html").send(loginPage(message));
   };

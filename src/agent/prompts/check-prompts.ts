@@ -183,7 +183,7 @@ function readPrompt(path: string, add: (file: string, line: number, message: str
   }
 }
 
-function checkPromptFile(
+export function checkPromptFile(
   prompt: PromptFile,
   toolNames: readonly string[],
   add: (file: string, line: number, message: string, severity?: Problem["severity"]) => void,

@@ -30,8 +30,18 @@ const LINE_GAP_MS = 60_000;
 const DAY_MS = 24 * 3600_000;
 const pad = (n: number) => String(n % 10_000).padStart(4, "0");
 
-/** `realModel`: the provider to use for `model: auto` evals (undefined: run their script) */
-export async function runEval(base: Ctx, le: LoadedEval, index: number, runId: string, realModel: LlmProvider | undefined): Promise<Transcript> {
+/**
+ * `realModel`: the provider to use for `model: auto` evals (undefined: run their script).
+ * `promptFile`: the system prompt every eval's business uses instead of its own (a console draft).
+ */
+export async function runEval(
+  base: Ctx,
+  le: LoadedEval,
+  index: number,
+  runId: string,
+  realModel: LlmProvider | undefined,
+  promptFile?: string,
+): Promise<Transcript> {
   const e = le.eval;
   const clock = createReplayClock(e.now);
   const mode: EvalMode = e.model === "template" ? "template" : e.model === "auto" && realModel ? "model" : e.script ? "scripted" : "template";
@@ -40,7 +50,13 @@ export async function runEval(base: Ctx, le: LoadedEval, index: number, runId: s
   const ctx: Ctx = { ...base, clock, llm };
   const problems: string[] = [];
 
-  const profile: TProfile = { ...le.profile, slug: `eval-${runId}-${index}`, phoneNumbers: [`+1555556${pad(index)}`], numberSources: {} };
+  const profile: TProfile = {
+    ...le.profile,
+    slug: `eval-${runId}-${index}`,
+    phoneNumbers: [`+1555556${pad(index)}`],
+    numberSources: {},
+    ...(promptFile ? { ai: { ...le.profile.ai, prompt: promptFile } } : {}),
+  };
   const { id } = await applyBusinessProfile(ctx.prisma, profile, clock);
   ctx.directory.invalidate();
   const business = await ctx.directory.byId(id);

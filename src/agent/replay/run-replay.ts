@@ -35,6 +35,8 @@ export interface ReplayOptions {
   only?: string | undefined;
   /** each row as soon as its eval ran */
   onRow?: (row: ReplayRow) => void;
+  /** an absolute path: the system prompt every eval runs with (the console's draft) */
+  promptFile?: string | undefined;
 }
 
 export interface ReplaySummary {
@@ -80,7 +82,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
         let transcript: Transcript | undefined;
         let failures: string[];
         try {
-          transcript = await runEval(ll.ctx, le, i + 1, runId, realModel);
+          transcript = await runEval(ll.ctx, le, i + 1, runId, realModel, o.promptFile);
           failures = judgeEval(le.eval.expect, transcript);
         } catch (e) {
           failures = [`run: ${(e as Error).message.split("\n")[0]}`];
