@@ -563,16 +563,13 @@ describe("event stream limits", () => {
       // a closed stream frees its slot
       held.shift()!.close();
       const seen: number[] = []; // the statuses of the tries, in the failure message if it comes to that
-      await waitFor(
-        async () => {
-          const again = await openStream(a);
-          seen.push(again.res.status);
-          if (again.res.status === 200) held.push(again);
-          else again.close();
-          return again.res.status === 200;
-        },
-        "a free slot after a close",
-      ).catch((e: Error) => {
+      await waitFor(async () => {
+        const again = await openStream(a);
+        seen.push(again.res.status);
+        if (again.res.status === 200) held.push(again);
+        else again.close();
+        return again.res.status === 200;
+      }, "a free slot after a close").catch((e: Error) => {
         throw new Error(`${e.message}; statuses seen: ${seen.join(",")}; open streams: ${held.length}`);
       });
     } finally {
