@@ -525,10 +525,12 @@ describe("text me instead", () => {
 });
 
 describe("event stream limits", () => {
+  // closed through the SSE helper, which cancels the body as well as aborting: an abort alone on a
+  // body nobody reads left the server's socket open for seconds under load (logged both ends: the
+  // server saw the close only when the test's finally closed everything, 10 s later)
   const openStream = async (s: Session) => {
-    const ac = new AbortController();
-    const res = await fetch(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, { signal: ac.signal, headers: fromIp(s.ip) });
-    return { res, close: () => ac.abort() };
+    const { res, sse } = await openSse(`${t.url}/api/chat/sessions/${s.sessionId}/events?token=${s.token}`, fromIp(s.ip));
+    return { res, close: () => sse.close() };
   };
 
   it("caps streams per session (3) and per IP (20) with a 429; idle streams hold no database connection", async () => {
