@@ -7,14 +7,14 @@ import type { WebSocket } from "ws";
 import type { Ctx } from "../context.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
-import { buildModelMessages, describeFacts, loadConversationFacts } from "../agent/build-model-messages.ts";
+import { buildModelMessages, describeFacts, loadConversationFacts, type ConversationFacts } from "../agent/build-model-messages.ts";
 import { detectEmergency, safetyMessage } from "../agent/detect-emergency.ts";
 import type { LlmMessage } from "../agent/llm/llm-provider.ts";
-import { loadPrompt } from "../agent/prompts/load-prompt.ts";
+import { loadPrompt, type PromptFile } from "../agent/prompts/load-prompt.ts";
 import { promptVariables, renderPrompt } from "../agent/prompts/render-prompt.ts";
 import { renderTemplate } from "../agent/render-template.ts";
 import type { ReplyTarget } from "../agent/send-agent-reply.ts";
-import { toolsFor } from "../agent/tools/agent-tools.ts";
+import { toolsFor, type ReadyTool } from "../agent/tools/agent-tools.ts";
 import { findOrRecordCall } from "../channels/twilio/handle-call.ts";
 import { assignConversation } from "../inbox/assign-conversation.ts";
 import { recordInboundMessage } from "../inbox/record-inbound-message.ts";
@@ -43,6 +43,9 @@ interface Session {
   callId: string;
   target: ReplyTarget;
   history: LlmMessage[];
+  /** the business's prompt (rendered), its tools, read once a call */
+  agent: { prompt: PromptFile; system: string; tools: ReadyTool[] } | undefined;
+  facts: ConversationFacts;
   /** this call's turns, as the model sees them */
   transcript: LlmMessage[];
   utterances: number;
@@ -58,6 +61,8 @@ interface Turn {
   done: Promise<void>;
   /** what the caller heard of the reply (an interrupt cuts it) */
   heard?: string | undefined;
+  /** recording the utterance waits for the reply's first words: the model is called first */
+  record?: (() => void) | undefined;
 }
 
 export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions): void {
@@ -112,14 +117,25 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     const call = await findOrRecordCall(ctx, business, { callSid: f.callSid, from: f.from, to: f.to, at: ctx.clock.now() });
     const conv = await ctx.prisma.conversation.findUniqueOrThrow({ where: { id: call.conversationId! }, include: { contact: true } });
     const target: ReplyTarget = { business, conversation: conv, contact: conv.contact, replyToAt: ctx.clock.now() };
-    const facts = await loadConversationFacts(ctx, target, ctx.clock.now(), "");
+    // the greeting said who is speaking: no "first message" rule on a call
+    const facts = { ...(await loadConversationFacts(ctx, target, ctx.clock.now(), "")), firstAiMessage: false };
     const before = await buildModelMessages(ctx, target, "", facts, { name: conv.contact.name, zip: conv.contact.zip });
+    let agent: Session["agent"];
+    try {
+      const prompt = loadPrompt(business.profile.ai.prompt);
+      agent = { prompt, system: renderPrompt(prompt, promptVariables(business.profile, ctx.clock.now())), tools: toolsFor(prompt.frontMatter.tools) };
+    } catch (e) {
+      // a broken prompt file: the caller is handed to a person at their first words
+      ctx.log.error({ err: (e as Error).message, businessId: business.id }, "voice agent without a prompt");
+    }
     s = {
       business,
       callSid: f.callSid,
       callId: call.id,
       target,
       history: before.slice(2),
+      agent,
+      facts,
       transcript: [],
       utterances: 0,
       turns: 0,
@@ -168,27 +184,29 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     const n = ++sess.utterances;
     sess.target.replyToAt = ctx.clock.now();
     // stamped when written, after the reply before it: the transcript keeps the call's order
-    write("utterance", () =>
-      recordInboundMessage(ctx.prisma, {
-        businessId: sess.business.id,
-        contact: { id: sess.target.conversation.contactId },
-        conversationId: sess.target.conversation.id,
-        channel: "voice",
-        providerId: `${utterancePrefix(sess.callSid)}${n}`,
-        body: recordText,
-        from: sess.target.contact.phone ?? undefined,
-        to: sess.target.conversation.businessNumber ?? undefined,
-        at: ctx.clock.now(),
-      }),
-    );
+    const record = () =>
+      write("utterance", () =>
+        recordInboundMessage(ctx.prisma, {
+          businessId: sess.business.id,
+          contact: { id: sess.target.conversation.contactId },
+          conversationId: sess.target.conversation.id,
+          channel: "voice",
+          providerId: `${utterancePrefix(sess.callSid)}${n}`,
+          body: recordText,
+          from: sess.target.contact.phone ?? undefined,
+          to: sess.target.conversation.businessNumber ?? undefined,
+          at: ctx.clock.now(),
+        }),
+      );
     sess.transcript.push({ role: "user", content: modelText });
     const stop = new AbortController();
-    const t: Turn = { n, stop, done: Promise.resolve() };
+    const t: Turn = { n, stop, done: Promise.resolve(), record };
     turn = t;
     t.done = runTurn(t, modelText, digit)
       .catch((e: Error) => {
         ctx.log.error({ err: e.message, callSid: sess.callSid }, "voice turn failed");
         sayLine(t, "Sorry, I'm having trouble on my end. Let me get you to someone from the office.");
+        closeTurn(t);
         endCall("the assistant failed");
       })
       .finally(() => {
@@ -200,6 +218,16 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     if (t.stop.signal.aborted) return;
     spokenOf(t).push(line);
     send({ type: "text", token: `${line} `, last: false });
+    recordUtterance(t, true);
+  }
+
+  /** the database write of the caller's words, once the reply has started (or the turn ended) */
+  function recordUtterance(t: Turn, afterSend: boolean): void {
+    const r = t.record;
+    if (!r) return;
+    t.record = undefined;
+    if (afterSend) setImmediate(r);
+    else r();
   }
   const spoken = new Map<number, string[]>();
   const spokenOf = (t: Turn) => spoken.get(t.n) ?? (spoken.set(t.n, []), spoken.get(t.n)!);
@@ -226,19 +254,21 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       endCall(`emergency (${emergency.kind})`);
       return;
     }
-    if (digit === "0" || asksForPerson(text) || !ctx.llm || !profile.ai.enabled) {
+    if (digit === "0" || asksForPerson(text) || !ctx.llm || !profile.ai.enabled || !sess.agent) {
       sayLine(t, "Sure, let me connect you with someone from the office.");
       closeTurn(t);
       endCall(digit === "0" || asksForPerson(text) ? "the caller asked for a person" : "the AI is off for this business");
       return;
     }
+    // nothing is read from the database before the model is called: the prompt, tools and facts were
+    // loaded at setup (the facts again after a turn whose tools changed them)
     const now = ctx.clock.now();
-    const prompt = loadPrompt(profile.ai.prompt);
+    const { prompt, system, tools } = sess.agent;
     const fm = prompt.frontMatter;
-    const facts = await loadConversationFacts(ctx, sess.target, now, text);
+    const facts = sess.facts;
     const contact = { name: sess.target.contact.name ?? null, zip: sess.target.contact.zip ?? null };
     const messages: LlmMessage[] = [
-      { role: "system", content: renderPrompt(prompt, promptVariables(profile, now)) },
+      { role: "system", content: system },
       { role: "system", content: describeFacts(sess.target, facts, contact, { channel: VOICE_CHANNEL, olderHidden: false }) },
       ...sess.history,
       ...sess.transcript,
@@ -251,7 +281,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       temperature: fm.temperature,
       maxToolSteps: fm.maxToolSteps,
       maxSentenceChars: fm.maxReplyChars,
-      tools: toolsFor(fm.tools),
+      tools,
       messages,
       facts,
       utterance: text,
@@ -260,6 +290,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       say: (sentence) => sayLine(t, sentence),
       signal: t.stop.signal,
     });
+    sess.facts = r.facts;
     sess.turns++;
     sess.promptTokens += r.promptTokens;
     sess.completionTokens += r.completionTokens;
@@ -288,6 +319,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
   /** the reply is complete: the last-token marker, and it waits to be recorded until the caller could cut it */
   function closeTurn(t: Turn): void {
     const sess = s!;
+    recordUtterance(t, false);
     if (!t.stop.signal.aborted) send({ type: "text", token: "", last: true });
     const text = t.heard ?? spokenOf(t).join(" ");
     spoken.delete(t.n);
@@ -365,6 +397,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       turn.stop.abort();
       await turn.done;
     }
+    await new Promise((r) => setImmediate(r)); // a deferred utterance write goes first
     flushReply();
     await writes;
     try {

@@ -45,11 +45,13 @@ export interface SpokenTurn {
   toolCalls: { name: string; arguments: string; result: unknown }[];
   guard: { sentence: string; ok: boolean; problems: string[] }[];
   model: string;
+  /** the conversation's facts after the turn (read again only when its tools ran) */
+  facts: ConversationFacts;
 }
 
 export async function speakTurn(ctx: Ctx, i: SpeakTurnInput): Promise<SpokenTurn> {
   const profile = i.target.business.profile;
-  const out: SpokenTurn = { spoken: [], booked: [], promptTokens: 0, completionTokens: 0, toolCalls: [], guard: [], model: i.model };
+  const out: SpokenTurn = { spoken: [], booked: [], promptTokens: 0, completionTokens: 0, toolCalls: [], guard: [], model: i.model, facts: i.facts };
   const messages = [...i.messages];
   let facts = i.facts;
   const discussed = new Set<string>();
@@ -166,7 +168,8 @@ export async function speakTurn(ctx: Ctx, i: SpeakTurnInput): Promise<SpokenTurn
         messages.push({ role: "tool", tool_call_id: call.id, content: JSON.stringify(result) });
       }
       // tools may have offered or booked times: the guard checks against what is true now
-      facts = await loadConversationFacts(ctx, i.target, i.scope.now, i.utterance);
+      facts = { ...(await loadConversationFacts(ctx, i.target, i.scope.now, i.utterance)), firstAiMessage: false };
+      out.facts = facts;
       continue;
     }
     break;
