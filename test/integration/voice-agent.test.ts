@@ -87,6 +87,20 @@ describe("TwiML", () => {
     expect(await end.text()).toContain("<Hangup/>");
   });
 
+  it("after-hours: outside hours the AI picks up at once; inside hours the phones ring", async () => {
+    await t.apply({ ...profile, slug: "night-co", name: "Night Co", phoneNumbers: ["+15555550600"], numberSources: {}, voice: { aiAnswer: "after-hours" } });
+    const inside = await (await t.post("/webhooks/twilio/voice", callParams({ from: newCaller(), to: "+15555550600" }))).text();
+    expect(inside).toContain("<Dial");
+    t.clock.set("2026-11-21T15:00:00Z"); // Saturday: closed
+    try {
+      const outside = await (await t.post("/webhooks/twilio/voice", callParams({ from: newCaller(), to: "+15555550600" }))).text();
+      expect(outside).toContain("<ConversationRelay");
+      expect(outside).not.toContain("<Dial");
+    } finally {
+      t.clock.set("2026-11-17T14:00:00Z");
+    }
+  });
+
   it("aiAnswer off (the default) still offers voicemail", async () => {
     await t.apply({ ...profile, slug: "plain-co", name: "Plain Co", phoneNumbers: ["+15555550400"], numberSources: {}, voice: {} });
     const call = callParams({ from: newCaller(), to: "+15555550400" });
@@ -276,6 +290,34 @@ describe("the socket", () => {
     ).text();
     expect(xml).toContain(`<Number>${ACME_FORWARD}</Number>`);
     await c.close();
+  });
+
+  it("an emergency on the call: the safety message is said, no model call, the caller is handed over and the office alerted", async () => {
+    const phone = newCaller();
+    const { call } = await missedThenRelay(phone);
+    const c = await open(call.CallSid);
+    c.setup({ from: phone, to: ACME_NUMBER });
+    c.prompt("I smell gas in the basement, what do I do?");
+    const end = (await c.waitFrame((f) => f.type === "end")) as { handoffData: string };
+    expect(model.requests).toHaveLength(0);
+    expect(texts(c)).toMatch(/call 911|gas company|leave/i);
+    expect(JSON.parse(end.handoffData)).toMatchObject({ transfer: true, reason: "emergency (gas)" });
+    const conv = await conversationOf(phone);
+    await waitFor(() => t.ctx.prisma.alert.findFirst({ where: { kind: "emergency", subject: conv.id } }), "the emergency alert");
+    await c.close();
+  });
+
+  it("pressing 0 asks for a person; the key press is in the transcript", async () => {
+    const phone = newCaller();
+    const { call } = await missedThenRelay(phone);
+    const c = await open(call.CallSid);
+    c.setup({ from: phone, to: ACME_NUMBER });
+    c.dtmf("0");
+    const end = (await c.waitFrame((f) => f.type === "end")) as { handoffData: string };
+    expect(JSON.parse(end.handoffData)).toMatchObject({ transfer: true, reason: "the caller asked for a person" });
+    await c.close();
+    await waitFor(async () => (await voiceMessages(phone)).length === 2, "the transcript");
+    expect(await voiceMessages(phone)).toEqual(["caller: Pressed 0", "ai: Sure, let me connect you with someone from the office."]);
   });
 
   it("a caller who hangs up before saying anything gets the missed-call text-back, once", async () => {
