@@ -6,7 +6,7 @@
 import type { Ctx } from "../context.ts";
 import { loadConversationFacts, type ConversationFacts } from "../agent/build-model-messages.ts";
 import { guardReply, type GuardFacts } from "../agent/guard-reply.ts";
-import { type LlmMessage, type LlmProvider, type LlmResult } from "../agent/llm/llm-provider.ts";
+import { LlmError, type LlmMessage, type LlmProvider, type LlmResult } from "../agent/llm/llm-provider.ts";
 import type { ReplyTarget } from "../agent/send-agent-reply.ts";
 import type { ToolScope } from "../agent/tools/agent-tool.ts";
 import { runToolCall, type ReadyTool } from "../agent/tools/agent-tools.ts";
@@ -110,8 +110,18 @@ export async function speakTurn(ctx: Ctx, i: SpeakTurnInput): Promise<SpokenTurn
     let res: LlmResult | undefined;
     try {
       const req = { model: i.model, messages, tools: i.tools.map((x) => x.llm), temperature: i.temperature };
-      if (i.llm.stream) res = await i.llm.stream(req, onText, stepStop.signal);
-      else {
+      let heard = false;
+      const onPiece = (d: string) => {
+        heard = true;
+        onText(d);
+      };
+      try {
+        if (!i.llm.stream) throw new LlmError("no streaming", "malformed");
+        res = await i.llm.stream(req, onPiece, stepStop.signal);
+      } catch (e) {
+        // a server that answers a streamed request with one plain completion (some compatible
+        // servers and fakes do): ask again without streaming, the reply then said sentence by sentence
+        if (!(e instanceof LlmError) || e.kind !== "malformed" || heard || stepStop.signal.aborted) throw e;
         res = await i.llm.complete(req);
         onText(res.content ?? "");
       }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Ctx } from "../../src/context.ts";
 import { ZProfile } from "../../src/config/profile-schema.ts";
 import type { BusinessRef } from "../../src/business/business-directory.ts";
+import { LlmError } from "../../src/agent/llm/llm-provider.ts";
 import { ScriptedProvider } from "../../src/agent/llm/scripted-provider.ts";
 import { defineTool, toLlmTool, type AgentTool } from "../../src/agent/tools/agent-tool.ts";
 import { FILLER, speakTurn, type SpeakTurnInput } from "../../src/voice/speak-turn.ts";
@@ -107,5 +108,13 @@ describe("speakTurn", () => {
     };
     await speakTurn(ctx, i);
     expect(i.said).toEqual(["One."]);
+  });
+
+  it("a server that cannot stream (a plain completion, no chunks) is asked again without streaming", async () => {
+    const llm = new ScriptedProvider({ steps: [{ content: "Happy to help. What's the ZIP code?" }] });
+    llm.stream = () => Promise.reject(new LlmError("model stream has neither content nor tool calls", "malformed"));
+    const i = input(llm);
+    await speakTurn(ctx, i);
+    expect(i.said).toEqual(["Happy to help.", "What's the ZIP code?"]);
   });
 });
