@@ -165,7 +165,11 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       } else if (pendingReply) {
         pendingReply.text = heard;
         const last = s.transcript.at(-1);
-        if (last?.role === "assistant") last.content = heard;
+        if (last?.role === "assistant") {
+          // nothing heard: as if the reply had not been given
+          if (heard) last.content = heard;
+          else s.transcript.pop();
+        }
       }
     } else if (f.type === "error") {
       ctx.log.warn({ description: f.description, callSid: s.callSid }, "ConversationRelay reported an error");
@@ -324,7 +328,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     const text = t.heard ?? spokenOf(t).join(" ");
     spoken.delete(t.n);
     pendingReply = { n: t.n, text };
-    sess.transcript.push({ role: "assistant", content: text });
+    if (text.trim()) sess.transcript.push({ role: "assistant", content: text });
   }
 
   function flushReply(): void {
