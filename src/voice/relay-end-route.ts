@@ -8,7 +8,7 @@ import { sayTwiml, transferTwiml } from "../channels/twilio/build-twiml.ts";
 import { verifyTwilioSignature } from "../channels/twilio/verify-twilio-signature.ts";
 import { parseBody } from "../http/parse-body.ts";
 import { liveRelayCalls } from "./attach-relay-server.ts";
-import { ZHandoffData, type THandoffData } from "./relay-frames.ts";
+
 import { textBackSilentCall } from "./text-back-silent-call.ts";
 
 const ZRelayEnd = z.looseObject({
@@ -34,9 +34,9 @@ export function relayEndRoute(ctx: Ctx): Router {
       ctx.metrics.webhooks.inc({ route: "relay-end", outcome: "unrouted" });
       return xml(sayTwiml(undefined));
     }
-    const handoff = parseHandoff(p.HandoffData);
-    ctx.metrics.webhooks.inc({ route: "relay-end", outcome: handoff?.transfer ? "transfer" : "hangup" });
-    if (handoff?.transfer) return xml(transferTwiml(business));
+    const transfer = wantsTransfer(p.HandoffData);
+    ctx.metrics.webhooks.inc({ route: "relay-end", outcome: transfer ? "transfer" : "hangup" });
+    if (transfer) return xml(transferTwiml(business));
     if (!liveRelayCalls.has(p.CallSid)) {
       await textBackSilentCall(ctx, business, p.CallSid).catch((e: Error) =>
         ctx.log.error({ err: e.message, callSid: p.CallSid }, "relay-end text-back check failed"),
@@ -47,11 +47,13 @@ export function relayEndRoute(ctx: Ctx): Router {
   return r;
 }
 
-function parseHandoff(raw: string | undefined): THandoffData | undefined {
-  if (!raw) return undefined;
+/** The agent sends `end` only to hand the caller over: any HandoffData asks for a person unless it says `"transfer": false`. */
+function wantsTransfer(raw: string | undefined): boolean {
+  if (!raw?.trim()) return false;
   try {
-    return ZHandoffData.parse(JSON.parse(raw));
+    const data: unknown = JSON.parse(raw);
+    return !(typeof data === "object" && data !== null && (data as { transfer?: unknown }).transfer === false);
   } catch {
-    return undefined;
+    return true;
   }
 }

@@ -23,7 +23,7 @@ export const ZRelayFrame = z.discriminatedUnion("type", [
 export type TRelayFrame = z.infer<typeof ZRelayFrame>;
 export type TRelaySetup = Extract<TRelayFrame, { type: "setup" }>;
 
-/** Why the agent hands the caller over, carried in `end`'s handoffData (a JSON string) to relay-end. */
+/** Why the agent hands the caller over, carried in `end`'s handoffData (a JSON string) to relay-end (which dials a person unless `transfer` is false). */
 export const ZHandoffData = z.object({
   transfer: z.boolean(),
   reason: z.string().max(100),

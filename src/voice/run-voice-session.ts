@@ -22,7 +22,7 @@ import { wallMs } from "../lib/clock.ts";
 import { toE164 } from "../lib/phone.ts";
 import { sendMessage } from "../messaging/send-message.ts";
 import { asksForPerson } from "./asks-for-person.ts";
-import { parseRelayFrame, type RelayOut, type TRelayFrame, type TRelaySetup } from "./relay-frames.ts";
+import { parseRelayFrame, type RelayOut, type THandoffData, type TRelayFrame, type TRelaySetup } from "./relay-frames.ts";
 import { speakTurn } from "./speak-turn.ts";
 import { textBackSilentCall, utterancePrefix } from "./text-back-silent-call.ts";
 
@@ -361,7 +361,8 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     ended = true;
     sess.outcome = "handoff";
     const summary = callSummary(sess, reason);
-    send({ type: "end", handoffData: JSON.stringify({ transfer: true, reason: reason.slice(0, 100), summary }) });
+    const data: THandoffData = { transfer: true, reason: reason.slice(0, 100), summary: summary.slice(0, 2000) };
+    send({ type: "end", handoffData: JSON.stringify(data) });
     write("handoff", async () => {
       await assignConversation(ctx, { businessId: sess.business.id, conversationId: sess.target.conversation.id, handledBy: "human", by: "ai" });
       await raiseAlert(ctx, {

@@ -101,6 +101,23 @@ describe("TwiML", () => {
     }
   });
 
+  it("relay-end: HandoffData asks for a person unless it says transfer: false; no HandoffData hangs up", async () => {
+    const { call } = await missedThenRelay(newCaller());
+    const end = (HandoffData?: string) =>
+      t
+        .post("/webhooks/twilio/voice/relay-end", { AccountSid: ACCOUNT_SID, CallSid: call.CallSid!, To: ACME_NUMBER, ...(HandoffData ? { HandoffData } : {}) })
+        .then((r) => r.text());
+    expect(await end('{"reasonCode":"live-agent-handoff"}')).toContain(`<Number>${TRANSFER_TO}</Number>`);
+    expect(await end('{"transfer":false}')).toContain("<Hangup/>");
+    expect(await end()).toContain("<Hangup/>");
+    const bad = await t.post(
+      "/webhooks/twilio/voice/relay-end",
+      { AccountSid: ACCOUNT_SID, CallSid: call.CallSid!, To: ACME_NUMBER },
+      { signature: "bm9wZQ==" },
+    );
+    expect(bad.status).toBe(403);
+  });
+
   it("aiAnswer off (the default) still offers voicemail", async () => {
     await t.apply({ ...profile, slug: "plain-co", name: "Plain Co", phoneNumbers: ["+15555550400"], numberSources: {}, voice: {} });
     const call = callParams({ from: newCaller(), to: "+15555550400" });
