@@ -216,27 +216,39 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): LlmProvider {
     let usage = { promptTokens: 0, completionTokens: 0 };
     let model = req.model;
     let finishReason: string | null = null;
+    // a body stream that ignores the abort must not hold the caller: the deadline (or the caller's
+    // stop) ends the wait either way
+    const ended = new Promise<never>((_, reject) => {
+      deadline.signal.addEventListener("abort", () => reject(new LlmError(`model call timed out after ${timeoutMs} ms`, "timeout")), { once: true });
+    });
+    ended.catch(() => undefined);
     try {
-      const stream = await client.chat.completions.create(body, { signal: deadline.signal, timeout: timeoutMs, maxRetries: 0 });
-      for await (const chunk of stream) {
-        if (chunk.model) model = chunk.model;
-        if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        const text = choice.delta?.content;
-        if (text) {
-          content += text;
-          emitted.any = true;
-          onText(text);
+      const consume = (async () => {
+        const stream = await client.chat.completions.create(body, { signal: deadline.signal, timeout: timeoutMs, maxRetries: 0 });
+        for await (const chunk of stream) {
+          // a body that arrived whole is read on without waiting: stop at once when told
+          if (deadline.signal.aborted) break;
+          if (chunk.model) model = chunk.model;
+          if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+          const choice = chunk.choices?.[0];
+          if (!choice) continue;
+          const text = choice.delta?.content;
+          if (text) {
+            content += text;
+            emitted.any = true;
+            onText(text);
+          }
+          for (const d of choice.delta?.tool_calls ?? []) {
+            const slot = (calls[d.index] ??= { id: "", name: "", arguments: "" });
+            if (d.id) slot.id = d.id;
+            if (d.function?.name) slot.name += d.function.name;
+            if (d.function?.arguments) slot.arguments += d.function.arguments;
+          }
+          if (choice.finish_reason) finishReason = choice.finish_reason;
         }
-        for (const d of choice.delta?.tool_calls ?? []) {
-          const slot = (calls[d.index] ??= { id: "", name: "", arguments: "" });
-          if (d.id) slot.id = d.id;
-          if (d.function?.name) slot.name += d.function.name;
-          if (d.function?.arguments) slot.arguments += d.function.arguments;
-        }
-        if (choice.finish_reason) finishReason = choice.finish_reason;
-      }
+      })();
+      consume.catch(() => undefined);
+      await Promise.race([consume, ended]);
     } catch (e) {
       if (signal?.aborted) throw { error: new LlmError("model call stopped by the caller", "network") } satisfies Failure;
       throw classify(e, deadline.signal.aborted, timeoutMs);
@@ -244,6 +256,7 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): LlmProvider {
       clearTimeout(timer);
       signal?.removeEventListener("abort", stop);
     }
+    if (signal?.aborted) throw { error: new LlmError("model call stopped by the caller", "network") } satisfies Failure;
     const toolCalls: LlmToolCall[] = calls
       .filter((c) => c && c.name)
       .map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, arguments: c.arguments || "{}" }));
