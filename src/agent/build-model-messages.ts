@@ -54,7 +54,6 @@ export async function buildModelMessages(
   facts: ConversationFacts,
   contact: { name: string | null; zip: string | null },
 ): Promise<LlmMessage[]> {
-  const tz = t.business.profile.timezone;
   const latest = await ctx.prisma.message.findMany({
     where: { conversationId: t.conversation.id, status: { notIn: ["blocked", "failed", "canceled"] } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -62,8 +61,29 @@ export async function buildModelMessages(
     select: { direction: true, author: true, body: true, channel: true },
   });
   const recent = latest.slice(0, RECENT).reverse();
+  const channel = t.conversation.channel === "webchat" ? "web chat" : "SMS";
+  return [
+    { role: "system", content: systemPrompt },
+    { role: "system", content: describeFacts(t, facts, contact, { channel, olderHidden: latest.length > RECENT }) },
+    ...recent.map((m): LlmMessage => {
+      const body = boundInboundText(m.body, MAX_MESSAGE_CHARS);
+      return m.direction === "inbound"
+        ? { role: "user", content: m.channel === "voice" ? `${m.body.startsWith('Voicemail: "') ? "[voicemail]" : "[phone]"} ${body}` : body }
+        : { role: "assistant", content: m.author === "human" ? `[sent by the office] ${body}` : body };
+    }),
+  ];
+}
+
+/** The conversation's facts as the model reads them (a system message); the voice agent renews it every spoken turn. */
+export function describeFacts(
+  t: ReplyTarget,
+  facts: ConversationFacts,
+  contact: { name: string | null; zip: string | null },
+  o: { channel: string; olderHidden: boolean },
+): string {
+  const tz = t.business.profile.timezone;
   const lines = [
-    `Channel: ${t.conversation.channel === "webchat" ? "web chat" : "SMS"}.`,
+    `Channel: ${o.channel}.`,
     `Homeowner: ${contact.name ?? "name unknown"}; job ZIP ${contact.zip ?? "unknown"}.`,
     `Lead details so far: ${Object.keys(facts.leadAnswers).length ? JSON.stringify(facts.leadAnswers) : "none"}.`,
     facts.offeredSlots.length
@@ -73,16 +93,7 @@ export async function buildModelMessages(
       ? `Booked: ${facts.bookedSlots.map((a) => `${formatSlot(a.startAt, tz)} [${a.serviceKey}, appointment ${a.id}]`).join("; ")}.`
       : "Nothing booked yet.",
     facts.firstAiMessage ? `This is your first message in this conversation: say you are ${t.business.profile.name}'s virtual assistant.` : "",
-    latest.length > RECENT ? "(Earlier messages are not shown.)" : "",
+    o.olderHidden ? "(Earlier messages are not shown.)" : "",
   ].filter(Boolean);
-  return [
-    { role: "system", content: systemPrompt },
-    { role: "system", content: `Conversation facts:\n${lines.join("\n")}` },
-    ...recent.map((m): LlmMessage => {
-      const body = boundInboundText(m.body, MAX_MESSAGE_CHARS);
-      return m.direction === "inbound"
-        ? { role: "user", content: m.channel === "voice" ? `[voicemail] ${body}` : body }
-        : { role: "assistant", content: m.author === "human" ? `[sent by the office] ${body}` : body };
-    }),
-  ];
+  return `Conversation facts:\n${lines.join("\n")}`;
 }

@@ -31,6 +31,7 @@ import type { SmsProvider } from "../messaging/providers/sms-provider.ts";
 import { createTwilioProvider } from "../messaging/providers/twilio-provider.ts";
 import { createSlackApi } from "../slack/slack-api.ts";
 import { startSlack } from "../slack/start-slack.ts";
+import { attachRelayServer } from "../voice/attach-relay-server.ts";
 
 /** Signs and checks Twilio webhooks when no TWILIO_AUTH_TOKEN is set (local trials only). */
 export const DEV_TWILIO_TOKEN = "leadline-dev-token";
@@ -60,6 +61,8 @@ export interface StartOptions {
   lockDurationMs?: number;
   /** neither HTTP nor workers, whatever ROLE says: a Ctx for a command that drives the agent itself (agent chat, agent replay) */
   headless?: boolean;
+  /** how long a voice-call tool may run before a filler line is said (default 700 ms) */
+  voiceFillerAfterMs?: number;
 }
 
 export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise<Leadline> {
@@ -112,6 +115,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
   if (env.ROLE !== "web") await checkPromptsOnBoot(ctx);
 
   let server: Server | undefined;
+  let relay: { close(): Promise<void> } | undefined;
   let url: string | undefined;
   let replayTimer: NodeJS.Timeout | undefined;
   if (env.ROLE !== "worker" && !opts.headless) {
@@ -125,6 +129,8 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     server = await new Promise<Server>((ok) => {
       const s = app.listen(env.PORT, () => ok(s));
     });
+    // the AI voice agent's WebSocket shares the port (Twilio ConversationRelay)
+    relay = attachRelayServer(ctx, server, opts.voiceFillerAfterMs === undefined ? {} : { fillerAfterMs: opts.voiceFillerAfterMs });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     db.localCli?.announce(url);
     log.info({ port: (server.address() as AddressInfo).port, publicBaseUrl: env.PUBLIC_BASE_URL }, "web listening");
@@ -152,6 +158,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       return sweeper.sweep();
     },
     async close() {
+      await relay?.close();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((ok) => server!.close(() => ok()));

@@ -55,8 +55,21 @@ export const ZProfile = z
         /** ring forwardTo phones outside business hours too (default: straight to voicemail + text-back) */
         ringAfterHours: z.boolean().default(false),
         voicemailGreeting: z.string().max(500).optional(),
+        /** the AI answers by voice (Twilio ConversationRelay): never, when the ring-through is missed, after hours, or always */
+        aiAnswer: z.enum(["off", "when-missed", "after-hours", "always"]).default("off"),
+        /** spoken when the AI picks up (default: the business's name and that this is its virtual assistant) */
+        greeting: z.string().min(1).max(500).optional(),
+        /** who the AI hands a caller to (default: forwardTo) */
+        transferTo: z.array(ZE164).default([]),
+        /** passed through to <ConversationRelay> as is */
+        ttsVoice: z.string().min(1).max(100).optional(),
+        language: z.string().min(2).max(20).optional(),
+        ttsProvider: z.string().min(1).max(40).optional(),
+        transcriptionProvider: z.string().min(1).max(40).optional(),
+        /** after this long on the line the AI wraps up and hands the caller to a person */
+        maxCallMinutes: z.number().min(1).max(60).default(10),
       })
-      .default({ ringAfterHours: false }),
+      .default({ ringAfterHours: false, aiAnswer: "off", transferTo: [], maxCallMinutes: 10 }),
     booking: z
       .object({
         crews: z.number().int().min(1).default(1),

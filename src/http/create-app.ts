@@ -6,6 +6,7 @@ import { ExpressAdapter } from "@bull-board/express";
 import type { Ctx } from "../context.ts";
 import { messagingRoutes } from "../channels/twilio/messaging-routes.ts";
 import { voiceRoutes } from "../channels/twilio/voice-routes.ts";
+import { relayEndRoute } from "../voice/relay-end-route.ts";
 import { chatRoutes } from "../channels/webchat/chat-routes.ts";
 import { formRoutes } from "../channels/forms/form-routes.ts";
 import { workEventRoutes } from "../channels/work-events/work-event-routes.ts";
@@ -33,6 +34,7 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliS
   const slack = createSlackReceiver(ctx);
   if (slack) app.use(slack.router);
   app.use(voiceRoutes(ctx));
+  app.use(relayEndRoute(ctx));
   app.use(messagingRoutes(ctx));
   app.use(formRoutes(ctx));
   app.use(workEventRoutes(ctx));

@@ -41,7 +41,8 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     return { kind: "done", status: "unknown" };
   }
   if (msg.status !== "queued") return { kind: "skip", reason: `already ${msg.status}` };
-  if (msg.channel === "webchat") return deliverToChat(ctx, msg);
+  // nothing to send: the chat stream shows the row; a voice line was already said on the call
+  if (msg.channel === "webchat" || msg.channel === "voice") return deliverToChat(ctx, msg);
 
   if (msg.purpose === OPT_OUT_CONFIRMATION) {
     if (at.getTime() - msg.createdAt.getTime() > CONFIRMATION_MAX_AGE_MS) {

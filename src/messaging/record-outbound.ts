@@ -13,7 +13,7 @@ export interface OutboundRow {
   businessId: string;
   conversationId: string;
   contactId: string;
-  channel: "sms" | "mms" | "webchat";
+  channel: "sms" | "mms" | "webchat" | "voice";
   author: string;
   body: string;
   media: { url: string }[] | undefined;
@@ -55,7 +55,8 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
     return `$${v.length}`;
   };
   const at = p(r.at);
-  const phone = r.channel !== "webchat";
+  // a text to a phone; a line spoken on the caller's own call is a record, which an opt-out does not stop
+  const phone = r.channel === "sms" || r.channel === "mms";
   // the contact row the message hangs on: claimed (text-back window) or just read
   const source = r.oncePerContactSince
     ? `claim AS (

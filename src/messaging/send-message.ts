@@ -19,8 +19,8 @@ export interface SendInput {
   businessId: string;
   conversationId: string;
   contactId: string;
-  /** sms (default) or webchat (shown on the visitor's chat stream; no phone involved) */
-  channel?: "sms" | "webchat";
+  /** sms (default), webchat (shown on the visitor's chat stream; no phone involved) or voice (already spoken on a call: the row is the record) */
+  channel?: "sms" | "webchat" | "voice";
   /** phone numbers; unused for webchat */
   to: string;
   from: string;
@@ -70,20 +70,22 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
   if (!business) throw new Error(`business ${input.businessId} not found`);
   const profile = business.profile;
   const webchat = input.channel === "webchat";
+  // no text is sent for these: web chat is shown on the visitor's stream, voice was said on the call
+  const noText = webchat || input.channel === "voice";
   const sms = normalizeGsm7(input.body);
   const row = (verdict: PolicyVerdict): OutboundRow => ({
     businessId: input.businessId,
     conversationId: input.conversationId,
     contactId: input.contactId,
-    channel: webchat ? "webchat" : input.mediaUrls?.length ? "mms" : "sms",
+    channel: noText ? (webchat ? "webchat" : "voice") : input.mediaUrls?.length ? "mms" : "sms",
     author: input.author,
-    body: webchat ? input.body.trim() : sms.body,
+    body: noText ? input.body.trim() : sms.body,
     media: input.mediaUrls?.length ? input.mediaUrls.map((url) => ({ url })) : undefined,
     status: verdict.action === "send" ? "queued" : verdict.action === "defer" ? "scheduled" : "blocked",
     holdReason: verdict.action === "block" ? verdict.reason : verdict.action === "defer" ? verdict.reasons.join(",") : null,
     sendAt: verdict.action === "defer" ? verdict.until : null,
-    segments: webchat ? null : sms.segments,
-    encoding: webchat ? null : sms.encoding,
+    segments: noText ? null : sms.segments,
+    encoding: noText ? null : sms.encoding,
     from: webchat ? null : input.from,
     to: webchat ? null : input.to,
     purpose: input.purpose,
@@ -99,9 +101,9 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
   });
 
   let recorded: RecordedRow | undefined;
-  if (webchat || replyIsFresh(input.kind, input.replyToAt, now, profile)) {
+  if (noText || replyIsFresh(input.kind, input.replyToAt, now, profile)) {
     // Fast path (a reply to someone who just wrote): one statement; opt-out is checked inside it.
-    const { text, values } = recordOutboundSql(row({ action: "send", kind: webchat ? input.kind : "reply" }));
+    const { text, values } = recordOutboundSql(row({ action: "send", kind: noText ? input.kind : "reply" }));
     recorded = (await ctx.sql<RecordedRow>(text, values))[0];
   } else {
     // Proactive: the cap is counted and the row written under one lock per contact, so two

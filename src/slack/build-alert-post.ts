@@ -18,6 +18,7 @@ const TITLES: Record<string, string> = {
   "late-speed-to-lead": ":hourglass: *Web lead not texted in time*",
   unanswered: ":hourglass: *Lead waiting for a person*",
   handoff: ":raising_hand: *Handed to the office*",
+  "voice-handoff": ":telephone_receiver: *Caller being transferred by the voice assistant*",
   "lead-ready": ":telephone_receiver: *Lead ready for a call back*",
 };
 

@@ -12,6 +12,9 @@
 //   campaign.plan_100k_ms / campaign.launch_100k_ms / campaign.plan_peak_rss_mb — a 100,000-contact campaign:
 //     the dry run (who gets what, when, in their zone) and the launch, in a process of its own
 //   sms.gsm7_pct / sms.segments_mean — over the eval corpus' scripted replies (or the bench's replies)
+//   voice.first_text_ms (p50/p99) — final ConversationRelay `prompt` → first `text` frame, minus T, 10 calls at
+//     once, the streaming fake model's first sentence complete T ms after the request;
+//     voice.later_sentence_p99_ms — the model finishing each later sentence → its `text` frame
 // Knobs: BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -28,6 +31,7 @@ import { createQueues, type Queues } from "../../src/jobs/queues.ts";
 import { startChild, type Child } from "./bench-servers.ts";
 import { loadEvalReplies, type EvalReplies } from "./eval-replies.ts";
 import type { PlanFigures } from "./campaign-plan.ts";
+import { measureVoiceFirstText } from "./voice-first-text.ts";
 
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -42,6 +46,10 @@ const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 20);
 const BUSY_TURNS = 40;
 const BUSY_MODEL_MS = 1500;
 const CAMPAIGN_NUMBER = "+15555550102";
+/** the AI answers every call to this one (voice.aiAnswer: always) */
+const VOICE_NUMBER = "+15555550103";
+const VOICE_CALLS = 10;
+const VOICE_FIRST_SENTENCE_MS = Number(process.env.BENCH_VOICE_T_MS ?? 300);
 const CAMPAIGN_MPS = 20;
 const CAMPAIGN_TEXTS = 200;
 /** campaign texts from the text-back number while the text-backs are measured (mps 200: about 8 s of sending) */
@@ -290,6 +298,23 @@ async function main() {
         `phoneNumbers: ["${CAMPAIGN_NUMBER}"]`,
         `messaging: { mps: ${CAMPAIGN_MPS} }`,
         'compliance: { quietHours: { start: "00:00", end: "23:59" } }',
+        "",
+      ].join("\n"),
+    ),
+  );
+  await applyBusinessProfile(
+    db.prisma,
+    parseProfile(
+      [
+        "slug: bench-voice",
+        "name: Bench Drains",
+        "timezone: America/New_York",
+        `phoneNumbers: ["${VOICE_NUMBER}"]`,
+        'forwardTo: ["+15555550199"]',
+        "services:",
+        "  - { key: drain-cleaning, name: Drain cleaning, durationMinutes: 90, price: { from: 149, to: 349 } }",
+        "ai: { enabled: true, debounceSeconds: 0 }",
+        "voice: { aiAnswer: always }",
         "",
       ].join("\n"),
     ),
@@ -579,6 +604,24 @@ async function main() {
     } finally {
       await queues.close();
     }
+
+    // 9. the AI voice agent: how long the caller waits for the first words beyond the model's own time
+    const voice = await measureVoiceFirstText({
+      appUrl,
+      model,
+      token: TOKEN,
+      publicBaseUrl: PUBLIC,
+      number: VOICE_NUMBER,
+      calls: VOICE_CALLS,
+      firstSentenceMs: VOICE_FIRST_SENTENCE_MS,
+      sentenceGapMs: 150,
+    });
+    const firstText = [...voice.firstText].sort((a, b) => a - b);
+    const later = [...voice.laterSentence].sort((a, b) => a - b);
+    const voiceExtra = { calls: firstText.length, t_ms: VOICE_FIRST_SENTENCE_MS, measured: "first text frame - final prompt frame - T" };
+    emit("voice.first_text_ms", pct(firstText, 50), "ms", { stat: "p50", target: "<= 50", ...voiceExtra });
+    emit("voice.first_text_p99_ms", pct(firstText, 99), "ms", { target: "<= 150", ...voiceExtra });
+    emit("voice.later_sentence_p99_ms", pct(later, 99), "ms", { target: "<= 20", sentences: later.length });
     await all.stop();
 
     // 8. planning a 100,000-contact campaign, in a child process so its RSS is its own

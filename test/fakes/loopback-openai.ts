@@ -2,6 +2,9 @@
 // reach (the bench's child server). POST /v1/chat/completions answers Chat Completions JSON at
 // once, or after a configurable delay. Every request is kept with when it arrived and when it was
 // answered (the model's own time), and its prompt size (characters of the messages; tokens ≈ /4).
+// Asked with `stream: true`, it answers with server-sent chunks: the headers at once, the reply's
+// first sentence complete `firstSentenceMs` after the request, each later one `sentenceGapMs` after
+// the one before (when each sentence was written is kept, for the voice bench).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -14,6 +17,7 @@ export interface ChatMessage {
 
 export interface ChatRequest {
   model: string;
+  stream?: boolean;
   messages: ChatMessage[];
   tools?: unknown[];
 }
@@ -35,6 +39,8 @@ export interface ModelCall {
   systemChars: number;
   /** characters of the tools' JSON (also part of the real prompt) */
   toolsChars: number;
+  /** streamed answers: when each sentence's last piece was written */
+  sentencesAt?: number[];
 }
 
 export interface LoopbackOpenAi {
@@ -45,6 +51,8 @@ export interface LoopbackOpenAi {
   setDelay(ms: number): void;
   /** the answer to give (default: a short plain reply) */
   setAnswer(fn: (req: ChatRequest) => ModelAnswer): void;
+  /** how a streamed answer is paced (default: the whole reply at once) */
+  setStreaming(pace: { firstSentenceMs: number; sentenceGapMs: number }): void;
   /** requests received and not answered yet */
   inFlight(): number;
   close(): Promise<void>;
@@ -70,6 +78,7 @@ export function messageChars(messages: ChatMessage[]): number {
 export async function startLoopbackOpenAi(): Promise<LoopbackOpenAi> {
   const calls: ModelCall[] = [];
   let delayMs = 0;
+  let pace = { firstSentenceMs: 0, sentenceGapMs: 0 };
   let answer: (req: ChatRequest) => ModelAnswer = () => ({ content: "Thanks! How can we help?" });
   let seq = 0;
   const pending = new Set<NodeJS.Timeout>();
@@ -102,6 +111,10 @@ export async function startLoopbackOpenAi(): Promise<LoopbackOpenAi> {
         toolsChars: body.tools ? JSON.stringify(body.tools).length : 0,
       };
       calls.push(call);
+      if (body.stream) {
+        stream(body, call, res);
+        return;
+      }
       const respond = () => {
         const a = answer(body);
         const n = ++seq;
@@ -141,6 +154,46 @@ export async function startLoopbackOpenAi(): Promise<LoopbackOpenAi> {
       }
     });
   });
+  /** Chat Completions' SSE: the reply a sentence at a time, paced; then usage and [DONE] */
+  function stream(body: ChatRequest, call: ModelCall, res: ServerResponse) {
+    const a = answer(body);
+    const n = ++seq;
+    const base = { id: `chatcmpl-stream${n}`, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: body.model };
+    const write = (delta: Record<string, unknown>, finish: string | null = null) =>
+      res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`);
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    write({ role: "assistant", content: "" });
+    const sentences = (a.content ?? "").match(/[^.!?]+[.!?]+\s*|[^.!?]+$/g) ?? [];
+    call.sentencesAt = [];
+    let i = 0;
+    const next = () => {
+      const s = sentences[i++];
+      if (s !== undefined) {
+        for (const word of s.match(/\S+\s*/g) ?? []) write({ content: word });
+        call.sentencesAt!.push(now());
+        const t = setTimeout(() => {
+          pending.delete(t);
+          next();
+        }, pace.sentenceGapMs);
+        pending.add(t);
+        return;
+      }
+      write({}, "stop");
+      const promptTokens = Math.ceil((call.messageChars + call.toolsChars) / 4);
+      const completionTokens = Math.ceil((a.content ?? "").length / 4) + 1;
+      res.write(
+        `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } })}\n\n`,
+      );
+      res.end("data: [DONE]\n\n");
+      call.answeredAt = now();
+    };
+    const t = setTimeout(() => {
+      pending.delete(t);
+      next();
+    }, pace.firstSentenceMs);
+    pending.add(t);
+  }
+
   server.keepAliveTimeout = 5000;
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   return {
@@ -151,6 +204,9 @@ export async function startLoopbackOpenAi(): Promise<LoopbackOpenAi> {
     },
     setAnswer(fn) {
       answer = fn;
+    },
+    setStreaming(p) {
+      pace = p;
     },
     inFlight: () => calls.filter((c) => c.answeredAt === undefined).length,
     close: () =>

@@ -44,6 +44,12 @@ export interface LlmProvider {
   /** "openai" (any OpenAI-compatible server), "scripted" (evals and the bench) */
   readonly name: string;
   complete(req: LlmRequest): Promise<LlmResult>;
+  /**
+   * The same call with `stream: true`: each piece of the reply's text goes to onText as it arrives
+   * (tool calls are assembled and returned whole). `signal` stops it (the caller interrupted).
+   * Optional: a provider without it is called with `complete` and its reply given in one piece.
+   */
+  stream?(req: LlmRequest, onText: (delta: string) => void, signal?: AbortSignal): Promise<LlmResult>;
 }
 
 export type LlmErrorKind = "timeout" | "rate-limited" | "server" | "bad-request" | "malformed" | "network";

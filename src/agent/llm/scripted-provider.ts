@@ -61,6 +61,16 @@ export class ScriptedProvider implements LlmProvider {
     this.overruns = 0;
   }
 
+  /** complete(), its reply then given word by word (a streamed answer of the same step) */
+  async stream(req: LlmRequest, onText: (delta: string) => void, signal?: AbortSignal): Promise<LlmResult> {
+    const r = await this.complete(req);
+    for (const piece of (r.content ?? "").match(/\S+\s*|\s+/g) ?? []) {
+      if (signal?.aborted) break;
+      onText(piece);
+    }
+    return r;
+  }
+
   async complete(req: LlmRequest): Promise<LlmResult> {
     this.requests.push(req);
     const id = ++this.calls;

@@ -46,3 +46,35 @@ export function sayTwiml(text: string | undefined, hangup = true): string {
 }
 
 export const EMPTY_MESSAGING_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/** The AI voice agent picks up: Twilio ConversationRelay speaks with our socket; relay-end says what follows. */
+export function relayTwiml(base: string, business: BusinessRef): string {
+  const v = business.profile.voice;
+  const r = new twilio.twiml.VoiceResponse();
+  const connect = r.connect({ action: `${base}/webhooks/twilio/voice/relay-end`, method: "POST" });
+  connect.conversationRelay({
+    url: `${base.replace(/^http/, "ws")}/webhooks/twilio/relay`,
+    welcomeGreeting: v.greeting ?? `Thanks for calling ${business.profile.name}. I'm the virtual assistant. How can I help?`,
+    interruptible: "any",
+    dtmfDetection: true,
+    ...(v.ttsVoice ? { voice: v.ttsVoice } : {}),
+    ...(v.language ? { language: v.language } : {}),
+    ...(v.ttsProvider ? { ttsProvider: v.ttsProvider } : {}),
+    ...(v.transcriptionProvider ? { transcriptionProvider: v.transcriptionProvider } : {}),
+  });
+  return r.toString();
+}
+
+/** The caller asked for (or the agent handed them to) a person: ring transferTo, else forwardTo. */
+export function transferTwiml(business: BusinessRef): string {
+  const to = business.profile.voice.transferTo.length ? business.profile.voice.transferTo : business.profile.forwardTo;
+  const r = new twilio.twiml.VoiceResponse();
+  if (to.length === 0) {
+    r.say("Sorry, no one can take the call right now. We will call you back. Goodbye.");
+    r.hangup();
+    return r.toString();
+  }
+  const dial = r.dial({ timeout: business.profile.ringSeconds, answerOnBridge: true });
+  for (const n of to) dial.number(n);
+  return r.toString();
+}

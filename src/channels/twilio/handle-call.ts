@@ -20,6 +20,8 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
     (await ctx.prisma.call.findFirst({ where: { callSid: p.CallSid, businessId: business.id } })) ??
     (await recordCall(ctx, business, p, phone, event.receivedAt));
 
+  // the AI voice agent took the call: its session decides about the text-back (none once the caller spoke)
+  if (event.payload.relay === true) return;
   let missedReason: string | undefined;
   let dialStatus: string | undefined;
   if (event.kind === "voice") {
@@ -65,6 +67,14 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
     to: p.To,
     at: event.receivedAt,
   });
+}
+
+/** The call's row (its contact and open conversation), made by whichever of the webhooks or the voice agent's socket sees the call first. */
+export async function findOrRecordCall(ctx: Ctx, business: BusinessRef, c: { callSid: string; from: string; to: string; at: Date }) {
+  const found = await ctx.prisma.call.findFirst({ where: { callSid: c.callSid, businessId: business.id } });
+  if (found) return found;
+  const p = { CallSid: c.callSid, From: c.from, To: c.to } as TTwilioCall;
+  return recordCall(ctx, business, p, toE164(c.from) ?? c.from, c.at);
 }
 
 /** First sight of a call: its contact, open conversation, row, and (once per call) the touch. */

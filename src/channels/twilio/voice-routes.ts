@@ -10,7 +10,7 @@ import { parseBody } from "../../http/parse-body.ts";
 import { ZSlugValue } from "../../lib/schemas.ts";
 import { withTimeout } from "../../lib/with-timeout.ts";
 import { isWithinHours } from "../../scheduling/is-within-hours.ts";
-import { dialTwiml, sayTwiml, screenTwiml, voicemailTwiml } from "./build-twiml.ts";
+import { dialTwiml, relayTwiml, sayTwiml, screenTwiml, voicemailTwiml } from "./build-twiml.ts";
 import { ZDialStatus, ZRecording, ZTwilioCall } from "./twilio-schemas.ts";
 import { verifyTwilioSignature } from "./verify-twilio-signature.ts";
 
@@ -59,13 +59,16 @@ export function voiceRoutes(ctx: Ctx): Router {
     const prof = business.profile;
     const open = isWithinHours(prof.hours, prof.timezone, ctx.clock.now());
     const missedReason = prof.forwardTo.length === 0 ? "no-forward" : !open && !prof.voice.ringAfterHours ? "after-hours" : undefined;
-    const xml = missedReason ? voicemailTwiml(base, greeting(business)) : dialTwiml(base, business, p.CallSid);
+    const ai = prof.voice.aiAnswer;
+    // the AI picks up: every call, outside hours, or (when-missed) a call no one could be rung for
+    const relay = ai === "always" || (ai === "after-hours" && !open) || (ai === "when-missed" && missedReason !== undefined);
+    const xml = relay ? relayTwiml(base, business) : missedReason ? voicemailTwiml(base, greeting(business)) : dialTwiml(base, business, p.CallSid);
     await store("voice", {
       provider: "twilio",
       kind: "voice",
       externalId: `voice-${p.CallSid}`,
       businessId: business.id,
-      payload: { ...req.body, ...(missedReason ? { missedReason } : {}) },
+      payload: { ...req.body, ...(relay ? { relay: true } : missedReason ? { missedReason } : {}) },
     });
     twiml(res, xml);
   });
@@ -93,13 +96,16 @@ export function voiceRoutes(ctx: Ctx): Router {
         missed = false; // cannot tell: do not text someone who may have just talked to us
       }
     }
+    // no one picked up (the caller is still on the line): the AI answers instead of voicemail
+    const relay = missed && business.profile.voice.aiAnswer === "when-missed" && ["no-answer", "busy", "failed"].includes(p.DialCallStatus);
     await store("dial-status", {
       provider: "twilio",
       kind: "dial-status",
       externalId: `dial-${p.CallSid}`,
       businessId: business.id,
-      payload: { ...req.body, missed },
+      payload: { ...req.body, missed, ...(relay ? { relay: true } : {}) },
     });
+    if (relay) return twiml(res, relayTwiml(base, business));
     twiml(res, missed && p.DialCallStatus !== "canceled" ? voicemailTwiml(base, greeting(business)) : sayTwiml(undefined));
   });
 
