@@ -193,6 +193,7 @@ describe("the one door out", () => {
         createdAt: t.clock.now(),
       },
     });
+    // wall time: the row's updatedAt (what the sweep compares) is stamped by the database, not the clock
     t.clock.set(new Date(Date.now() + 5 * 60_000).toISOString());
     try {
       await sweepOutbound(t.ctx);
@@ -281,7 +282,7 @@ describe("Redis is the trigger, Postgres the truth", () => {
       try {
         await settle(200);
         expect(twilio.attempts.filter((m) => m.To === from)).toHaveLength(0);
-        worker.clock.set(new Date(Date.now() + 60_000).toISOString());
+        worker.clock.set(new Date(web.clock.now().getTime() + 60_000).toISOString()); // the web half's time, not the wall clock's
         const swept = await sweepInbound(worker.ctx, MAX_EVENT_ATTEMPTS);
         expect(swept.requeued).toBeGreaterThanOrEqual(1);
         await waitFor(() => twilio.sent.some((m) => m.To === from), "ack after the sweep");
@@ -318,7 +319,7 @@ describe("Redis is the trigger, Postgres the truth", () => {
       await deleteRedisPrefix(web.prefix);
       const worker = await startTestLeadline({ env: { ROLE: "worker" }, database: web.database, prefix: web.prefix });
       try {
-        worker.clock.set(new Date(Date.now() + 60_000).toISOString());
+        worker.clock.set(new Date(web.clock.now().getTime() + 60_000).toISOString()); // the web half's time, not the wall clock's
         expect((await sweepOutbound(worker.ctx)).requeued).toBe(1);
         await waitFor(() => twilio.sent.some((m) => m.To === phone), "sent after the sweep");
         await sweepOutbound(worker.ctx);
