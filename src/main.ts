@@ -1,5 +1,6 @@
 import { ConfigError, parseEnv, type TEnv } from "./config/env.ts";
 import { startLeadline, type Leadline } from "./boot/start-leadline.ts";
+import { runReplay } from "./replay/run-replay.ts";
 import { ensureRedis, RedisSetupError, type EnsuredRedis } from "./boot/ensure-redis.ts";
 import { DatabaseBusyError } from "./db/open-database.ts";
 import { createLogger } from "./lib/logger.ts";
@@ -44,7 +45,7 @@ try {
 
 let leadline: Leadline;
 try {
-  leadline = await startLeadline({ ...env, REDIS_URL: redis.url }, { log });
+  leadline = await startLeadline({ ...env, REDIS_URL: redis.url }, { log, runReplay });
 } catch (e) {
   await redis.stop();
   if (e instanceof DatabaseBusyError) {

@@ -11,7 +11,7 @@ import { limitReplyTokens } from "./llm/limit-reply-tokens.ts";
 import type { LlmMessage, LlmProvider } from "./llm/llm-provider.ts";
 import { publishedPrompt } from "./prompts/published-prompt.ts";
 import { promptVariables, renderPrompt } from "./prompts/render-prompt.ts";
-import { renderTemplate } from "./render-template.ts";
+import { renderTemplate } from "../lib/render-template.ts";
 import { sendAgentReply, type ReplyTarget } from "./send-agent-reply.ts";
 import { runToolCall, toolsFor } from "./tools/agent-tools.ts";
 

@@ -3,6 +3,7 @@ import { checkMoney } from "./guard/check-money.ts";
 import { checkPolicies } from "./guard/check-policies.ts";
 import { checkPromises } from "./guard/check-promises.ts";
 import { checkTimes } from "./guard/check-times.ts";
+import type { GuardFacts } from "./guard/guard-facts.ts";
 import { mask } from "./guard/text-spans.ts";
 import { nonGsmCharacters, normalizeGsm7 } from "../messaging/normalize-gsm7.ts";
 
@@ -23,27 +24,6 @@ import { nonGsmCharacters, normalizeGsm7 } from "../messaging/normalize-gsm7.ts"
 // - business hours: a time range or a weekday range after open/hours/close in the same sentence ("we're open Mon-Fri 8-5"),
 //   and a single time right after open/close ("open until 5", "we close at 6pm"), are taken as hours, not slots.
 // - any other time, including "someone will call you by 5pm", must be an offered/booked slot start.
-
-export interface GuardFacts {
-  businessName: string;
-  services: { key: string; name: string; aliases?: string[]; price?: { from: number; to?: number } }[];
-  /** services the conversation is about (from the lead, tool calls, or mentioned): money must fit one of THEIR price books */
-  discussedServiceKeys: string[];
-  /** slots find_slots returned in this conversation */
-  offeredSlots: { startAt: Date; endAt: Date }[];
-  /** the appointment(s) booked in this conversation, whose time may be confirmed */
-  bookedSlots?: { startAt: Date; endAt: Date }[];
-  timezone: string;
-  now: Date;
-  maxChars: number;
-  allowedPromises: string[];
-  /** true when no AI message was sent in this conversation before */
-  firstAiMessage: boolean;
-  /** the homeowner's latest message(s) (to see whether they asked if this is a bot) */
-  lastInbound: string;
-  /** the profile's policies: the only ones the reply may state */
-  policies?: readonly string[];
-}
 
 export interface GuardVerdict {
   ok: boolean;

@@ -3,7 +3,7 @@
 // to the office once it has both. Nothing is lost; the homeowner is never left without an answer.
 import type { Ctx } from "../context.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
-import { renderTemplate } from "./render-template.ts";
+import { renderTemplate } from "../lib/render-template.ts";
 import { sendAgentReply, type ReplyTarget } from "./send-agent-reply.ts";
 import { readDetails } from "./read-details.ts";
 import { updateLead } from "./tools/update-lead.ts";

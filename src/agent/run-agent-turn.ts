@@ -1,11 +1,12 @@
 // The `agent-turn` job: one turn answers every inbound message since the last one, in order.
 // Skipped when a person handles the conversation or the homeowner opted out. An emergency gets
-// the safety message and a person; otherwise the model (with tools and the reply guard) or, with
-// no model or a failing one, the template flow. A reply that a newer message would make stale is
+// the safety message and a person; then each registered responder may answer (or add a note);
+// otherwise the model (with tools and the reply guard) or, with no model or a failing one, the
+// template flow. A reply that a newer message would make stale is
 // not sent: the turn gives way to the next one, which sees everything.
 import type { Ctx } from "../context.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
-import { classifyKeyword } from "../messaging/classify-keyword.ts";
+import { classifyKeyword } from "../inbox/classify-keyword.ts";
 import { claimTurn, finishTurn, type TurnRecord } from "./claim-turn.ts";
 import { converseWithModel } from "./converse-with-model.ts";
 import { detectEmergency } from "./detect-emergency.ts";
@@ -14,16 +15,16 @@ import { LlmError } from "./llm/llm-provider.ts";
 import { PromptError } from "./prompts/load-prompt.ts";
 import { replyWithTemplate } from "./reply-with-template.ts";
 import { requestAgentTurn } from "./request-agent-turn.ts";
-import { answerSequenceReply } from "../sequences/answer-sequence-reply.ts";
 import { boundInboundText } from "./bound-inbound-text.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
+import type { TurnResponder } from "./turn-responder.ts";
 
 /** inbound channels the agent answers (a missed-call entry is answered by the text-back; form leads by speed to lead) */
 export const AGENT_CHANNELS = ["sms", "mms", "webchat", "voice"];
 
 export type TurnOutcome = TurnRecord["status"] | "not-needed";
 
-export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<TurnOutcome> {
+export async function runAgentTurn(ctx: Ctx, conversationId: string, responders: readonly TurnResponder[] = []): Promise<TurnOutcome> {
   const conv = await ctx.prisma.conversation.findUnique({ where: { id: conversationId }, include: { contact: true } });
   if (!conv || conv.status !== "open" || conv.handledBy === "human") return "not-needed";
   const business = await ctx.directory.byId(conv.businessId);
@@ -56,17 +57,16 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
   let record: TurnRecord = { status: "failed" };
   try {
     const emergency = detectEmergency(text, business.profile.ai.emergencyPhrases);
-    // a reminder's C/R or a complaint after a review request is answered before anything else
-    const seqReply = emergency ? { kind: "none" as const } : await answerSequenceReply(ctx, target, text, useModel);
+    const asked = emergency ? undefined : await askResponders(ctx, responders, target, text, useModel);
     if (emergency) {
       record = { status: "handed-off", ...(await handleEmergency(ctx, target, emergency, trigger.id)) };
-    } else if (seqReply.kind === "answered") {
-      record = { status: seqReply.status, mode: "template", replyMessageId: seqReply.replyMessageId };
+    } else if (asked?.kind === "answered") {
+      record = { status: asked.status, mode: "template", replyMessageId: asked.replyMessageId };
     } else if (!useModel || !ctx.llm) {
       record = { status: "replied", mode: "template", ...(await replyWithTemplate(ctx, target, text)) };
     } else {
       record = await converseWithModel(ctx, ctx.llm, target, {
-        inboundText: seqReply.kind === "note" ? `${text}\n${seqReply.note}` : text,
+        inboundText: asked?.notes.length ? [text, ...asked.notes].join("\n") : text,
         triggerId: trigger.id,
         isStale: () => newerThan(ctx, conversationId, trigger.createdAt, trigger.id),
         deadline,
@@ -98,6 +98,23 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string): Promise<Tu
   await finishTurn(ctx, turnId, record);
   if (await newerThan(ctx, conversationId, trigger.createdAt, trigger.id)) await requestAgentTurn(ctx, conversationId, 0);
   return record.status;
+}
+
+/** The first responder that answers ends the turn; notes from the others go to the model. */
+async function askResponders(
+  ctx: Ctx,
+  responders: readonly TurnResponder[],
+  target: ReplyTarget,
+  text: string,
+  useModel: boolean,
+): Promise<{ kind: "answered"; status: "replied" | "handed-off"; replyMessageId?: string | undefined } | { kind: "pass"; notes: string[] }> {
+  const notes: string[] = [];
+  for (const respond of responders) {
+    const answer = await respond(ctx, target, text, useModel);
+    if (answer.kind === "answered") return answer;
+    if (answer.kind === "note") notes.push(answer.note);
+  }
+  return { kind: "pass", notes };
 }
 
 /** STOP/START/HELP and plain-language opt-outs have their own flow; a voice entry only once it has a transcript. */

@@ -8,15 +8,16 @@ import { createBusinessDirectory } from "../business/business-directory.ts";
 import { loadTemplates } from "../agent/load-templates.ts";
 import { openDatabase, resolveDataDir, type Database } from "../db/open-database.ts";
 import { createApp } from "../http/create-app.ts";
+import type { RunReplay } from "../console/replay-prompt-draft.ts";
 import { createQueues } from "../jobs/queues.ts";
-import { startWorkers, type Workers } from "../jobs/start-workers.ts";
+import { startWorkers, type Workers } from "./start-workers.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import { createMetrics } from "../metrics/create-metrics.ts";
 import { createPerNumberLimiter } from "../messaging/per-number-limiter.ts";
 import { join } from "node:path";
 import { startAgent } from "../agent/start-agent.ts";
 import { startSequences } from "../sequences/start-sequences.ts";
-import { checkPromptsAtStart } from "../agent/prompts/check-prompts-at-start.ts";
+import { checkPromptsAtStart } from "../prompts/check-prompts-at-start.ts";
 import { ZProfile } from "../config/profile-schema.ts";
 import { createOpenAiProvider } from "../agent/llm/create-openai-provider.ts";
 import type { LlmProvider } from "../agent/llm/llm-provider.ts";
@@ -24,7 +25,7 @@ import { createChatHub } from "../channels/webchat/chat-hub.ts";
 import { createInboundJournal } from "../inbox/inbound-journal.ts";
 import { replayInboundJournal } from "../inbox/record-inbound-event.ts";
 import { createEventDispatcher, type EventDispatcher } from "../events/create-event-dispatcher.ts";
-import { startSweeper, type Sweeper } from "../jobs/start-sweeper.ts";
+import { startSweeper, type Sweeper } from "./start-sweeper.ts";
 import { systemClock, type Clock } from "../lib/clock.ts";
 import { createConsoleProvider } from "../messaging/providers/console-provider.ts";
 import type { SmsProvider } from "../messaging/providers/sms-provider.ts";
@@ -63,6 +64,8 @@ export interface StartOptions {
   headless?: boolean;
   /** how long a voice-call tool may run before a filler line is said (default 700 ms) */
   voiceFillerAfterMs?: number;
+  /** the console's "Replay evals": the entry point hands in replay/run-replay.ts (it boots an app of its own) */
+  runReplay?: RunReplay;
 }
 
 export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise<Leadline> {
@@ -125,7 +128,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     replayTimer = setInterval(replay, opts.journalReplayMs ?? 2000);
     replayTimer.unref();
     await ctx.chat.start();
-    const app = createApp(ctx, () => db.ping(), db.localCli?.secret);
+    const app = createApp(ctx, { pingDatabase: () => db.ping(), localCliSecret: db.localCli?.secret, runReplay: opts.runReplay });
     server = await new Promise<Server>((ok) => {
       const s = app.listen(env.PORT, () => ok(s));
     });

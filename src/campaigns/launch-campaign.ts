@@ -11,7 +11,7 @@ import { withTransaction } from "../db/with-transaction.ts";
 import type { Clock } from "../lib/clock.ts";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/new-id.ts";
-import { renderTemplate } from "../agent/render-template.ts";
+import { renderTemplate } from "../lib/render-template.ts";
 import { nextAllowedMoment, windowForStates } from "../messaging/policy/quiet-hours.ts";
 import { resolveRecipientPlace } from "../messaging/policy/resolve-recipient-place.ts";
 import { plainSpaces } from "../scheduling/format-slot.ts";

@@ -3,7 +3,7 @@
 // per problem; exit 1 on any error, else "prompts OK".
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkPrompts, errorsOf, formatProblem, type Problem } from "../agent/prompts/check-prompts.ts";
+import { checkPrompts, errorsOf, formatProblem, type Problem } from "../prompts/check-prompts.ts";
 import { PROMPTS_DIR } from "../agent/prompts/load-prompt.ts";
 import { TOOL_NAMES } from "../agent/tools/agent-tools.ts";
 import { parseProfile, ProfileError } from "../config/parse-profile.ts";

@@ -2,7 +2,7 @@
 // variables, tools, reply length, and the rendered size against the token budget — each problem with
 // its line. A draft with an error cannot be published.
 import type { TProfile } from "../config/profile-schema.ts";
-import { checkPromptFile, DEFAULT_TOKEN_BUDGET, estimateTokens, type Problem } from "../agent/prompts/check-prompts.ts";
+import { checkPromptFile, DEFAULT_TOKEN_BUDGET, estimateTokens, type Problem } from "../prompts/check-prompts.ts";
 import { parsePrompt, PLACEHOLDER, PromptError, type PromptFile } from "../agent/prompts/load-prompt.ts";
 import { promptVariables } from "../agent/prompts/render-prompt.ts";
 import { TOOL_NAMES } from "../agent/tools/agent-tools.ts";

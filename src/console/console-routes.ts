@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import express, { Router, type Request, type Response } from "express";
 import type { Ctx } from "../context.ts";
-import { ADMIN_COOKIE, adminCookieOptions, adminEnabled, callerOf, resolveAdminToken, visibleTo } from "../http/require-admin.ts";
+import { ADMIN_COOKIE, adminCookieOptions, adminEnabled, callerOf, resolveAdminToken, visibleTo } from "./require-admin.ts";
 import { ZRowId } from "../lib/schemas.ts";
 import { CONSOLE_BUILD_DIR } from "./console-build-paths.ts";
 import { ZSignInBody, type TMe } from "./console-schemas.ts";

@@ -7,22 +7,23 @@ import { join } from "node:path";
 import express, { Router, type Request, type Response } from "express";
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
-import { TEMPLATE_VARIABLES } from "../agent/prompts/check-prompts.ts";
+import { TEMPLATE_VARIABLES } from "../prompts/check-prompts.ts";
 import { PROMPTS_DIR, resolvePromptPath } from "../agent/prompts/load-prompt.ts";
 import { publishedPrompt } from "../agent/prompts/published-prompt.ts";
 import { PROMPT_VARIABLES } from "../agent/prompts/render-prompt.ts";
 import { withTransaction } from "../db/with-transaction.ts";
 import { AppError } from "../lib/errors.ts";
 import { ZSlugParams } from "../lib/schemas.ts";
-import { parseBody } from "../http/parse-body.ts";
-import { actorOf, adminCaller, visibleTo } from "../http/require-admin.ts";
+import { parseBody } from "../lib/parse-body.ts";
+import { actorOf, adminCaller, visibleTo } from "./require-admin.ts";
 import { checkPromptDraft } from "./check-prompt-draft.ts";
 import { ZPromptDraft, ZPromptTestBody, ZReplayBody, ZRollbackBody, type TPrompts } from "./console-schemas.ts";
-import { replayPromptDraft } from "./replay-prompt-draft.ts";
+import { replayPromptDraft, type RunReplay } from "./replay-prompt-draft.ts";
 import { recordAudit } from "./record-audit.ts";
 import { testPromptDraft } from "./test-prompt-draft.ts";
 
-export function promptRoutes(ctx: Ctx): Router {
+/** `runReplay`: absent in a process started without it (then "Replay evals" answers 503) */
+export function promptRoutes(ctx: Ctx, runReplay: RunReplay | undefined): Router {
   const r = Router();
   const json = express.json({ limit: "128kb" });
 
@@ -102,7 +103,8 @@ export function promptRoutes(ctx: Ctx): Router {
     const { text, only } = parseBody(ZReplayBody, req.body);
     const error = checkPromptDraft(text, business.profile, ctx.clock.now()).problems.find((p) => p.severity === "error");
     if (error) throw new AppError("bad_request", `the draft has a problem: line ${error.line}: ${error.message}`);
-    res.json(await replayPromptDraft(ctx, business, text, only));
+    if (!runReplay) throw new AppError("unavailable", "eval replay is not available in this process");
+    res.json(await replayPromptDraft(ctx, runReplay, business, text, only));
   });
 
   r.post("/api/admin/businesses/:slug/prompts/publish", json, async (req: Request, res: Response) => {

@@ -6,17 +6,39 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
+import type { TEnv } from "../config/env.ts";
+import type { Logger } from "../lib/logger.ts";
 import { PROMPTS_DIR, resolvePromptPath } from "../agent/prompts/load-prompt.ts";
 import { publishedPrompt } from "../agent/prompts/published-prompt.ts";
-import { runReplay, type ReplayRow } from "../agent/replay/run-replay.ts";
 import { AppError } from "../lib/errors.ts";
 import type { TReplayResult } from "./console-schemas.ts";
 
 let running = false;
 
+interface ReplayRow {
+  name: string;
+  passed: boolean;
+  failures: string[];
+}
+
+/** The eval replay (replay/run-replay.ts), handed in where the app is started: it boots an app of its own. */
+export type RunReplay = (o: {
+  dir: string;
+  env: TEnv;
+  log: Logger;
+  only?: string | undefined;
+  promptFile?: string | undefined;
+}) => Promise<{ rows: ReplayRow[]; realModel: boolean }>;
+
 const rowsOf = (rows: ReplayRow[]) => rows.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures }));
 
-export async function replayPromptDraft(ctx: Pick<Ctx, "env" | "log" | "prisma">, business: BusinessRef, text: string, only?: string): Promise<TReplayResult> {
+export async function replayPromptDraft(
+  ctx: Pick<Ctx, "env" | "log" | "prisma">,
+  runReplay: RunReplay,
+  business: BusinessRef,
+  text: string,
+  only?: string,
+): Promise<TReplayResult> {
   if (running) throw new AppError("conflict", "a replay is already running: try again when it is done");
   running = true;
   const dir = mkdtempSync(join(tmpdir(), "leadline-draft-"));

@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { ZSlugParams as ZSlug } from "../lib/schemas.ts";
 import { AppError } from "../lib/errors.ts";
-import { parseBody } from "./parse-body.ts";
-import { adminCaller, adminLoginRoutes, requireAdmin, visibleTo } from "./require-admin.ts";
+import { parseBody } from "../lib/parse-body.ts";
+import { adminCaller, adminLoginRoutes, requireAdmin, visibleTo } from "../console/require-admin.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { appointmentRoutes, conversationAppointments } from "./appointment-routes.ts";
 import { ZInboxQuery } from "../console/console-schemas.ts";
@@ -15,11 +15,12 @@ import { consoleApiRoutes } from "../console/console-api-routes.ts";
 import { campaignRoutes } from "../console/campaign-routes.ts";
 import { sequenceRoutes } from "../console/sequence-routes.ts";
 import { promptRoutes } from "../console/prompt-routes.ts";
+import type { RunReplay } from "../console/replay-prompt-draft.ts";
 import { appointmentWriteRoutes } from "../console/appointment-write-routes.ts";
 
 const ZId = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, "must be a conversation id") });
 
-export function adminRoutes(ctx: Ctx): Router {
+export function adminRoutes(ctx: Ctx, runReplay: RunReplay | undefined): Router {
   const r = Router();
   r.use(adminLoginRoutes(ctx));
   r.use("/api/admin", requireAdmin(ctx));
@@ -155,7 +156,7 @@ export function adminRoutes(ctx: Ctx): Router {
   r.use(consoleApiRoutes(ctx));
   r.use(campaignRoutes(ctx));
   r.use(sequenceRoutes(ctx));
-  r.use(promptRoutes(ctx));
+  r.use(promptRoutes(ctx, runReplay));
   r.use(appointmentWriteRoutes(ctx));
   r.use(reportRoutes(ctx));
   r.use(appointmentRoutes(ctx));

@@ -7,8 +7,8 @@ import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../lib/errors.ts";
 import { ZSlugParams as ZSlug } from "../lib/schemas.ts";
-import { parseBody } from "./parse-body.ts";
-import { adminCaller, visibleTo } from "./require-admin.ts";
+import { parseBody } from "../lib/parse-body.ts";
+import { adminCaller, visibleTo } from "../console/require-admin.ts";
 
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ZRange = z.object({ from: ZDay.optional(), to: ZDay.optional() });

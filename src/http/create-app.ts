@@ -17,13 +17,21 @@ import { reviewLinkRoutes } from "./review-link-routes.ts";
 import { handleErrors } from "./handle-errors.ts";
 import { logRequests } from "./log-requests.ts";
 import { healthRoutes } from "./health-routes.ts";
-import { requireAdmin } from "./require-admin.ts";
+import { requireAdmin } from "../console/require-admin.ts";
 import { localCliRoutes } from "./local-cli-routes.ts";
 import { createSlackReceiver } from "../slack/create-slack-receiver.ts";
 import { consoleRoutes } from "../console/console-routes.ts";
+import type { RunReplay } from "../console/replay-prompt-draft.ts";
 
-/** `localCliSecret`: this process holds the embedded database and serves the CLI run beside it */
-export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliSecret?: string): Express {
+export interface AppDeps {
+  pingDatabase: () => Promise<void>;
+  /** this process holds the embedded database and serves the CLI run beside it */
+  localCliSecret?: string | undefined;
+  /** the console's "Replay evals" (replay/run-replay.ts, which boots an app of its own, so it is handed in) */
+  runReplay?: RunReplay | undefined;
+}
+
+export function createApp(ctx: Ctx, deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // hashing every webhook reply buys nothing
@@ -42,11 +50,11 @@ export function createApp(ctx: Ctx, pingDatabase: () => Promise<void>, localCliS
   app.use(chatRoutes(ctx));
   app.use(widgetRoute());
   app.use(helmet({ contentSecurityPolicy: false }));
-  app.use(healthRoutes(ctx, pingDatabase));
+  app.use(healthRoutes(ctx, deps.pingDatabase));
   app.use(reviewLinkRoutes(ctx));
   app.use(consoleRoutes(ctx));
-  app.use(adminRoutes(ctx));
-  app.use(localCliRoutes(ctx, localCliSecret));
+  app.use(adminRoutes(ctx, deps.runReplay));
+  app.use(localCliRoutes(ctx, deps.localCliSecret));
 
   const board = new ExpressAdapter();
   board.setBasePath("/admin/queues");

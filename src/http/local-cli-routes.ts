@@ -18,11 +18,11 @@ import { parseProfile, ProfileError } from "../config/parse-profile.ts";
 import { sameSecret } from "../lib/crypto.ts";
 import { AppError } from "../lib/errors.ts";
 import { ZSlugValue } from "../lib/schemas.ts";
-import { parseBody } from "./parse-body.ts";
+import { parseBody } from "../lib/parse-body.ts";
 import { launchCampaign, type LaunchResult } from "../campaigns/launch-campaign.ts";
 import { summarizeCampaigns } from "../campaigns/summarize-campaigns.ts";
 import { setCampaignRunning } from "../campaigns/pause-campaign.ts";
-import { createAdminToken } from "./require-admin.ts";
+import { createAdminToken } from "../console/require-admin.ts";
 
 export const ZApplyResult = z.object({ id: z.string(), created: z.boolean(), slug: z.string(), numbers: z.number().int() });
 export const ZBusinessRow = z.object({ slug: z.string(), id: z.string(), name: z.string(), timezone: z.string(), numbers: z.array(z.string()) });

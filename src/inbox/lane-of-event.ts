@@ -1,6 +1,6 @@
 // Which lane processes a stored webhook. The urgent lane is for what a homeowner is waiting on
 // right now: a missed call's text-back, a form's first text, STOP/START/HELP.
-import { classifyKeyword } from "../messaging/classify-keyword.ts";
+import { classifyKeyword } from "./classify-keyword.ts";
 
 import type { Lane } from "../lib/lane.ts";
 

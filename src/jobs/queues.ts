@@ -3,7 +3,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { LANES } from "../lib/lane.ts";
-import { JOBS, QUEUES, type JobName, type Lane, type QueueName } from "./job-registry.ts";
+import { JOBS, QUEUES, type JobName, type Lane, type QueueName } from "./job-defs.ts";
 
 export interface Queues {
   prefix: string;

@@ -1,6 +1,7 @@
 // The `deliver-message` job: one provider call per message row, never two.
 import type { Ctx } from "../context.ts";
 import { countNumberSends } from "./count-number-sends.ts";
+import type { DeliverOutcome } from "./deliver-outcome.ts";
 import { deliverToChat } from "./deliver-to-chat.ts";
 import { gatherPolicyFacts } from "./gather-policy-facts.ts";
 import { alertSendUnknown, handleSendFailure } from "./handle-send-failure.ts";
@@ -13,12 +14,6 @@ import { setMessageStatus } from "./set-message-status.ts";
 
 /** FCC 2024: an opt-out may be confirmed by one text within five minutes; later, none at all. */
 const CONFIRMATION_MAX_AGE_MS = 5 * 60_000;
-
-export type DeliverOutcome =
-  | { kind: "done"; status: string }
-  | { kind: "skip"; reason: string }
-  | { kind: "wait"; ms: number }
-  | { kind: "retry"; error: Error };
 
 export interface DeliverOptions {
   /** true on the job's last allowed attempt: a retryable failure becomes `failed` */

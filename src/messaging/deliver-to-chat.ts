@@ -1,5 +1,5 @@
 import type { Ctx } from "../context.ts";
-import type { DeliverOutcome } from "./deliver-message.ts";
+import type { DeliverOutcome } from "./deliver-outcome.ts";
 import { setMessageStatus } from "./set-message-status.ts";
 
 /** A web chat reply: the row is the delivery. The `message.status` event puts it on the visitor's open stream; a reconnect replays it. */

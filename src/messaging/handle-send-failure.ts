@@ -4,7 +4,7 @@
 // provider's records first and resend only when it is certainly absent (no double texts).
 import { raiseAlert } from "../alerts/raise-alert.ts";
 import type { Ctx } from "../context.ts";
-import type { DeliverOutcome } from "./deliver-message.ts";
+import type { DeliverOutcome } from "./deliver-outcome.ts";
 import { type FindSentResult, ProviderError } from "./providers/sms-provider.ts";
 import { recordOptOut } from "./record-opt-out.ts";
 import { setMessageStatus } from "./set-message-status.ts";

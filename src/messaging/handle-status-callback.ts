@@ -1,7 +1,7 @@
 // A Twilio status callback: the status only moves forward; 21610 means the recipient opted out.
 import type { Ctx } from "../context.ts";
-import { ZMessageStatus } from "../channels/twilio/twilio-schemas.ts";
-import type { StoredEvent } from "../channels/process-inbound-event.ts";
+import { ZMessageStatus } from "./providers/twilio-message-status.ts";
+import type { StoredEvent } from "../inbox/stored-event.ts";
 import { recordOptOut } from "./record-opt-out.ts";
 import { setMessageStatus } from "./set-message-status.ts";
 

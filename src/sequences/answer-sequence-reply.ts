@@ -2,9 +2,9 @@
 //  - "C" to a reminder confirms the visit (recorded on the appointment, a short confirmation back);
 //  - "R" hands the reschedule to the agent (told which visit) or, with no model, to a person;
 //  - a complaint in reply to a review request goes to the office: an alert, the AI steps back.
-import type { Ctx } from "../context.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
-import { sendAgentReply, type ReplyTarget } from "../agent/send-agent-reply.ts";
+import { sendAgentReply } from "../agent/send-agent-reply.ts";
+import type { TurnResponder } from "../agent/turn-responder.ts";
 import { assignConversation } from "../inbox/assign-conversation.ts";
 import { formatSlotDay, formatSlotTime } from "../scheduling/format-slot.ts";
 import { detectComplaint } from "./detect-complaint.ts";
@@ -14,14 +14,8 @@ import type { Trigger } from "./sequence-schema.ts";
 const REMINDER_WINDOW_MS = 48 * 3600_000;
 const COMPLAINT_WINDOW_MS = 14 * 24 * 3600_000;
 
-export type SequenceReply =
-  | { kind: "none" }
-  /** answered here: the turn is over */
-  | { kind: "answered"; status: "replied" | "handed-off"; replyMessageId?: string | undefined }
-  /** the agent answers, with this note about what the homeowner means */
-  | { kind: "note"; note: string };
-
-export async function answerSequenceReply(ctx: Ctx, t: ReplyTarget, text: string, useModel: boolean): Promise<SequenceReply> {
+/** a turn responder (registered where workers start): answers before the model when the text replies to a sequence */
+export const answerSequenceReply: TurnResponder = async (ctx, t, text, useModel) => {
   const word = text
     .trim()
     .toUpperCase()
@@ -98,4 +92,4 @@ export async function answerSequenceReply(ctx: Ctx, t: ReplyTarget, text: string
     }
   }
   return { kind: "none" };
-}
+};

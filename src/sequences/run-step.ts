@@ -9,7 +9,7 @@
 // A crash anywhere leaves the lease to run out; the next sweep takes it from the top.
 import { randomBytes } from "node:crypto";
 import type { Ctx } from "../context.ts";
-import { renderTemplate } from "../agent/render-template.ts";
+import { renderTemplate } from "../lib/render-template.ts";
 import { findOrOpenConversation } from "../inbox/find-or-open-conversation.ts";
 import { nextAllowedMoment, windowForStates } from "../messaging/policy/quiet-hours.ts";
 import { stepWindow } from "./step-window.ts";

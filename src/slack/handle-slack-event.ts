@@ -1,6 +1,6 @@
 // The `process-inbound` job's Slack branch: a stored thread reply, card click or slash command.
 import type { BusinessRef } from "../business/business-directory.ts";
-import type { StoredEvent } from "../channels/process-inbound-event.ts";
+import type { StoredEvent } from "../inbox/stored-event.ts";
 import type { Ctx } from "../context.ts";
 import { replyFromSlack } from "./reply-from-slack.ts";
 import { runCardAction } from "./run-card-action.ts";

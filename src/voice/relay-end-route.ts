@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { sayTwiml, transferTwiml } from "../channels/twilio/build-twiml.ts";
 import { verifyTwilioSignature } from "../channels/twilio/verify-twilio-signature.ts";
-import { parseBody } from "../http/parse-body.ts";
+import { parseBody } from "../lib/parse-body.ts";
 import { liveRelayCalls } from "./attach-relay-server.ts";
 
 import { textBackSilentCall } from "./text-back-silent-call.ts";

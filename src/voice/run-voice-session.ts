@@ -12,7 +12,7 @@ import { detectEmergency, safetyMessage } from "../agent/detect-emergency.ts";
 import type { LlmMessage } from "../agent/llm/llm-provider.ts";
 import { loadPrompt, type PromptFile } from "../agent/prompts/load-prompt.ts";
 import { promptVariables, renderPrompt } from "../agent/prompts/render-prompt.ts";
-import { renderTemplate } from "../agent/render-template.ts";
+import { renderTemplate } from "../lib/render-template.ts";
 import type { ReplyTarget } from "../agent/send-agent-reply.ts";
 import { toolsFor, type ReadyTool } from "../agent/tools/agent-tools.ts";
 import { findOrRecordCall } from "../channels/twilio/handle-call.ts";

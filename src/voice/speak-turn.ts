@@ -5,7 +5,8 @@
 // `fillerAfterMs` gets a short filler line so the caller does not hear silence.
 import type { Ctx } from "../context.ts";
 import { loadConversationFacts, type ConversationFacts } from "../agent/build-model-messages.ts";
-import { guardReply, type GuardFacts } from "../agent/guard-reply.ts";
+import { guardReply } from "../agent/guard-reply.ts";
+import type { GuardFacts } from "../agent/guard/guard-facts.ts";
 import { LlmError, type LlmMessage, type LlmProvider, type LlmResult } from "../agent/llm/llm-provider.ts";
 import type { ReplyTarget } from "../agent/send-agent-reply.ts";
 import type { ToolScope } from "../agent/tools/agent-tool.ts";

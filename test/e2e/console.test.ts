@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdminToken } from "../../src/http/require-admin.ts";
+import { createAdminToken } from "../../src/console/require-admin.ts";
 import { buildConsoleClient } from "../../src/console/build-console-client.ts";
 import { bookAppointment } from "../../src/scheduling/book-appointment.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";

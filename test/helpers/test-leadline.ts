@@ -9,6 +9,7 @@ import { parseEnv } from "../../src/config/env.ts";
 import { ZProfile, type TProfileInput } from "../../src/config/profile-schema.ts";
 import { applyBusinessProfile } from "../../src/business/apply-business-profile.ts";
 import { startLeadline, type Leadline, type StartOptions } from "../../src/boot/start-leadline.ts";
+import { runReplay } from "../../src/replay/run-replay.ts";
 import { ACCOUNT_SID, postTwilio } from "../fakes/twilio-webhooks.ts";
 import { dbUrl, pgAdmin } from "./pg-admin.ts";
 import { deleteRedisPrefix as deleteRedisKeys } from "./redis-keys.ts";
@@ -91,7 +92,7 @@ export async function startTestLeadline(o: TestLeadlineOptions = {}): Promise<Te
     DATA_DIR: dataDir,
     ...o.env,
   });
-  const ll = await startLeadline(env, { sweepEveryMs: 0, retryBaseMs: 20, clock, ...o });
+  const ll = await startLeadline(env, { sweepEveryMs: 0, retryBaseMs: 20, clock, runReplay, ...o });
   const url = ll.url ?? "";
   return {
     ll,

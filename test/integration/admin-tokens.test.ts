@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdminToken } from "../../src/http/require-admin.ts";
+import { createAdminToken } from "../../src/console/require-admin.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { useMsw } from "../helpers/use-msw.ts";

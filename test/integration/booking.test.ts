@@ -2,7 +2,7 @@
 // once, reschedule/cancel only by the visit's own contact, and the admin list in the business's zone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bookAppointmentTool } from "../../src/agent/tools/book-appointment-tool.ts";
-import { createAdminToken } from "../../src/http/require-admin.ts";
+import { createAdminToken } from "../../src/console/require-admin.ts";
 import { bookAppointment, type BookingRequest, type BookingResult } from "../../src/scheduling/book-appointment.ts";
 import { cancelAppointment } from "../../src/scheduling/cancel-appointment.ts";
 import { recordOfferedSlots } from "../../src/scheduling/record-offered-slots.ts";

@@ -7,7 +7,7 @@ import { settle, waitFor } from "../helpers/wait-for.ts";
 import { sendMessage } from "../../src/messaging/send-message.ts";
 import { deliverMessage } from "../../src/messaging/deliver-message.ts";
 import { sweepInbound } from "../../src/inbox/sweep-inbound.ts";
-import { MAX_EVENT_ATTEMPTS } from "../../src/jobs/job-registry.ts";
+import { MAX_EVENT_ATTEMPTS } from "../../src/jobs/job-defs.ts";
 import { sweepOutbound } from "../../src/messaging/sweep-outbound.ts";
 import { createTwilioProvider } from "../../src/messaging/providers/twilio-provider.ts";
 

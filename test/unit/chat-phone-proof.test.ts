@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadTemplates } from "../../src/agent/load-templates.ts";
-import { renderTemplate } from "../../src/agent/render-template.ts";
+import { renderTemplate } from "../../src/lib/render-template.ts";
 import { createStreamCaps } from "../../src/channels/webchat/chat-guards.ts";
 import { chatChannels } from "../../src/channels/webchat/chat-hub.ts";
 import { hashProofCode, newProofCode, phoneTail, proofCodeMatches, readProofCode } from "../../src/channels/webchat/chat-phone-proof.ts";

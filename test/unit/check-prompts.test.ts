@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkPrompts, errorsOf, formatProblem, type Problem } from "../../src/agent/prompts/check-prompts.ts";
+import { checkPrompts, errorsOf, formatProblem, type Problem } from "../../src/prompts/check-prompts.ts";
 import { PROMPTS_DIR } from "../../src/agent/prompts/load-prompt.ts";
 import { parseProfile } from "../../src/config/parse-profile.ts";
 import type { TProfile } from "../../src/config/profile-schema.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyKeyword } from "../../src/messaging/classify-keyword.ts";
+import { classifyKeyword } from "../../src/inbox/classify-keyword.ts";
 
 describe("classifyKeyword: reserved single-word keywords", () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type GuardFacts, guardReply } from "../../src/agent/guard-reply.ts";
+import type { GuardFacts } from "../../src/agent/guard/guard-facts.ts";
+import { guardReply } from "../../src/agent/guard-reply.ts";
 
 // America/New_York; now = Thu 2026-10-29 10:00 EDT. DST ends Sun 2026-11-01 (EST = UTC-5 after).
 const slot = (startIso: string, endIso: string): { startAt: Date; endAt: Date } => ({ startAt: new Date(startIso), endAt: new Date(endIso) });

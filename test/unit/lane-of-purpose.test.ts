@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JOBS, QUEUES } from "../../src/jobs/job-registry.ts";
+import { JOBS, QUEUES } from "../../src/jobs/job-defs.ts";
 import { LANES } from "../../src/lib/lane.ts";
 import { laneOfPurpose } from "../../src/messaging/lane-of-purpose.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderTemplate } from "../../src/agent/render-template.ts";
+import { renderTemplate } from "../../src/lib/render-template.ts";
 
 const VARS = { business: "Acme Plumbing", name: "Sam" };
 

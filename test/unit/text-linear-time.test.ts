@@ -4,9 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { boundInboundText } from "../../src/agent/bound-inbound-text.ts";
 import { detectEmergency } from "../../src/agent/detect-emergency.ts";
-import { type GuardFacts, guardReply } from "../../src/agent/guard-reply.ts";
+import type { GuardFacts } from "../../src/agent/guard/guard-facts.ts";
+import { guardReply } from "../../src/agent/guard-reply.ts";
 import { readDetails } from "../../src/agent/read-details.ts";
-import { classifyKeyword } from "../../src/messaging/classify-keyword.ts";
+import { classifyKeyword } from "../../src/inbox/classify-keyword.ts";
 import { normalizeGsm7 } from "../../src/messaging/normalize-gsm7.ts";
 import { detectComplaint } from "../../src/sequences/detect-complaint.ts";
 import { slackToPlainText } from "../../src/slack/slack-to-plain-text.ts";

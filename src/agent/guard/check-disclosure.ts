@@ -1,5 +1,5 @@
 // (e) The first AI message says it is the business's virtual assistant; a "are you a bot?" is answered truthfully; never a claim to be human.
-import type { GuardFacts } from "../guard-reply.ts";
+import type { GuardFacts } from "./guard-facts.ts";
 
 const ASSISTANT_RE = /\b(?:virtual|ai|a\.i\.|automated|digital)\s+assistant\b|\basistente\s+virtual\b/;
 const AI_SELF_RE =

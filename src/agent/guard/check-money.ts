@@ -5,7 +5,7 @@
 // is ("$150 to 400"). Number words count too: with a marker ("five dollars"), with a scale ("five hundred", "a hundred
 // and fifty", "two grand", unless a unit follows: "a hundred feet"), or as a spoken price after a price word ("it's two
 // fifty", "runs one twenty-five"). One pass over the numbers, each looking only at its neighbours: linear in the reply.
-import type { GuardFacts } from "../guard-reply.ts";
+import type { GuardFacts } from "./guard-facts.ts";
 import { type Span, skipSpaces, skipSpacesBack, wordsBefore } from "./text-spans.ts";
 
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?`;

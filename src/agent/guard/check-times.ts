@@ -1,6 +1,6 @@
 // (c) Every date or time mentioned must be a slot find_slots offered (or the booked one), in the business zone.
 import { DateTime } from "luxon";
-import type { GuardFacts } from "../guard-reply.ts";
+import type { GuardFacts } from "./guard-facts.ts";
 import { mask, type Span, wordsBefore } from "./text-spans.ts";
 
 type DayKind = "weekday" | "date" | "relative";

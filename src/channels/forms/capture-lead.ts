@@ -4,7 +4,7 @@ import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { attributionFromUrl } from "../../attribution/attribution-schema.ts";
 import { deriveSource } from "../../attribution/derive-source.ts";
-import { renderTemplate } from "../../agent/render-template.ts";
+import { renderTemplate } from "../../lib/render-template.ts";
 import { captureTouch } from "../../inbox/capture-touch.ts";
 import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";

@@ -4,7 +4,7 @@ import express, { Router, type Request, type Response } from "express";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { recordInboundEventOrJournal } from "../../inbox/record-inbound-event.ts";
-import { parseBody } from "../../http/parse-body.ts";
+import { parseBody } from "../../lib/parse-body.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/new-id.ts";
 import { ZGoogleLead, leadFromGoogle } from "./google-lead.ts";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { fetchMetaLead } from "../meta/fetch-meta-lead.ts";
-import type { StoredEvent } from "../process-inbound-event.ts";
+import type { StoredEvent } from "../../inbox/stored-event.ts";
 import { captureLead } from "./capture-lead.ts";
 import type { LeadEventPayload } from "./form-routes.ts";
 

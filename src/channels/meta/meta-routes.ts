@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import { recordLeadEvent } from "../forms/form-routes.ts";
 import { AppError } from "../../lib/errors.ts";
-import { parseBody } from "../../http/parse-body.ts";
+import { parseBody } from "../../lib/parse-body.ts";
 import { sameSecret, sha256SignatureMatches } from "../../lib/crypto.ts";
 
 const ZVerify = z.object({

@@ -8,7 +8,7 @@ import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
 import { alertTooLate, isTooLate } from "../../messaging/late-notice.ts";
-import type { StoredEvent } from "../process-inbound-event.ts";
+import type { StoredEvent } from "../../inbox/stored-event.ts";
 import { sendMissedCallTextBack } from "./send-missed-call-text-back.ts";
 import { ZDialStatus, ZTwilioCall, type TTwilioCall } from "./twilio-schemas.ts";
 

@@ -2,7 +2,7 @@ import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { requestAgentTurn } from "../../agent/request-agent-turn.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
-import type { StoredEvent } from "../process-inbound-event.ts";
+import type { StoredEvent } from "../../inbox/stored-event.ts";
 import { ZRecording } from "./twilio-schemas.ts";
 
 /** A voicemail (recording, then its transcription) joins the caller's conversation as one message. */

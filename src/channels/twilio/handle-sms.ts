@@ -1,18 +1,18 @@
 // An inbound SMS/MMS: into the inbox once (the one door in), keywords honoured, then answered.
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
-import { renderTemplate } from "../../agent/render-template.ts";
+import { renderTemplate } from "../../lib/render-template.ts";
 import { answerChatInvitation } from "../webchat/answer-chat-invitation.ts";
 import { requestAgentTurn } from "../../agent/request-agent-turn.ts";
 import { captureTouch } from "../../inbox/capture-touch.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
-import { classifyKeyword } from "../../messaging/classify-keyword.ts";
+import { classifyKeyword } from "../../inbox/classify-keyword.ts";
 import { recordOptIn, recordOptOut } from "../../messaging/record-opt-out.ts";
 import { laneOfPurpose } from "../../messaging/lane-of-purpose.ts";
 import { OPT_OUT_CONFIRMATION } from "../../messaging/record-outbound.ts";
 import { queueDelivery, sendMessage } from "../../messaging/send-message.ts";
-import type { StoredEvent } from "../process-inbound-event.ts";
+import type { StoredEvent } from "../../inbox/stored-event.ts";
 import { ZTwilioSms, mediaOf } from "./twilio-schemas.ts";
 
 export async function handleSms(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {

@@ -4,9 +4,10 @@ import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import { recordInboundEventOrJournal } from "../../inbox/record-inbound-event.ts";
-import { parseBody } from "../../http/parse-body.ts";
+import { parseBody } from "../../lib/parse-body.ts";
 import { EMPTY_MESSAGING_TWIML } from "./build-twiml.ts";
-import { ZMessageStatus, ZTwilioSms } from "./twilio-schemas.ts";
+import { ZMessageStatus } from "../../messaging/providers/twilio-message-status.ts";
+import { ZTwilioSms } from "./twilio-schemas.ts";
 import { verifyTwilioSignature } from "./verify-twilio-signature.ts";
 
 const ZStatusQuery = z.object({

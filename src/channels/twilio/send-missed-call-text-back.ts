@@ -3,7 +3,7 @@
 // its fast path: a reply to the call, written in one statement that also claims the caller's window.
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
-import { renderTemplate } from "../../agent/render-template.ts";
+import { renderTemplate } from "../../lib/render-template.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
 
 export interface TextBackInput {

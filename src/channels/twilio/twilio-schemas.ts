@@ -1,7 +1,7 @@
 // Twilio webhook bodies (form-encoded). Only the fields we use are required; the rest pass through.
 import { z } from "zod";
+import { ZSid } from "../../messaging/providers/twilio-message-status.ts";
 
-const ZSid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-zA-Z]{32}$`), `must be a Twilio ${prefix} sid`);
 const ZNumber = z.string().min(3).max(32);
 
 export const ZTwilioSms = z.looseObject({
@@ -44,28 +44,6 @@ export const ZRecording = z.looseObject({
   TranscriptionStatus: z.string().optional(),
 });
 export type TRecording = z.infer<typeof ZRecording>;
-
-export const ZMessageStatus = z.looseObject({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-zA-Z]{32}$/, "must be a Twilio message sid"),
-  AccountSid: ZSid("AC"),
-  MessageStatus: z.enum([
-    "accepted",
-    "scheduled",
-    "queued",
-    "sending",
-    "sent",
-    "delivered",
-    "undelivered",
-    "failed",
-    "read",
-    "canceled",
-    "receiving",
-    "received",
-    "partially_delivered",
-  ]),
-  ErrorCode: z.string().optional(),
-});
-export type TMessageStatus = z.infer<typeof ZMessageStatus>;
 
 /** Twilio's media parameters (MediaUrl0…, MediaContentType0…) as a list. */
 export function mediaOf(p: Record<string, unknown>, count: number): { url: string; contentType: string | undefined }[] {

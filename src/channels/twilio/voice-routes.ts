@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { recordInboundEventOrJournal, type InboundEventInput } from "../../inbox/record-inbound-event.ts";
-import { parseBody } from "../../http/parse-body.ts";
+import { parseBody } from "../../lib/parse-body.ts";
 import { ZSlugValue } from "../../lib/schemas.ts";
 import { withTimeout } from "../../lib/with-timeout.ts";
 import { isWithinHours } from "../../scheduling/is-within-hours.ts";

@@ -8,7 +8,7 @@ import { ZRowId, ZSlugParams as ZSlug } from "../../lib/schemas.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { ZAttribution, attributionFromUrl } from "../../attribution/attribution-schema.ts";
 import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";
-import { parseBody } from "../../http/parse-body.ts";
+import { parseBody } from "../../lib/parse-body.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/new-id.ts";
 import { withTransaction } from "../../db/with-transaction.ts";

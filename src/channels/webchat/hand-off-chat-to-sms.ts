@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
-import { renderTemplate } from "../../agent/render-template.ts";
+import { renderTemplate } from "../../lib/render-template.ts";
 import { withAdvisoryLock } from "../../db/with-advisory-lock.ts";
 import { withTransaction } from "../../db/with-transaction.ts";
 import { resolveContactTx } from "../../inbox/resolve-contact.ts";

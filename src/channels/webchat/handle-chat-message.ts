@@ -7,7 +7,7 @@ import { ZAttribution } from "../../attribution/attribution-schema.ts";
 import { deriveSource } from "../../attribution/derive-source.ts";
 import { captureTouch } from "../../inbox/capture-touch.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
-import type { StoredEvent } from "../process-inbound-event.ts";
+import type { StoredEvent } from "../../inbox/stored-event.ts";
 
 const ZChatPayload = z.object({ sessionId: z.string(), clientId: z.string(), text: z.string() });
 

@@ -11,7 +11,7 @@
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import type { Prisma } from "../../db/open-database.ts";
-import { renderTemplate } from "../../agent/render-template.ts";
+import { renderTemplate } from "../../lib/render-template.ts";
 import { lockAll } from "../../db/with-advisory-lock.ts";
 import type { Tx } from "../../db/with-transaction.ts";
 import { mergeContacts } from "../../inbox/merge-contacts.ts";

@@ -6,7 +6,7 @@
 import express, { Router, type Request, type Response } from "express";
 import type { Ctx } from "../../context.ts";
 import { pickPhoneRegion } from "../../contacts/pick-phone-region.ts";
-import { parseBody } from "../../http/parse-body.ts";
+import { parseBody } from "../../lib/parse-body.ts";
 import { AppError } from "../../lib/errors.ts";
 import { toE164 } from "../../lib/phone.ts";
 import { ZSlugParams } from "../../lib/schemas.ts";

@@ -1,21 +1,15 @@
 // Every queue and job, declared once. A queue: name, lane, concurrency. A job: which queue serves
-// it in each lane, attempts, backoff, payload schema, handler. Workers, producers, the queue board,
-// metrics and the sweeper all derive from these lists (documenso's habit). Payloads are ids of
-// Postgres rows: Redis is the trigger, never the truth.
+// it in each lane, attempts, backoff, payload schema. No handler and no context here: producers,
+// the queue board, metrics and the sweeper import these definitions, and the handlers are bound
+// only where workers start (boot/start-workers.ts), as documenso keeps jobs/definitions apart from
+// their handlers. Payloads are ids of Postgres rows: Redis is the trigger, never the truth.
 //
 // Lanes by urgency: the urgent lane (missed-call text-back, speed to lead, STOP/HELP) has its own
 // queue and workers, so a burst of conversation or background work can never delay it; the bulk
 // lane (campaign sends) has a few workers of its own below the conversation lane.
-import { DelayedError, type Job } from "bullmq";
 import { z } from "zod";
-import type { Ctx } from "../context.ts";
-import { processInboundEvent } from "../channels/process-inbound-event.ts";
-import { wallMs } from "../lib/clock.ts";
-import { ZRowId } from "../lib/schemas.ts";
-import { deliverMessage } from "../messaging/deliver-message.ts";
-import { runAgentTurn } from "../agent/run-agent-turn.ts";
-
 import type { Lane } from "../lib/lane.ts";
+import { ZRowId } from "../lib/schemas.ts";
 
 export type { Lane };
 
@@ -46,7 +40,6 @@ export interface JobDefinition<S extends z.ZodType> {
   /** first retry delay as a multiple of the base (1 s; tests shorten the base), doubling each attempt */
   backoffFactor: number;
   schema: S;
-  handler(ctx: Ctx, data: z.infer<S>, job: Job, token: string | undefined): Promise<unknown>;
 }
 
 function define<S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> {
@@ -60,7 +53,6 @@ export const JOBS = {
     attempts: 8,
     backoffFactor: 1,
     schema: z.object({ eventId: ZRowId }),
-    handler: (ctx, { eventId }) => processInboundEvent(ctx, eventId),
   }),
   "deliver-message": define({
     name: "deliver-message",
@@ -69,18 +61,6 @@ export const JOBS = {
     attempts: 12,
     backoffFactor: 2,
     schema: z.object({ messageId: ZRowId }),
-    async handler(ctx, { messageId }, job, token) {
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const outcome = await deliverMessage(ctx, messageId, { lastAttempt });
-      if (outcome.kind === "wait") {
-        // per-number throughput: come back when the sender's next slot is near (not an attempt).
-        // Redis keeps real time, so this is wall-clock time, not the business clock.
-        await job.moveToDelayed(wallMs() + outcome.ms, token);
-        throw new DelayedError();
-      }
-      if (outcome.kind === "retry") throw outcome.error;
-      return outcome;
-    },
   }),
   "agent-turn": define({
     name: "agent-turn",
@@ -88,14 +68,10 @@ export const JOBS = {
     attempts: 3,
     backoffFactor: 2,
     schema: z.object({ conversationId: ZRowId }),
-    handler: (ctx, { conversationId }) => runAgentTurn(ctx, conversationId),
   }),
 };
 
 export type JobName = keyof typeof JOBS;
-
-/** every job the registry declares, for workers (a plain list: JOBS is keyed by name) */
-export const JOB_LIST = Object.values(JOBS);
 
 /** An inbound event is given up (status failed) after as many tries as its job allows. */
 export const MAX_EVENT_ATTEMPTS = JOBS["process-inbound"].attempts;

@@ -1,7 +1,7 @@
 // One evaluation conversation (prompts/evals/*.yaml): the business, the facts of the day, the
 // homeowner's lines, the scripted model (for runs without a key) and what must happen.
 import { z } from "zod";
-import { TOOL_NAMES } from "../tools/agent-tools.ts";
+import { TOOL_NAMES } from "../agent/tools/agent-tools.ts";
 
 const ZIsoTime = z.iso.datetime({ offset: true, message: "must be an ISO time with its offset, like 2026-11-17T09:00:00-05:00" });
 

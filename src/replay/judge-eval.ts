@@ -1,8 +1,8 @@
 // What must have happened, checked against what did: the replies that went out, the turns' rows
 // (mode, tool calls, guard verdicts), the appointments and who handles the conversation now.
 // Pure: a list of failed expectations, each with a short reason.
-import { normalizeGsm7 } from "../../messaging/normalize-gsm7.ts";
-import { findAmounts } from "../guard/check-money.ts";
+import { normalizeGsm7 } from "../messaging/normalize-gsm7.ts";
+import { findAmounts } from "../agent/guard/check-money.ts";
 import { describeExpectation, type TExpectation } from "./eval-schema.ts";
 import type { Transcript } from "./run-eval.ts";
 

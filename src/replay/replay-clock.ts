@@ -1,6 +1,6 @@
 // Clocks for commands that drive the agent themselves. Every reading is later than the one before,
 // so an answer is always newer than the message it answers and the next message newer than both.
-import { wallMs, type Clock } from "../../lib/clock.ts";
+import { wallMs, type Clock } from "../lib/clock.ts";
 
 export interface ReplayClock extends Clock {
   /** jump ahead (a homeowner types their next line a minute later) */

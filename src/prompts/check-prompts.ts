@@ -4,10 +4,10 @@
 // prompt file that does not exist. Warnings: a tool the prompt does not offer, a fact it never shows.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { TProfile } from "../../config/profile-schema.ts";
-import { DEFAULT_PROMPT, parsePrompt, PLACEHOLDER, PromptError, resolvePromptPath, type PromptFile } from "./load-prompt.ts";
-import { PROMPT_VARIABLES, promptVariables } from "./render-prompt.ts";
-import { loadSequences } from "../../sequences/load-sequences.ts";
+import type { TProfile } from "../config/profile-schema.ts";
+import { DEFAULT_PROMPT, parsePrompt, PLACEHOLDER, PromptError, resolvePromptPath, type PromptFile } from "../agent/prompts/load-prompt.ts";
+import { PROMPT_VARIABLES, promptVariables } from "../agent/prompts/render-prompt.ts";
+import { loadSequences } from "../sequences/load-sequences.ts";
 
 export interface Problem {
   file: string;

@@ -7,7 +7,7 @@ import { sweepOutbound } from "../messaging/sweep-outbound.ts";
 import { sweepAgentTurns } from "../agent/sweep-agent-turns.ts";
 import { sweepSequences } from "../sequences/sweep-sequences.ts";
 import { sweepSlack } from "../slack/sweep-slack.ts";
-import { MAX_EVENT_ATTEMPTS } from "./job-registry.ts";
+import { MAX_EVENT_ATTEMPTS } from "../jobs/job-defs.ts";
 
 export interface Sweeper {
   /** one sweep now (tests call it after moving the fake clock) */

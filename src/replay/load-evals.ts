@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
-import { ZProfile, type TProfile } from "../../config/profile-schema.ts";
+import { ZProfile, type TProfile } from "../config/profile-schema.ts";
 import { ZEval, type TEval } from "./eval-schema.ts";
 
 export interface LoadedEval {

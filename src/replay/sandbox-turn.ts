@@ -1,12 +1,13 @@
 // A homeowner line in through the one door in (recordInboundMessage), then one agent turn run
 // here and now (runAgentTurn), and what that turn did, read back from its AgentTurn row and the
 // messages it sent. `agent chat` and `agent replay` both drive the agent this way.
-import type { BusinessRef } from "../../business/business-directory.ts";
-import type { Ctx } from "../../context.ts";
-import { captureTouch } from "../../inbox/capture-touch.ts";
-import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
-import { resolveContact } from "../../inbox/resolve-contact.ts";
-import { runAgentTurn, type TurnOutcome } from "../run-agent-turn.ts";
+import type { BusinessRef } from "../business/business-directory.ts";
+import type { Ctx } from "../context.ts";
+import { captureTouch } from "../inbox/capture-touch.ts";
+import { recordInboundMessage } from "../inbox/record-inbound-message.ts";
+import { resolveContact } from "../inbox/resolve-contact.ts";
+import { runAgentTurn, type TurnOutcome } from "../agent/run-agent-turn.ts";
+import { TURN_RESPONDERS } from "../boot/start-workers.ts";
 
 export interface Sandbox {
   business: BusinessRef;
@@ -97,7 +98,7 @@ export async function sayAndAnswer(ctx: Ctx, sb: Sandbox, body: string, provider
   let outcome: TurnView["outcome"];
   let thrown: string | undefined;
   try {
-    outcome = await runAgentTurn(ctx, conversationId);
+    outcome = await runAgentTurn(ctx, conversationId, TURN_RESPONDERS);
   } catch (e) {
     outcome = "error";
     thrown = (e as Error).message;

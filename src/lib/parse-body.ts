@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError } from "../lib/errors.ts";
+import { AppError } from "./errors.ts";
 
 /** zod at the edge: a body that does not fit is a 400 naming the first bad field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

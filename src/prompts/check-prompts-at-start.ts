@@ -1,10 +1,10 @@
 // The same check as `prompts check`, at start-up: each problem is logged (never fatal: a business
 // whose prompt is broken falls back to template mode for the turn, the rest carry on).
-import type { TProfile } from "../../config/profile-schema.ts";
-import type { Logger } from "../../lib/logger.ts";
-import { TOOL_NAMES } from "../tools/agent-tools.ts";
+import type { TProfile } from "../config/profile-schema.ts";
+import type { Logger } from "../lib/logger.ts";
+import { TOOL_NAMES } from "../agent/tools/agent-tools.ts";
 import { checkPrompts, errorsOf, formatProblem, type Problem } from "./check-prompts.ts";
-import { PROMPTS_DIR } from "./load-prompt.ts";
+import { PROMPTS_DIR } from "../agent/prompts/load-prompt.ts";
 
 export function checkPromptsAtStart(
   profiles: TProfile[],

@@ -1,13 +1,13 @@
 // Runs one eval in a business of its own (unique slug and number) on the replay's database: the
 // appointments already on the books, then each homeowner line and one agent turn, on a clock that
 // starts at the eval's `now`. The model is the real one, the script, or none (template mode).
-import type { TProfile } from "../../config/profile-schema.ts";
-import { applyBusinessProfile } from "../../business/apply-business-profile.ts";
-import type { Ctx } from "../../context.ts";
-import { resolveContact } from "../../inbox/resolve-contact.ts";
-import { bookAppointment } from "../../scheduling/book-appointment.ts";
-import type { LlmProvider, LlmRequest } from "../llm/llm-provider.ts";
-import { ScriptedProvider, type ScriptStep } from "../llm/scripted-provider.ts";
+import type { TProfile } from "../config/profile-schema.ts";
+import { applyBusinessProfile } from "../business/apply-business-profile.ts";
+import type { Ctx } from "../context.ts";
+import { resolveContact } from "../inbox/resolve-contact.ts";
+import { bookAppointment } from "../scheduling/book-appointment.ts";
+import type { LlmProvider, LlmRequest } from "../agent/llm/llm-provider.ts";
+import { ScriptedProvider, type ScriptStep } from "../agent/llm/scripted-provider.ts";
 import type { TScriptStep } from "./eval-schema.ts";
 import type { LoadedEval } from "./load-evals.ts";
 import { createReplayClock } from "./replay-clock.ts";

@@ -1,0 +1,34 @@
+// The `process-inbound` job: turn one stored webhook into inbox rows and replies, through the
+// handler its channel registered for the event's kind. Every step is idempotent (unique provider
+// ids, dedupe keys, atomic claims), so a re-run after a crash is safe.
+import type { Ctx } from "../context.ts";
+import type { InboundHandlers, StoredEvent } from "./stored-event.ts";
+
+export async function processInboundEvent(ctx: Ctx, handlers: InboundHandlers, eventId: string): Promise<"processed" | "skipped"> {
+  const row = await ctx.prisma.inboundEvent.findUnique({ where: { id: eventId } });
+  if (!row || row.status !== "pending") return "skipped";
+  const event: StoredEvent = { ...row, payload: row.payload as Record<string, unknown> };
+  try {
+    await dispatch(ctx, handlers, event);
+  } catch (e) {
+    await ctx.prisma.inboundEvent.update({
+      where: { id: eventId },
+      data: { attempts: { increment: 1 }, error: String((e as Error).message).slice(0, 1000) },
+    });
+    throw e;
+  }
+  await ctx.prisma.inboundEvent.updateMany({
+    where: { id: eventId, status: "pending" },
+    data: { status: "processed", processedAt: ctx.clock.now(), error: null },
+  });
+  return "processed";
+}
+
+async function dispatch(ctx: Ctx, handlers: InboundHandlers, event: StoredEvent): Promise<void> {
+  const handler = Object.hasOwn(handlers, event.kind) ? handlers[event.kind] : undefined;
+  if (!handler) throw new Error(`event ${event.id}: unknown kind ${event.kind}`);
+  if (handler.business === "none") return handler.handle(ctx, event);
+  const business = event.businessId ? await ctx.directory.byId(event.businessId) : undefined;
+  if (!business) throw new Error(`event ${event.id}: business ${event.businessId} not found`);
+  return handler.handle(ctx, event, business);
+}
