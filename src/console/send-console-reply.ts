@@ -42,11 +42,10 @@ export async function sendConsoleReply(
     to: conv.contact.phone ?? "",
     from: from ?? "",
     body: a.text,
-    author: "human",
     authorName: a.actor,
     origin: "console",
     purpose: "reply",
-    kind: lastInbound ? "reply" : "proactive",
+    kind: "person",
     replyToAt: lastInbound?.createdAt,
     // one text per Send click, whatever the browser retries
     dedupeKey: `console-${a.requestId}`,

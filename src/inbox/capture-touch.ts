@@ -4,6 +4,8 @@ import type { Prisma } from "../db/open-database.ts";
 import { withTransaction } from "../db/with-transaction.ts";
 import { emitEvent } from "../events/emit-event.ts";
 import type { TAttribution } from "../attribution/attribution-schema.ts";
+import type { BusinessRef } from "../business/business-directory.ts";
+import { toE164 } from "../lib/phone.ts";
 
 export interface TouchInput {
   businessId: string;
@@ -94,4 +96,22 @@ async function captureInTx(prisma: Db, t: TouchInput): Promise<{ leadId: string;
     });
   }
   return { leadId: lead.id, newLead: !existing };
+}
+
+/** A call or text to one of the business's numbers: a touch attributed to that tracking number's source. */
+export function captureNumberTouch(
+  prisma: Prisma,
+  business: BusinessRef,
+  t: { contactId: string; conversationId: string; channel: "call" | "sms"; businessNumber: string; at: Date },
+): Promise<{ leadId: string; newLead: boolean }> {
+  const source = business.profile.numberSources[toE164(t.businessNumber) ?? t.businessNumber] ?? (t.channel === "call" ? "phone" : "sms");
+  return captureTouch(prisma, {
+    businessId: business.id,
+    contactId: t.contactId,
+    conversationId: t.conversationId,
+    channel: t.channel,
+    source,
+    attribution: {},
+    at: t.at,
+  });
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from "../db/open-database.ts";
 import { isUniqueViolation } from "../db/map-db-error.ts";
+import type { Tx } from "../db/with-transaction.ts";
 
 /** The contact's open conversation, opened if there is none (one open per contact, enforced in SQL). */
 export async function findOrOpenConversation(
@@ -26,4 +27,14 @@ export async function findOrOpenConversation(
     if (!isUniqueViolation(e)) throw e;
     return { conversation: await prisma.conversation.findFirstOrThrow({ where }), opened: false };
   }
+}
+
+/** The same inside a transaction that holds the contact's lock (no race to settle, so no unique-violation catch). */
+export async function findOrOpenConversationTx(tx: Tx, c: { businessId: string; contactId: string; businessNumber: string | null; at: Date }) {
+  return (
+    (await tx.conversation.findFirst({ where: { businessId: c.businessId, contactId: c.contactId, status: "open" } })) ??
+    (await tx.conversation.create({
+      data: { businessId: c.businessId, contactId: c.contactId, channel: "sms", businessNumber: c.businessNumber, createdAt: c.at },
+    }))
+  );
 }

@@ -1,6 +1,7 @@
 // Two contact rows turned out to be one homeowner (a chat, then a form with the same phone):
 // everything moves to `intoId` and the two timelines become one conversation.
 import type { Tx } from "../db/with-transaction.ts";
+import { foldConversation } from "./fold-conversation.ts";
 
 /** Call inside a transaction that has locked both identities (see resolveContact). */
 export async function mergeContacts(tx: Tx, businessId: string, fromId: string, intoId: string): Promise<void> {
@@ -11,19 +12,7 @@ export async function mergeContacts(tx: Tx, businessId: string, fromId: string, 
   ]);
   const fromOpen = await tx.conversation.findFirst({ where: { contactId: fromId, status: "open" } });
   const intoOpen = await tx.conversation.findFirst({ where: { contactId: intoId, status: "open" } });
-  if (fromOpen && intoOpen) {
-    const move = { where: { conversationId: fromOpen.id }, data: { conversationId: intoOpen.id } };
-    await tx.message.updateMany(move);
-    await tx.call.updateMany(move);
-    await tx.lead.updateMany(move);
-    await tx.chatSession.updateMany(move);
-    await tx.conversation.update({ where: { id: fromOpen.id }, data: { status: "merged" } });
-    const last = [fromOpen.lastMessageAt, intoOpen.lastMessageAt].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
-    await tx.conversation.update({
-      where: { id: intoOpen.id },
-      data: { lastMessageAt: last ?? null, acknowledgedAt: intoOpen.acknowledgedAt ?? fromOpen.acknowledgedAt },
-    });
-  }
+  if (fromOpen && intoOpen) await foldConversation(tx, fromOpen, intoOpen);
   const byContact = { where: { contactId: fromId }, data: { contactId: intoId } };
   await tx.conversation.updateMany(byContact);
   await tx.message.updateMany(byContact);

@@ -39,3 +39,21 @@ export async function alertTooLate(
     payload: { phone: a.phone, triggerAt: a.triggerAt.toISOString() },
   });
 }
+
+/**
+ * Speed to lead: the text goes out first, the bookkeeping after. Hours late (a long outage) it
+ * does not go at all: the office is told to call instead.
+ */
+export async function textUnlessLate(
+  ctx: Ctx,
+  b: BusinessRef,
+  late: { kind: "textback" | "speed-to-lead"; key: string; triggerAt: Date; phone: string; conversationId: string },
+  send: () => Promise<unknown>,
+): Promise<"sent" | "late"> {
+  if (isTooLate(late.triggerAt, ctx.clock.now(), b.profile.textBack.maxAgeMinutes)) {
+    await alertTooLate(ctx, b, late);
+    return "late";
+  }
+  await send();
+  return "sent";
+}

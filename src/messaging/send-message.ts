@@ -15,7 +15,8 @@ import { gatherPolicyFacts, replyIsFresh } from "./gather-policy-facts.ts";
 import { evaluateSendPolicy, type PolicyVerdict } from "./policy/evaluate-send-policy.ts";
 import { recordOutboundSql, type OutboundRow, type RecordedRow } from "./record-outbound.ts";
 
-export interface SendInput {
+/** What every outbound message needs. */
+export interface SendCore {
   businessId: string;
   conversationId: string;
   contactId: string;
@@ -25,29 +26,67 @@ export interface SendInput {
   to: string;
   from: string;
   body: string;
-  author: "template" | "ai" | "human" | "system";
-  /** why: textback | ack | help | reply | speed-to-lead | … */
+  /** why, for reports and lanes: textback | ack | help | reply | speed-to-lead | sequence | campaign | … */
   purpose: string;
-  /** reply: answers the homeowner's inbound that arrived at `replyToAt`; proactive: everything else */
-  kind: "reply" | "proactive";
-  replyToAt?: Date | undefined;
-  /** marketing needs the contact's marketing consent (default transactional) */
-  scope?: "transactional" | "marketing";
   /** one message per logical send, whatever retries happen (e.g. textback-<CallSid>) */
   dedupeKey?: string;
   mediaUrls?: string[];
   /** deliver in this job rather than via the queue (replies a person is waiting for) */
   immediate?: boolean;
-  /** once per contact per window: nothing is written when the contact was texted this way since then */
-  oncePerContactSince?: Date;
-  /** who wrote it, when a person did (a dispatcher's Slack name) */
-  authorName?: string;
-  /** where a person wrote it: slack | console (the Slack mirror does not echo its own) */
-  origin?: "slack" | "console";
-  /** the sequence enrollment sending it (stopping the enrollment cancels what it scheduled) */
-  enrollmentId?: string;
-  /** what a marketing message is about (a sequence or campaign): FL/OK/MD allow 3 per 24 h per topic */
-  topic?: string;
+}
+
+/** Who sends it and on what grounds: each kind carries only what the send policy needs for it. */
+export type SendAs =
+  /** the system answers the homeowner's inbound (or request) that arrived at `replyToAt` */
+  | {
+      kind: "reply";
+      author: "template" | "ai" | "system";
+      replyToAt: Date;
+      /** once per contact per window: nothing is written when the contact was texted this way since then */
+      oncePerContactSince?: Date;
+    }
+  /** a notice the business starts, not tied to a sequence: the whole policy applies (consent by scope, quiet hours, caps) */
+  | { kind: "proactive"; author: "template" | "ai" | "system"; scope?: "transactional" | "marketing"; topic?: string }
+  /** a sequence or campaign step: consent by scope, per-topic caps, withdrawn when its enrollment stops */
+  | { kind: "step"; author: "template" | "ai"; scope: "transactional" | "marketing"; topic: string; enrollmentId: string }
+  /** a person wrote it (Slack or the console): a reply when the homeowner wrote last (`replyToAt`), else proactive */
+  | { kind: "person"; authorName: string; origin: "slack" | "console"; replyToAt: Date | undefined };
+
+export type SendInput = SendCore & SendAs;
+
+/** the one flat shape the policy and the row are written from */
+interface Outbound extends SendCore {
+  author: "template" | "ai" | "human" | "system";
+  kind: "reply" | "proactive";
+  replyToAt: Date | undefined;
+  scope: "transactional" | "marketing";
+  oncePerContactSince: Date | undefined;
+  authorName: string | undefined;
+  origin: "slack" | "console" | undefined;
+  enrollmentId: string | undefined;
+  topic: string | undefined;
+}
+
+function outboundOf(input: SendInput): Outbound {
+  const none = { oncePerContactSince: undefined, authorName: undefined, origin: undefined, enrollmentId: undefined, topic: undefined };
+  switch (input.kind) {
+    case "reply":
+      return { ...input, ...none, scope: "transactional", oncePerContactSince: input.oncePerContactSince };
+    case "proactive":
+      return { ...input, ...none, replyToAt: undefined, scope: input.scope ?? "transactional", topic: input.topic };
+    case "step":
+      return { ...input, ...none, kind: "proactive", replyToAt: undefined, topic: input.topic, enrollmentId: input.enrollmentId };
+    case "person":
+      return {
+        ...input,
+        ...none,
+        author: "human",
+        kind: input.replyToAt ? "reply" : "proactive",
+        scope: "transactional",
+        authorName: input.authorName,
+        origin: input.origin,
+      };
+  }
 }
 
 export interface QueuedMessage {
@@ -63,7 +102,8 @@ export interface QueuedMessage {
 /** Records and queues one outbound message; null when `oncePerContactSince` (or an opt-out) kept it from being written. */
 export async function sendMessage(ctx: Ctx, input: SendInput & { oncePerContactSince: Date }): Promise<QueuedMessage | null>;
 export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMessage>;
-export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMessage | null> {
+export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMessage | null> {
+  const input = outboundOf(send);
   // No lookup first: the insert itself refuses a second row for a dedupe key (one round trip).
   const now = ctx.clock.now();
   const business = await ctx.directory.byId(input.businessId);
@@ -90,7 +130,7 @@ export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMes
     to: webchat ? null : input.to,
     purpose: input.purpose,
     kind: verdict.action === "send" ? verdict.kind : input.kind,
-    consentScope: input.scope ?? "transactional",
+    consentScope: input.scope,
     dedupeKey: input.dedupeKey ?? null,
     authorName: input.authorName,
     origin: input.origin,

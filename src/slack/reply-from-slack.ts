@@ -44,11 +44,10 @@ export async function replyFromSlack(ctx: Ctx, business: BusinessRef, payload: u
     to: conv.contact.phone ?? "",
     from: from ?? "",
     body: slackToPlainText(verdict.text),
-    author: "human",
     authorName: name,
     origin: "slack",
     purpose: "reply",
-    kind: lastInbound ? "reply" : "proactive",
+    kind: "person",
     replyToAt: lastInbound?.createdAt,
     // one text per Slack message, whatever retries happen
     dedupeKey: `slack-${verdict.channel}-${(stored.event as { ts: string }).ts}`,

@@ -47,9 +47,10 @@ async function send(body = "Your plumber is on the way", dedupeKey?: string) {
     to: phone,
     from: ACME_NUMBER,
     body,
-    author: "human",
     purpose: "reply",
-    kind: "reply",
+    kind: "person",
+    authorName: "Dana",
+    origin: "console",
     replyToAt: t.clock.now(),
     ...(dedupeKey ? { dedupeKey } : {}),
   });
@@ -89,9 +90,10 @@ describe("the one door out", () => {
       to: a.phone,
       from: ACME_NUMBER,
       body: "once",
-      author: "human",
       purpose: "reply",
-      kind: "reply",
+      kind: "person",
+      authorName: "Dana",
+      origin: "console",
       replyToAt: t.clock.now(),
       dedupeKey: "dedupe-test-1",
     });
@@ -139,9 +141,10 @@ describe("the one door out", () => {
       to: phone,
       from: ACME_NUMBER,
       body: "hello?",
-      author: "human",
       purpose: "reply",
-      kind: "reply",
+      kind: "person",
+      authorName: "Dana",
+      origin: "console",
       replyToAt: t.clock.now(),
     });
     expect(later.status).toBe("blocked");
@@ -311,9 +314,10 @@ describe("Redis is the trigger, Postgres the truth", () => {
         to: phone,
         from: ACME_NUMBER,
         body: "hi",
-        author: "human",
         purpose: "reply",
-        kind: "reply",
+        kind: "person",
+        authorName: "Dana",
+        origin: "console",
         replyToAt: web.clock.now(),
       });
       await deleteRedisPrefix(web.prefix);

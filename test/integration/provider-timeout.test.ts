@@ -67,9 +67,10 @@ async function send(body = "Your plumber is on the way") {
     to: phone,
     from: ACME_NUMBER,
     body,
-    author: "human",
     purpose: "reply",
-    kind: "reply",
+    kind: "person",
+    authorName: "Dana",
+    origin: "console",
     replyToAt: t.clock.now(),
   });
   return { phone, msg, conversation };

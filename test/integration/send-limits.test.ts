@@ -2,7 +2,7 @@
 // (held to the next local day, never dropped; replies never held) and the FL/OK/MD rule of three
 // marketing texts per topic per 24 hours.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sendMessage, type SendInput } from "../../src/messaging/send-message.ts";
+import { sendMessage, type SendCore, type SendInput } from "../../src/messaging/send-message.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 import { useMsw } from "../helpers/use-msw.ts";
@@ -38,7 +38,7 @@ async function recipient(areaCode: string, zip: string) {
   return { phone, contactId: contact.id, conversationId: conversation.id };
 }
 
-function proactive(r: { phone: string; contactId: string; conversationId: string }, over: Partial<SendInput> = {}): SendInput {
+function proactive(r: { phone: string; contactId: string; conversationId: string }, over: Partial<SendCore> & Record<string, unknown> = {}): SendInput {
   return {
     businessId,
     conversationId: r.conversationId,
@@ -50,7 +50,7 @@ function proactive(r: { phone: string; contactId: string; conversationId: string
     purpose: "campaign",
     kind: "proactive",
     ...over,
-  };
+  } as SendInput;
 }
 
 const row = (id: string) => t.ctx.prisma.message.findUniqueOrThrow({ where: { id } });
@@ -80,7 +80,8 @@ describe("the sending number's daily allowance", () => {
       proactive(asker, { from: CAPPED_NUMBER, purpose: "reply", kind: "reply", replyToAt: t.clock.now(), body: "Yes, 2pm works." }),
     );
     await waitFor(() => twilio.sent.some((m) => m.To === asker.phone), "the reply");
-    expect(["accepted", "sent"]).toContain((await row(reply.id)).status);
+    // the fake records the request before its answer reaches the worker, which then writes the status
+    await waitFor(async () => (["accepted", "sent"].includes((await row(reply.id)).status) ? true : undefined), "the reply's status");
 
     // midnight: released, but 00:00 is inside quiet hours → 08:00
     t.clock.set("2026-11-19T05:00:00Z");

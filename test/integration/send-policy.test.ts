@@ -2,7 +2,7 @@
 // Twilio fake at the HTTP boundary, and a fake clock that is moved (never slept on).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { deliverMessage } from "../../src/messaging/deliver-message.ts";
-import { sendMessage, type SendInput } from "../../src/messaging/send-message.ts";
+import { sendMessage, type SendCore, type SendInput } from "../../src/messaging/send-message.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
 import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
@@ -31,7 +31,7 @@ async function recipient(areaCode: string, zip?: string) {
   return { phone, contactId: contact.id, conversationId: conversation.id };
 }
 
-function proactive(r: { phone: string; contactId: string; conversationId: string }, over: Partial<SendInput> = {}): SendInput {
+function proactive(r: { phone: string; contactId: string; conversationId: string }, over: Partial<SendCore> & Record<string, unknown> = {}): SendInput {
   return {
     businessId,
     conversationId: r.conversationId,
@@ -43,7 +43,7 @@ function proactive(r: { phone: string; contactId: string; conversationId: string
     purpose: "follow-up",
     kind: "proactive",
     ...over,
-  };
+  } as SendInput;
 }
 
 const row = (id: string) => t.ctx.prisma.message.findUniqueOrThrow({ where: { id } });

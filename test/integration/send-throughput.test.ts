@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPerNumberLimiter } from "../../src/messaging/per-number-limiter.ts";
-import { sendMessage, type SendInput } from "../../src/messaging/send-message.ts";
+import { sendMessage, type SendCore, type SendInput } from "../../src/messaging/send-message.ts";
 import type { LoopbackTwilio } from "../fakes/loopback-twilio.ts";
 import { ACCOUNT_SID } from "../fakes/twilio-webhooks.ts";
 import { ACME_NUMBER, PUBLIC_BASE_URL, REDIS_URL, TWILIO_TOKEN, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
@@ -80,18 +80,19 @@ async function recipients(count: number) {
   );
 }
 
-const message = (r: { phone: string; contactId: string; conversationId: string }, over: Partial<SendInput>): SendInput => ({
-  businessId,
-  conversationId: r.conversationId,
-  contactId: r.contactId,
-  to: r.phone,
-  from: ACME_NUMBER,
-  body: "Your spring tune-up is due. Reply to book.",
-  author: "system",
-  purpose: "campaign",
-  kind: "proactive",
-  ...over,
-});
+const message = (r: { phone: string; contactId: string; conversationId: string }, over: Partial<SendCore> & Record<string, unknown>): SendInput =>
+  ({
+    businessId,
+    conversationId: r.conversationId,
+    contactId: r.contactId,
+    to: r.phone,
+    from: ACME_NUMBER,
+    body: "Your spring tune-up is due. Reply to book.",
+    author: "system",
+    purpose: "campaign",
+    kind: "proactive",
+    ...over,
+  }) as SendInput;
 
 /** the most sends that any window [x, x + ms) holds */
 function busiestWindow(times: number[], ms: number): number {

@@ -9,7 +9,7 @@ import { captureTouch } from "../../inbox/capture-touch.ts";
 import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { resolveContact } from "../../inbox/resolve-contact.ts";
-import { alertTooLate, isTooLate } from "../../messaging/late-notice.ts";
+import { textUnlessLate } from "../../messaging/late-notice.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
 import { firstNameOf } from "../../sequences/step-variables.ts";
 import type { FormLead } from "./normalize-form-fields.ts";
@@ -53,35 +53,29 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     ...(Object.keys(lead.extra).length ? { fields: lead.extra } : {}),
   };
   const canText = Boolean(lead.phone && from);
-  const late = canText && isTooLate(i.receivedAt, ctx.clock.now(), business.profile.textBack.maxAgeMinutes);
-  if (late && !i.isTest) {
-    await alertTooLate(ctx, business, {
-      kind: "speed-to-lead",
-      key: `lead-${i.eventId}`,
-      triggerAt: i.receivedAt,
-      phone: lead.phone!,
-      conversationId: conversation.id,
-    });
-  } else if (canText && !i.isTest) {
-    // speed to lead: the text goes out first, the lead, timeline and consent records after
-    await sendMessage(ctx, {
-      businessId: business.id,
-      conversationId: conversation.id,
-      contactId: contact.id,
-      to: lead.phone!,
-      from: from!,
-      body: renderTemplate(business.profile.templates.formFirstText ?? ctx.templates.formFirstText, {
-        business: business.profile.name,
-        first_name: firstNameOf(lead.name),
+  if (canText && !i.isTest) {
+    const late = { kind: "speed-to-lead" as const, key: `lead-${i.eventId}`, triggerAt: i.receivedAt, phone: lead.phone!, conversationId: conversation.id };
+    // the lead, timeline and consent records follow the text
+    await textUnlessLate(ctx, business, late, () =>
+      sendMessage(ctx, {
+        businessId: business.id,
+        conversationId: conversation.id,
+        contactId: contact.id,
+        to: lead.phone!,
+        from: from!,
+        body: renderTemplate(business.profile.templates.formFirstText ?? ctx.templates.formFirstText, {
+          business: business.profile.name,
+          first_name: firstNameOf(lead.name),
+        }),
+        author: "template",
+        purpose: "speed-to-lead",
+        // they just asked to be contacted: the first text answers that request
+        kind: "reply",
+        replyToAt: i.receivedAt,
+        dedupeKey: `lead-${i.eventId}`,
+        immediate: true,
       }),
-      author: "template",
-      purpose: "speed-to-lead",
-      // they just asked to be contacted: the first text answers that request
-      kind: "reply",
-      replyToAt: i.receivedAt,
-      dedupeKey: `lead-${i.eventId}`,
-      immediate: true,
-    });
+    );
   } else {
     ctx.log.info(
       { leadId: i.leadId, businessId: business.id, test: Boolean(i.isTest) },

@@ -2,12 +2,12 @@
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { isUniqueViolation } from "../../db/map-db-error.ts";
-import { captureTouch } from "../../inbox/capture-touch.ts";
+import { captureNumberTouch } from "../../inbox/capture-touch.ts";
 import { findOrCreateContact } from "../../inbox/find-or-create-contact.ts";
 import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
-import { alertTooLate, isTooLate } from "../../messaging/late-notice.ts";
+import { textUnlessLate } from "../../messaging/late-notice.ts";
 import type { StoredEvent } from "../../inbox/stored-event.ts";
 import { sendMissedCallTextBack } from "./send-missed-call-text-back.ts";
 import { ZDialStatus, ZTwilioCall, type TTwilioCall } from "./twilio-schemas.ts";
@@ -35,26 +35,18 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
     }
   }
   if (!missedReason || !call.conversationId) return;
-  // Speed to lead: the text goes out first, the bookkeeping after. Hours late (a long outage)
-  // it does not go at all: the office is told to call instead.
-  if (isTooLate(event.receivedAt, ctx.clock.now(), business.profile.textBack.maxAgeMinutes)) {
-    await alertTooLate(ctx, business, {
-      kind: "textback",
-      key: `textback-${p.CallSid}`,
-      triggerAt: event.receivedAt,
-      phone,
-      conversationId: call.conversationId,
-    });
-  } else
-    await sendMissedCallTextBack(ctx, {
+  const conversationId = call.conversationId;
+  await textUnlessLate(ctx, business, { kind: "textback", key: `textback-${p.CallSid}`, triggerAt: event.receivedAt, phone, conversationId }, () =>
+    sendMissedCallTextBack(ctx, {
       business,
       contactId: call.contactId,
-      conversationId: call.conversationId,
+      conversationId,
       callSid: p.CallSid,
       to: phone,
       from: p.To,
       receivedAt: event.receivedAt,
-    });
+    }),
+  );
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
   await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
@@ -93,16 +85,7 @@ async function recordCall(ctx: Ctx, business: BusinessRef, p: TTwilioCall, phone
   if (created) {
     // every call is a touch (the lead keeps the first), attributed to the tracking number called;
     // only the event that created the call records it, however the voice/dial-status events race
-    const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "phone";
-    await captureTouch(ctx.prisma, {
-      businessId: business.id,
-      contactId: contact.id,
-      conversationId: conversation.id,
-      channel: "call",
-      source,
-      attribution: {},
-      at,
-    });
+    await captureNumberTouch(ctx.prisma, business, { contactId: contact.id, conversationId: conversation.id, channel: "call", businessNumber: p.To, at });
   }
   return call;
 }

@@ -4,7 +4,7 @@ import type { BusinessRef } from "../../business/business-directory.ts";
 import { renderTemplate } from "../../lib/render-template.ts";
 import { answerChatInvitation } from "../webchat/answer-chat-invitation.ts";
 import { requestAgentTurn } from "../../agent/request-agent-turn.ts";
-import { captureTouch } from "../../inbox/capture-touch.ts";
+import { captureNumberTouch } from "../../inbox/capture-touch.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
 import { classifyKeyword } from "../../inbox/classify-keyword.ts";
@@ -34,14 +34,11 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   });
   if (opened) {
     // a new conversation is a touch, attributed to the tracking number they texted
-    const source = business.profile.numberSources[toE164(p.To) ?? p.To] ?? "sms";
-    await captureTouch(ctx.prisma, {
-      businessId: business.id,
+    await captureNumberTouch(ctx.prisma, business, {
       contactId: contact.id,
       conversationId: conversation.id,
       channel: "sms",
-      source,
-      attribution: {},
+      businessNumber: p.To,
       at: event.receivedAt,
     });
   }

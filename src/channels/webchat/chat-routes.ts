@@ -7,11 +7,11 @@ import type { Ctx } from "../../context.ts";
 import { ZRowId, ZSlugParams as ZSlug } from "../../lib/schemas.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
 import { ZAttribution, attributionFromUrl } from "../../attribution/attribution-schema.ts";
+import { openChatSession } from "../../inbox/open-chat-session.ts";
 import { recordInboundEvent } from "../../inbox/record-inbound-event.ts";
 import { parseBody } from "../../lib/parse-body.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/new-id.ts";
-import { withTransaction } from "../../db/with-transaction.ts";
 import { allowOrigin, createChatLimits, createStreamCaps, newSessionToken, preflight, STREAM_CAPS, tokenMatches } from "./chat-guards.ts";
 import { streamChatEvents } from "./stream-chat-events.ts";
 import { clientIpKey } from "../../lib/client-ip-key.ts";
@@ -92,22 +92,12 @@ export function chatRoutes(ctx: Ctx, opts: ChatRouteOptions = {}): Router {
     await limits.take(res, "session-create", ip(req));
     const attribution = attributionFromUrl(parseBody(ZAttribution, req.body ?? {}));
     const { token, hash } = newSessionToken();
-    const at = ctx.clock.now();
-    const created = await withTransaction(ctx.prisma, async (tx) => {
-      const contact = await tx.contact.create({ data: { businessId: b.id, createdAt: at } });
-      const conversation = await tx.conversation.create({ data: { businessId: b.id, contactId: contact.id, channel: "webchat", createdAt: at } });
-      return tx.chatSession.create({
-        data: {
-          businessId: b.id,
-          contactId: contact.id,
-          conversationId: conversation.id,
-          tokenHash: hash,
-          origin: req.header("origin") ?? null,
-          attribution,
-          createdAt: at,
-          lastSeenAt: at,
-        },
-      });
+    const created = await openChatSession(ctx.prisma, {
+      businessId: b.id,
+      tokenHash: hash,
+      origin: req.header("origin") ?? null,
+      attribution,
+      at: ctx.clock.now(),
     });
     res.status(201).json({
       sessionId: created.id,

@@ -8,6 +8,7 @@ import type { BusinessRef } from "../../business/business-directory.ts";
 import { renderTemplate } from "../../lib/render-template.ts";
 import { withAdvisoryLock } from "../../db/with-advisory-lock.ts";
 import { withTransaction } from "../../db/with-transaction.ts";
+import { findOrOpenConversationTx } from "../../inbox/find-or-open-conversation.ts";
 import { resolveContactTx } from "../../inbox/resolve-contact.ts";
 import { AppError } from "../../lib/errors.ts";
 import { newId } from "../../lib/new-id.ts";
@@ -84,9 +85,7 @@ export async function handOffChatToSms(ctx: Ctx, business: BusinessRef, session:
       const owner = await resolveContactTx(tx, { businessId: business.id, phone: input.phone }, now);
       if (owner.optedOutAt) return null;
       await withAdvisoryLock(tx, `contact:${owner.id}`);
-      const conversation =
-        (await tx.conversation.findFirst({ where: { businessId: business.id, contactId: owner.id, status: "open" } })) ??
-        (await tx.conversation.create({ data: { businessId: business.id, contactId: owner.id, channel: "sms", businessNumber: from, createdAt: now } }));
+      const conversation = await findOrOpenConversationTx(tx, { businessId: business.id, contactId: owner.id, businessNumber: from ?? null, at: now });
       return { contactId: owner.id, conversationId: conversation.id };
     },
     { retryUniqueViolation: true },

@@ -10,10 +10,10 @@
 //  - replies go by SMS from the business number; the chat gets a system line saying so.
 import type { Ctx } from "../../context.ts";
 import type { BusinessRef } from "../../business/business-directory.ts";
-import type { Prisma } from "../../db/open-database.ts";
 import { renderTemplate } from "../../lib/render-template.ts";
 import { lockAll } from "../../db/with-advisory-lock.ts";
 import type { Tx } from "../../db/with-transaction.ts";
+import { foldConversation } from "../../inbox/fold-conversation.ts";
 import { mergeContacts } from "../../inbox/merge-contacts.ts";
 import { resolveContactTx } from "../../inbox/resolve-contact.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
@@ -33,8 +33,6 @@ export type JoinOutcome =
   | { kind: "joined"; conversationId: string; contactId: string; phone: string }
   /** the number opted out meanwhile: the invitation is cancelled, nothing joined */
   | { kind: "opted-out" };
-
-type ConversationRow = Awaited<ReturnType<Prisma["conversation"]["findFirstOrThrow"]>>;
 
 export class ProofChanged extends Error {
   constructor() {
@@ -63,6 +61,7 @@ export async function joinChatToPhoneTx(tx: Tx, business: BusinessRef, p: Checke
   const chat = await tx.conversation.findUniqueOrThrow({ where: { id: p.conversationId } });
   if (chat.status === "open" && chat.contactId === p.contactId) {
     const theirs = await tx.conversation.findFirst({ where: { businessId: business.id, contactId: owner.id, status: "open" } });
+    // the number's earlier thread continues inside the chat's conversation (the chat's id survives)
     if (theirs && theirs.id !== chat.id) await foldConversation(tx, theirs, chat);
   }
   await mergeContacts(tx, business.id, p.contactId, owner.id);
@@ -100,25 +99,5 @@ export async function announceChatJoined(ctx: Ctx, business: BusinessRef, sessio
     replyToAt: now,
     dedupeKey: `chat-joined-${sessionId}`,
     immediate: true,
-  });
-}
-
-/** The number's earlier thread continues inside the chat's conversation (the chat's id survives). */
-async function foldConversation(tx: Tx, from: ConversationRow, into: ConversationRow): Promise<void> {
-  const move = { where: { conversationId: from.id }, data: { conversationId: into.id } };
-  await tx.message.updateMany(move);
-  await tx.call.updateMany(move);
-  await tx.lead.updateMany(move);
-  await tx.chatSession.updateMany(move);
-  await tx.conversation.update({ where: { id: from.id }, data: { status: "merged" } });
-  const last = [from.lastMessageAt, into.lastMessageAt].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0];
-  await tx.conversation.update({
-    where: { id: into.id },
-    data: {
-      lastMessageAt: last ?? null,
-      acknowledgedAt: into.acknowledgedAt ?? from.acknowledgedAt,
-      // a person who took this homeowner over keeps them
-      handledBy: from.handledBy === "human" || into.handledBy === "human" ? "human" : into.handledBy,
-    },
   });
 }
