@@ -6,8 +6,9 @@ import { wallMs } from "../lib/clock.ts";
 import { buildModelMessages, loadConversationFacts } from "./build-model-messages.ts";
 import type { TurnRecord } from "./claim-turn.ts";
 import { guardReply } from "./guard-reply.ts";
-import { completeBefore, deadlinePassed } from "./llm/complete-before.ts";
-import { limitReplyTokens } from "./llm/limit-reply-tokens.ts";
+import { businessFacts, servicesMentioned } from "./guard/guard-facts.ts";
+import { deadlinePassed } from "./llm/complete-before.ts";
+import { draftReply } from "./draft-reply.ts";
 import type { LlmMessage, LlmProvider } from "./llm/llm-provider.ts";
 import { publishedPrompt } from "./prompts/published-prompt.ts";
 import { promptVariables, renderPrompt } from "./prompts/render-prompt.ts";
@@ -42,77 +43,51 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
     zip: t.contact.zip ?? null,
   });
   let toolsRan = false;
-
+  const discussed = new Set<string>();
+  let handedOff = false;
+  const drafted = await draftReply(llm, {
+    model,
+    messages,
+    tools,
+    limits: fm,
+    deadline: o.deadline,
+    async runTool(call) {
+      toolsRan = true;
+      const result = await runToolCall(ctx, scope, tools, call);
+      if (call.name === "handoff_to_human" && result.ok) handedOff = true;
+      const service = safeService(call.arguments);
+      if (service) discussed.add(service);
+      return result;
+    },
+    async guard(text) {
+      // tools may have offered or booked times since: read the facts again only then
+      if (toolsRan) facts = await loadConversationFacts(ctx, t, now, lastInbound);
+      toolsRan = false;
+      const lead = facts.leadAnswers.service;
+      if (typeof lead === "string") discussed.add(lead);
+      for (const key of servicesMentioned(profile, lastInbound)) discussed.add(key);
+      return guardReply(text, {
+        ...businessFacts(profile),
+        discussedServiceKeys: [...discussed],
+        offeredSlots: facts.offeredSlots,
+        bookedSlots: facts.bookedSlots,
+        now,
+        maxChars: fm.maxReplyChars,
+        firstAiMessage: facts.firstAiMessage,
+        lastInbound,
+      });
+    },
+  });
+  const reply = drafted.reply;
   const record: TurnRecord & { toolCalls: unknown[]; guard: unknown[] } = {
     status: "replied",
     mode: "llm",
-    model,
-    promptTokens: 0,
-    completionTokens: 0,
-    toolCalls: [],
-    guard: [],
+    model: drafted.model,
+    promptTokens: drafted.promptTokens,
+    completionTokens: drafted.completionTokens,
+    toolCalls: drafted.toolCalls,
+    guard: drafted.guard,
   };
-  const discussed = new Set<string>();
-  let handedOff = false;
-  let reply: string | undefined;
-  let repaired = false;
-  for (let step = 0; step <= fm.maxToolSteps + 1 && reply === undefined; step++) {
-    const maxTokens = limitReplyTokens(fm.maxReplyChars);
-    const res = await completeBefore(llm, { model, messages, tools: tools.map((x) => x.llm), temperature: fm.temperature, maxTokens }, o.deadline);
-    record.promptTokens! += res.usage.promptTokens;
-    record.completionTokens! += res.usage.completionTokens;
-    record.model = res.model;
-    if (res.toolCalls.length && step < fm.maxToolSteps) {
-      messages.push({
-        role: "assistant",
-        content: res.content,
-        tool_calls: res.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
-      });
-      for (const call of res.toolCalls) {
-        toolsRan = true;
-        const result = await runToolCall(ctx, scope, tools, call);
-        record.toolCalls.push({ name: call.name, arguments: call.arguments, result });
-        if (call.name === "handoff_to_human" && result.ok) handedOff = true;
-        const service = safeService(call.arguments);
-        if (service) discussed.add(service);
-        messages.push({ role: "tool", tool_call_id: call.id, content: JSON.stringify(result) });
-      }
-      continue;
-    }
-    const text = (res.content ?? "").trim();
-    // tools may have offered or booked times since: read the facts again only then
-    if (toolsRan) facts = await loadConversationFacts(ctx, t, now, lastInbound);
-    toolsRan = false;
-    const lead = facts.leadAnswers.service;
-    if (typeof lead === "string") discussed.add(lead);
-    for (const s of profile.services) if ([s.name, ...s.aliases].some((w) => lastInbound.toLowerCase().includes(w.toLowerCase()))) discussed.add(s.key);
-    const verdict = guardReply(text, {
-      businessName: profile.name,
-      services: profile.services,
-      discussedServiceKeys: [...discussed],
-      offeredSlots: facts.offeredSlots,
-      bookedSlots: facts.bookedSlots,
-      timezone: profile.timezone,
-      now,
-      maxChars: fm.maxReplyChars,
-      allowedPromises: profile.ai.allowedPromises,
-      policies: profile.policies,
-      firstAiMessage: facts.firstAiMessage,
-      lastInbound,
-    });
-    record.guard.push({ reply: text, ok: verdict.ok, problems: verdict.problems });
-    if (verdict.ok) {
-      reply = verdict.reply;
-      break;
-    }
-    if (repaired) break;
-    repaired = true;
-    messages.push({ role: "assistant", content: text });
-    messages.push({
-      role: "system",
-      content: `That reply was NOT sent: ${verdict.problems.join("; ")}. Write a corrected reply to the homeowner (plain text, nothing else).`,
-    });
-  }
   record.latencyMs = wallMs() - started;
   // a reply finished after the deadline is late: the template answer has its turn instead
   if (o.deadline.aborted) throw deadlinePassed();

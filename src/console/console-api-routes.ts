@@ -1,6 +1,7 @@
 // The console's part of the admin API (mounted under requireAdmin by admin-routes.ts): who am I,
 // the live inbox stream, and the writes a dispatcher makes on a conversation. Each write goes
 // through the same domain functions as Slack's buttons and is audited (who, what, when).
+import { openEventStream } from "../lib/open-event-stream.ts";
 import { randomUUID } from "node:crypto";
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
@@ -109,13 +110,7 @@ export function consoleApiRoutes(ctx: Ctx): Router {
     const { slug } = parseBody(ZSlugParams, req.params);
     const business = await ctx.directory.bySlug(slug);
     if (!business || !visibleTo(adminCaller(res), business.id)) throw new AppError("not_found", `no business "${slug}"`);
-    res.writeHead(200, {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    });
-    res.write("retry: 2000\n\n");
+    openEventStream(res);
     let closed = false;
     let unsubscribe: (() => void) | undefined;
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);

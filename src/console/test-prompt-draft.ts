@@ -1,10 +1,12 @@
 // "Test" on the Prompts page: one homeowner message answered by the model with the DRAFT prompt, in
 // a sandbox that writes nothing — no conversation, no text, no booking. Tool calls the model makes
 // are shown and answered "not run in the sandbox"; every reply goes through the reply guard and
-// its verdict is shown (one repair attempt, as in a real turn).
+// its verdict is shown (one repair attempt, the same loop as a real turn, within the same deadline).
 import type { BusinessRef } from "../business/business-directory.ts";
 import type { Ctx } from "../context.ts";
+import { draftReply } from "../agent/draft-reply.ts";
 import { guardReply } from "../agent/guard-reply.ts";
+import { businessFacts, servicesMentioned } from "../agent/guard/guard-facts.ts";
 import type { LlmMessage } from "../agent/llm/llm-provider.ts";
 import type { PromptFile } from "../agent/prompts/load-prompt.ts";
 import { promptVariables, renderPrompt } from "../agent/prompts/render-prompt.ts";
@@ -36,51 +38,24 @@ export async function testPromptDraft(
     { role: "system", content: renderPrompt(prompt, promptVariables(profile, now)) },
     { role: "user", content: message },
   ];
-  const out: DraftTestResult = { toolCalls: [], guard: [], reply: null };
-  let repaired = false;
-  for (let step = 0; step <= fm.maxToolSteps + 1; step++) {
-    const res = await ctx.llm.complete({ model, messages, tools: tools.map((t) => t.llm), temperature: fm.temperature });
-    if (res.toolCalls.length && step < fm.maxToolSteps) {
-      messages.push({
-        role: "assistant",
-        content: res.content,
-        tool_calls: res.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } })),
-      });
-      for (const c of res.toolCalls) {
-        out.toolCalls.push({ name: c.name, arguments: c.arguments, result: NOT_RUN });
-        messages.push({ role: "tool", tool_call_id: c.id, content: JSON.stringify(NOT_RUN) });
-      }
-      continue;
-    }
-    const text = (res.content ?? "").trim();
-    const verdict = guardReply(text, {
-      businessName: profile.name,
-      services: profile.services,
-      discussedServiceKeys: profile.services
-        .filter((s) => [s.name, ...s.aliases].some((w) => message.toLowerCase().includes(w.toLowerCase())))
-        .map((s) => s.key),
-      offeredSlots: [],
-      bookedSlots: [],
-      timezone: profile.timezone,
-      now,
-      maxChars: fm.maxReplyChars,
-      allowedPromises: profile.ai.allowedPromises,
-      policies: profile.policies,
-      firstAiMessage: true,
-      lastInbound: message,
-    });
-    out.guard.push({ reply: text, ok: verdict.ok, problems: verdict.problems });
-    if (verdict.ok) {
-      out.reply = verdict.reply;
-      break;
-    }
-    if (repaired) break;
-    repaired = true;
-    messages.push({ role: "assistant", content: text });
-    messages.push({
-      role: "system",
-      content: `That reply was NOT sent: ${verdict.problems.join("; ")}. Write a corrected reply to the homeowner (plain text, nothing else).`,
-    });
-  }
-  return out;
+  const drafted = await draftReply(ctx.llm, {
+    model,
+    messages,
+    tools,
+    limits: fm,
+    deadline: AbortSignal.timeout(profile.ai.replyDeadlineSeconds * 1000),
+    runTool: async () => NOT_RUN,
+    guard: async (text) =>
+      guardReply(text, {
+        ...businessFacts(profile),
+        discussedServiceKeys: servicesMentioned(profile, message),
+        offeredSlots: [],
+        bookedSlots: [],
+        now,
+        maxChars: fm.maxReplyChars,
+        firstAiMessage: true,
+        lastInbound: message,
+      }),
+  });
+  return { toolCalls: drafted.toolCalls, guard: drafted.guard, reply: drafted.reply ?? null };
 }

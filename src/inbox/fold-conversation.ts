@@ -4,20 +4,14 @@
 // by folding into another.
 import type { Prisma } from "../db/open-database.ts";
 import type { Tx } from "../db/with-transaction.ts";
+import { conversationTables, reassignRows } from "./reassign-rows.ts";
 
 type ConversationRow = Awaited<ReturnType<Prisma["conversation"]["findFirstOrThrow"]>>;
 
 /** Call inside the transaction that locked both contacts. */
 export async function foldConversation(tx: Tx, from: ConversationRow, into: ConversationRow): Promise<void> {
   if (from.id === into.id) return;
-  const move = { where: { conversationId: from.id }, data: { conversationId: into.id } };
-  await tx.message.updateMany(move);
-  await tx.call.updateMany(move);
-  await tx.lead.updateMany(move);
-  await tx.chatSession.updateMany(move);
-  await tx.appointment.updateMany(move);
-  await tx.enrollment.updateMany(move);
-  await tx.agentTurn.updateMany(move);
+  await reassignRows(conversationTables(tx), "conversationId", from.id, into.id);
   // slots offered in both threads: the surviving thread's offer stands (one row per service and start)
   await tx.$executeRaw`
     UPDATE "OfferedSlot" o SET "conversationId" = ${into.id}

@@ -2,6 +2,7 @@
 // everything moves to `intoId` and the two timelines become one conversation.
 import type { Tx } from "../db/with-transaction.ts";
 import { foldConversation } from "./fold-conversation.ts";
+import { contactTables, reassignRows } from "./reassign-rows.ts";
 
 /** Call inside a transaction that has locked both identities (see resolveContact). */
 export async function mergeContacts(tx: Tx, businessId: string, fromId: string, intoId: string): Promise<void> {
@@ -13,15 +14,7 @@ export async function mergeContacts(tx: Tx, businessId: string, fromId: string, 
   const fromOpen = await tx.conversation.findFirst({ where: { contactId: fromId, status: "open" } });
   const intoOpen = await tx.conversation.findFirst({ where: { contactId: intoId, status: "open" } });
   if (fromOpen && intoOpen) await foldConversation(tx, fromOpen, intoOpen);
-  const byContact = { where: { contactId: fromId }, data: { contactId: intoId } };
-  await tx.conversation.updateMany(byContact);
-  await tx.message.updateMany(byContact);
-  await tx.call.updateMany(byContact);
-  await tx.lead.updateMany(byContact);
-  await tx.consent.updateMany(byContact);
-  await tx.optOutEvent.updateMany(byContact);
-  await tx.touch.updateMany(byContact);
-  await tx.chatSession.updateMany(byContact);
+  await reassignRows(contactTables(tx), "contactId", fromId, intoId);
   await tx.contact.delete({ where: { id: fromId } });
   // One homeowner, one lead: the first touch's lead stays; the other's touches move onto it.
   const leads = await tx.lead.findMany({ where: { contactId: intoId }, orderBy: { createdAt: "asc" } });

@@ -6,7 +6,7 @@
 import type { Ctx } from "../context.ts";
 import { loadConversationFacts, type ConversationFacts } from "../agent/build-model-messages.ts";
 import { guardReply } from "../agent/guard-reply.ts";
-import type { GuardFacts } from "../agent/guard/guard-facts.ts";
+import { businessFacts, servicesMentioned, type GuardFacts } from "../agent/guard/guard-facts.ts";
 import { LlmError, type LlmMessage, type LlmProvider, type LlmResult } from "../agent/llm/llm-provider.ts";
 import type { ReplyTarget } from "../agent/send-agent-reply.ts";
 import type { ToolScope } from "../agent/tools/agent-tool.ts";
@@ -56,20 +56,16 @@ export async function speakTurn(ctx: Ctx, i: SpeakTurnInput): Promise<SpokenTurn
   const messages = [...i.messages];
   let facts = i.facts;
   const discussed = new Set<string>();
-  for (const s of profile.services) if ([s.name, ...s.aliases].some((w) => i.utterance.toLowerCase().includes(w.toLowerCase()))) discussed.add(s.key);
+  for (const key of servicesMentioned(profile, i.utterance)) discussed.add(key);
   const guardFacts = (): GuardFacts => {
     const lead = facts.leadAnswers.service;
     return {
-      businessName: profile.name,
-      services: profile.services,
+      ...businessFacts(profile),
       discussedServiceKeys: [...discussed, ...(typeof lead === "string" ? [lead] : [])],
       offeredSlots: facts.offeredSlots,
       bookedSlots: facts.bookedSlots,
-      timezone: profile.timezone,
       now: i.scope.now,
       maxChars: i.maxSentenceChars,
-      allowedPromises: profile.ai.allowedPromises,
-      policies: profile.policies,
       // the greeting said who is speaking
       firstAiMessage: false,
       lastInbound: i.utterance,

@@ -1,7 +1,8 @@
 // Issue 9 item 1: the model seam against a scripted OpenAI-compatible server at the HTTP boundary.
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { createOpenAiProvider, retryAfterMs, type OpenAiProviderOptions } from "../../src/agent/llm/create-openai-provider.ts";
+import { createOpenAiProvider, type OpenAiProviderOptions } from "../../src/agent/llm/create-openai-provider.ts";
+import { retryAfterMs } from "../../src/agent/llm/openai-errors.ts";
 import { LlmError, type LlmRequest } from "../../src/agent/llm/llm-provider.ts";
 import { createMetrics } from "../../src/metrics/create-metrics.ts";
 import { useMsw } from "../helpers/use-msw.ts";

@@ -1,4 +1,5 @@
 // What the reply guard knows about the conversation, handed to each of its checks.
+import type { TProfile } from "../../config/profile-schema.ts";
 export interface GuardFacts {
   businessName: string;
   services: { key: string; name: string; aliases?: string[]; price?: { from: number; to?: number } }[];
@@ -18,4 +19,21 @@ export interface GuardFacts {
   lastInbound: string;
   /** the profile's policies: the only ones the reply may state */
   policies?: readonly string[];
+}
+
+/** the business's part of the facts: who it is, what it sells at what price, its zone, promises and policies */
+export function businessFacts(profile: TProfile): Pick<GuardFacts, "businessName" | "services" | "timezone" | "allowedPromises" | "policies"> {
+  return {
+    businessName: profile.name,
+    services: profile.services,
+    timezone: profile.timezone,
+    allowedPromises: profile.ai.allowedPromises,
+    policies: profile.policies,
+  };
+}
+
+/** the services the homeowner named, by name or alias */
+export function servicesMentioned(profile: TProfile, text: string): string[] {
+  const lower = text.toLowerCase();
+  return profile.services.filter((s) => [s.name, ...s.aliases].some((w) => lower.includes(w.toLowerCase()))).map((s) => s.key);
 }

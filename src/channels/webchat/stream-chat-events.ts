@@ -2,6 +2,7 @@
 // reconnect), then every new message as the worker publishes it. What arrived or went by SMS is
 // shown only once the session proved it owns the phone number (chatChannels), in both paths.
 // While idle a stream holds a socket and a hub subscription, never a database connection.
+import { openEventStream } from "../../lib/open-event-stream.ts";
 import type { Request, Response } from "express";
 import type { Ctx } from "../../context.ts";
 import { chatChannels, chatEventOf, HIDDEN_OUTBOUND, type ChatEvent, type ChatEventFacts } from "./chat-hub.ts";
@@ -14,13 +15,7 @@ export interface StreamedSession {
 
 export async function streamChatEvents(ctx: Ctx, req: Request, res: Response, session: StreamedSession): Promise<void> {
   const { conversationId } = session;
-  res.writeHead(200, {
-    "Content-Type": "text/event-stream; charset=utf-8",
-    "Cache-Control": "no-cache, no-transform",
-    Connection: "keep-alive",
-    "X-Accel-Buffering": "no",
-  });
-  res.write("retry: 2000\n\n");
+  openEventStream(res);
   const sent = new Set<string>();
   const send = (e: ChatEvent) => {
     if (sent.has(e.id) || res.writableEnded || res.destroyed) return;

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ZAppointments, ZWriteResult, type TAppointment } from "../console-schemas.ts";
 import { errorText, getJson, postJson } from "./api.ts";
-import { Alert, Link } from "./ui.tsx";
+import { Alert, Link, Notice } from "./ui.tsx";
 
 function groupBy<T>(xs: T[], key: (x: T) => string): [string, T[]][] {
   const m = new Map<string, T[]>();
@@ -43,11 +43,7 @@ export function CalendarPage({ slug }: { slug: string }) {
     <section>
       <h1>Calendar</h1>
       <Alert message={error} />
-      {notice ? (
-        <p role="status" class="notice">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       {rows && rows.length === 0 ? <p>No visits booked in the next 30 days.</p> : null}
       {rows
         ? groupBy(rows, (a) => a.start.slice(0, 10)).map(([day, visits]) => (

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ZCampaignPreview, ZCampaigns, ZLaunched, ZSegmentCount, ZWriteResult, type TCampaignPreview, type TCampaignRow } from "../console-schemas.ts";
 import { errorText, getJson, postJson } from "./api.ts";
-import { Alert, when } from "./ui.tsx";
+import { Alert, when, Notice } from "./ui.tsx";
 
 export function CampaignsPage({ slug }: { slug: string }) {
   const base = `/api/admin/businesses/${encodeURIComponent(slug)}`;
@@ -79,11 +79,7 @@ export function CampaignsPage({ slug }: { slug: string }) {
     <section>
       <h1>Campaigns</h1>
       <Alert message={error} />
-      {notice ? (
-        <p role="status" class="notice">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       {sequences.length === 0 ? (
         <p>No campaign sequence is on for this business (a file under prompts/sequences whose trigger is campaign).</p>
       ) : (

@@ -5,7 +5,7 @@ import { Fragment } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ZConversation, ZWriteResult, type TAudit, type TConversation, type TTimelineMessage, type TTurn } from "../console-schemas.ts";
 import { ApiError, errorText, getJson, postJson } from "./api.ts";
-import { Alert, channelLabel, Link, when } from "./ui.tsx";
+import { Alert, channelLabel, Link, when, Notice } from "./ui.tsx";
 
 type Item =
   | { kind: "message"; at: string; m: TTimelineMessage; turn: TTurn | undefined }
@@ -196,11 +196,7 @@ export function ConversationPage({ id }: { id: string }) {
           {c.handledBy === "ai" ? "the AI answers" : "a person answers"} · {c.status}
         </p>
         <Alert message={error} />
-        {notice ? (
-          <p role="status" class="notice">
-            {notice}
-          </p>
-        ) : null}
+        <Notice message={notice} />
         <ol class="timeline" aria-label="Timeline">
           {timeline(c).map((it) => {
             if (it.kind === "message") return <MessageItem key={it.m.id} m={it.m} turn={it.turn} />;

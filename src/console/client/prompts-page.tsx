@@ -15,7 +15,7 @@ import {
   type TReplayResult,
 } from "../console-schemas.ts";
 import { errorText, getJson, postJson } from "./api.ts";
-import { Alert, when } from "./ui.tsx";
+import { Alert, when, Notice } from "./ui.tsx";
 
 export function PromptsPage({ slug }: { slug: string }) {
   const base = `/api/admin/businesses/${encodeURIComponent(slug)}/prompts`;
@@ -68,11 +68,7 @@ export function PromptsPage({ slug }: { slug: string }) {
     <section>
       <h1>Prompts</h1>
       <Alert message={error} />
-      {notice ? (
-        <p role="status" class="notice">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       {data ? (
         <div class="prompts">
           <div class="editor">

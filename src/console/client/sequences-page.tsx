@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { ZSequences, ZWriteResult, type TSequenceRow } from "../console-schemas.ts";
 import { errorText, getJson, postJson } from "./api.ts";
-import { Alert, Link, when } from "./ui.tsx";
+import { Alert, Link, when, Notice } from "./ui.tsx";
 
 export function SequencesPage({ slug }: { slug: string }) {
   const base = `/api/admin/businesses/${encodeURIComponent(slug)}/sequences`;
@@ -30,11 +30,7 @@ export function SequencesPage({ slug }: { slug: string }) {
     <section>
       <h1>Sequences</h1>
       <Alert message={error} />
-      {notice ? (
-        <p role="status" class="notice">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       {rows?.map((s) => (
         <section key={s.key} class="sequence" aria-label={s.name}>
           <div class="page-head">

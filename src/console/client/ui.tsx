@@ -10,6 +10,15 @@ export function Alert({ message }: { message: string | undefined }) {
   ) : null;
 }
 
+/** what just happened (saved, moved, launched): announced politely, not as an error */
+export function Notice({ message }: { message: string | undefined }) {
+  return message ? (
+    <p role="status" class="notice">
+      {message}
+    </p>
+  ) : null;
+}
+
 export function Link({ href, children, class: cls, current }: { href: string; children: ComponentChildren; class?: string; current?: boolean }) {
   return (
     <a href={href} class={cls} onClick={onLinkClick} aria-current={current ? "page" : undefined}>
