@@ -6,6 +6,7 @@ import type { EventDispatcher } from "./events/create-event-dispatcher.ts";
 import type { Queues } from "./jobs/queues.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
+import type { UrgentGate } from "./lib/urgent-gate.ts";
 import type { Metrics } from "./metrics/create-metrics.ts";
 import type { SmsProvider } from "./messaging/providers/sms-provider.ts";
 import type { Templates } from "./agent/load-templates.ts";
@@ -31,6 +32,8 @@ export interface Ctx {
   limiter: PerNumberLimiter;
   /** the one clock: the only source of business time */
   clock: Clock;
+  /** urgent work (text-back, first text) running in this process: other work waits a moment for it */
+  gate: UrgentGate;
   /** the domain-event stream (outbox → in-process subscribers) */
   events: EventDispatcher;
   /** live web chat streams held by this process (a subscriber of the event stream) */

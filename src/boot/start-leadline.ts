@@ -1,5 +1,6 @@
 // Boot by role: web (HTTP), worker (queues), or all. Returns a handle that closes in order:
 // HTTP → workers → queues → database.
+import { createUrgentGate } from "../lib/urgent-gate.ts";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TEnv } from "../config/env.ts";
@@ -88,7 +89,8 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     log.warn(`no TWILIO_AUTH_TOKEN: webhooks are checked against the development token "${DEV_TWILIO_TOKEN}"; set the real one before pointing Twilio here`);
 
   const clock = opts.clock ?? systemClock;
-  const events: EventDispatcher = createEventDispatcher({ sql: db.sql, log, ...(db.listen ? { listen: db.listen } : {}) });
+  const gate = createUrgentGate();
+  const events: EventDispatcher = createEventDispatcher({ sql: db.sql, log, gate, ...(db.listen ? { listen: db.listen } : {}) });
   const metrics = createMetrics();
   const ctx: Ctx = {
     env,
@@ -101,6 +103,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     metrics,
     log,
     twilioToken: env.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_TOKEN,
+    gate,
     limiter: createPerNumberLimiter(queues.redis, env.QUEUE_PREFIX),
     clock,
     events,

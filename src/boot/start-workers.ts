@@ -44,6 +44,9 @@ const HANDLERS: { [K in JobName]: Handler<K> } = {
   "agent-turn": (ctx, { conversationId }) => runAgentTurn(ctx, conversationId, TURN_RESPONDERS),
 };
 
+/** the longest a job of another lane waits for this process's urgent jobs before it starts */
+const GATE_WAIT_MS = 250;
+
 export interface Workers {
   close(): Promise<void>;
 }
@@ -64,7 +67,18 @@ export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<
         if (!Object.hasOwn(JOBS, name) || !(Object.values(JOBS[name].queues) as string[]).includes(def.name))
           throw new Error(`no handler for job ${def.name}/${job.name}`);
         const data = JOBS[name].schema.parse(job.data);
-        return (HANDLERS[name] as (c: Ctx, d: unknown, j: Job, t?: string) => Promise<unknown>)(ctx, data, job, token);
+        const run = () => (HANDLERS[name] as (c: Ctx, d: unknown, j: Job, t?: string) => Promise<unknown>)(ctx, data, job, token);
+        if (def.lane !== "urgent") {
+          // the text-backs and first texts in this process go first; this waits a moment at most
+          await ctx.gate.clear(GATE_WAIT_MS);
+          return run();
+        }
+        const leave = ctx.gate.enter();
+        try {
+          return await run();
+        } finally {
+          leave();
+        }
       },
       {
         connection,

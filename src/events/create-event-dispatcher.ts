@@ -3,6 +3,7 @@
 // process at a time delivers to it and a subscriber that was down catches up in order. An
 // ephemeral one (the chat stream of one web process) starts at the head and keeps its cursor in
 // memory. Wake-ups come from LISTEN/NOTIFY at commit, with a poll as the safety net.
+import type { UrgentGate } from "../lib/urgent-gate.ts";
 import type { SqlRunner } from "../db/open-database.ts";
 import type { Logger } from "../lib/logger.ts";
 import { wallMs } from "../lib/clock.ts";
@@ -50,7 +51,12 @@ export interface DispatcherOptions {
   /** a failing event is retried this many times, then skipped with an error log (never silently) */
   maxAttempts?: number;
   retryBaseMs?: number;
+  /** durable subscribers' work waits while a text-back or first text is being sent (live ones never do: a chat stream is a person waiting) */
+  gate?: UrgentGate;
 }
+
+/** the longest a durable subscriber's event waits behind urgent work */
+const GATE_WAIT_MS = 250;
 
 export const EVENTS_CHANNEL = "leadline_domain_events";
 const BATCH = 200;
@@ -139,6 +145,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
 
   async function deliver(p: Pump, e: DomainEvent): Promise<boolean> {
     try {
+      if (p.sub.durable) await o.gate?.clear(GATE_WAIT_MS);
       await p.sub.handle(e);
       p.failures = undefined;
       return true;

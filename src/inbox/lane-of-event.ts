@@ -7,7 +7,11 @@ import type { Lane } from "../lib/lane.ts";
 export type { Lane };
 
 export function laneOfEvent(kind: string, payload: Record<string, unknown>): Lane {
-  if (kind === "voice" || kind === "dial-status" || kind === "lead") return "urgent";
+  // A call that rings through is bookkeeping until its dial-status says it was missed: it must not
+  // hold up the dial-status (a busy line answers within a second) or any other text-back in a burst.
+  // A call that goes straight to voicemail (no forward, after hours) is missed now.
+  if (kind === "voice") return typeof payload.missedReason === "string" ? "urgent" : "conversation";
+  if (kind === "dial-status" || kind === "lead") return "urgent";
   if (kind === "sms" && typeof payload.Body === "string" && classifyKeyword(payload.Body)?.kind === "keyword") return "urgent";
   return "conversation";
 }

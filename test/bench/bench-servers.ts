@@ -12,7 +12,9 @@ export interface Child {
 
 /** Starts `node --import tsx FILE` and waits for it to print `listening <port>` or the Leadline log line. */
 export async function startChild(file: string, env: Record<string, string>, readyPattern: RegExp): Promise<Child> {
-  const proc = spawn(process.execPath, ["--import", "tsx", file], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_CHILD_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where a child's time goes
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", file], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const url = await new Promise<string>((ok, fail) => {
     const onData = (d: Buffer) => {
