@@ -22,7 +22,8 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function summarize(source: string, leads: LeadTiming[]): SourceSummary {
+/** One group's figures (the overall row, a source's row, a period's point). */
+export function summarizeLeads(source: string, leads: readonly (Pick<LeadTiming, "createdAt" | "firstResponseAt"> & { stage?: string })[]): SourceSummary {
   const secs = leads
     .filter((l) => l.firstResponseAt)
     .map((l) => Math.max(0, (l.firstResponseAt!.getTime() - l.createdAt.getTime()) / 1000))
@@ -43,7 +44,7 @@ export function summarizeFirstResponses(leads: LeadTiming[]): { overall: SourceS
   const groups = new Map<string, LeadTiming[]>();
   for (const l of leads) groups.set(l.source, [...(groups.get(l.source) ?? []), l]);
   return {
-    overall: summarize("all", leads),
-    bySource: [...groups.entries()].map(([s, ls]) => summarize(s, ls)).sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source)),
+    overall: summarizeLeads("all", leads),
+    bySource: [...groups.entries()].map(([s, ls]) => summarizeLeads(s, ls)).sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source)),
   };
 }
