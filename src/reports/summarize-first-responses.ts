@@ -42,7 +42,11 @@ export function summarizeLeads(source: string, leads: readonly (Pick<LeadTiming,
 
 export function summarizeFirstResponses(leads: LeadTiming[]): { overall: SourceSummary; bySource: SourceSummary[] } {
   const groups = new Map<string, LeadTiming[]>();
-  for (const l of leads) groups.set(l.source, [...(groups.get(l.source) ?? []), l]);
+  for (const l of leads) {
+    const group = groups.get(l.source);
+    if (group) group.push(l);
+    else groups.set(l.source, [l]);
+  }
   return {
     overall: summarizeLeads("all", leads),
     bySource: [...groups.entries()].map(([s, ls]) => summarizeLeads(s, ls)).sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source)),
