@@ -29,30 +29,46 @@ export function speedBucketFor(days: number): SpeedBucket {
 }
 
 /**
- * `from` and `to` are days in the business's zone (both included). Leads outside them are left out.
- * Period keys follow the zone's calendar, so a DST change never splits or merges a day.
+ * The periods of a range: `from` and `to` are days in the business's zone (both included); each
+ * period is named by its first day and starts at that day's midnight in the zone (luxon's calendar,
+ * so a DST change never splits or merges a day). The first period may start before `from`.
  */
-export function summarizeSpeedOverTime(
-  leads: readonly Pick<LeadTiming, "createdAt" | "firstResponseAt">[],
-  range: { zone: string; from: string; to: string },
-): { bucket: SpeedBucket; series: SpeedPoint[] } {
+export function speedPeriods(range: { zone: string; from: string; to: string }): {
+  bucket: SpeedBucket;
+  periods: string[];
+  starts: number[];
+  lo: number;
+  hi: number;
+} {
   const from = DateTime.fromISO(range.from, { zone: range.zone }).startOf("day");
   const to = DateTime.fromISO(range.to, { zone: range.zone }).startOf("day");
   if (!from.isValid || !to.isValid) throw new Error(`not a day in ${range.zone}: ${range.from} / ${range.to}`);
   if (to < from) throw new Error(`to (${range.to}) is before from (${range.from})`);
-  const days = Math.round(to.diff(from, "days").days) + 1;
-  const bucket = speedBucketFor(days);
+  const bucket = speedBucketFor(Math.round(to.diff(from, "days").days) + 1);
   const end = to.plus({ days: 1 });
-  // the periods' starts as instants (luxon once per period, not per lead); a lead goes to the last start at or before it
-  const keys: string[] = [];
+  const periods: string[] = [];
   const starts: number[] = [];
   for (let p = from.startOf(bucket); p < end; p = p.plus({ [bucket]: 1 })) {
-    keys.push(p.toISODate()!);
+    periods.push(p.toISODate()!);
     starts.push(p.toMillis());
   }
-  const groups: Pick<LeadTiming, "createdAt" | "firstResponseAt">[][] = keys.map(() => []);
-  const lo = from.toMillis();
-  const hi = end.toMillis();
+  return { bucket, periods, starts, lo: from.toMillis(), hi: end.toMillis() };
+}
+
+/** Every period of the range in order, with its figures where `figures` has some, else 0 leads. */
+export function fillSpeedSeries(periods: readonly string[], figures: ReadonlyMap<string, Omit<SpeedPoint, "period">>): SpeedPoint[] {
+  const none = { leads: 0, responded: 0, medianFirstResponseSeconds: null, p90FirstResponseSeconds: null };
+  return periods.map((period) => ({ period, ...(figures.get(period) ?? none) }));
+}
+
+/** In memory, from the leads themselves (leads outside the range are left out): the reference the SQL in read-speed-to-lead.ts is held to. */
+export function summarizeSpeedOverTime(
+  leads: readonly Pick<LeadTiming, "createdAt" | "firstResponseAt">[],
+  range: { zone: string; from: string; to: string },
+): { bucket: SpeedBucket; series: SpeedPoint[] } {
+  const { bucket, periods, starts, lo, hi } = speedPeriods(range);
+  // a lead goes to the last period starting at or before it (binary search: luxon once per period, not per lead)
+  const groups: Pick<LeadTiming, "createdAt" | "firstResponseAt">[][] = periods.map(() => []);
   for (const l of leads) {
     const ms = l.createdAt.getTime();
     if (ms < lo || ms >= hi) continue;
@@ -65,15 +81,11 @@ export function summarizeSpeedOverTime(
     }
     groups[a]!.push(l);
   }
-  const series = keys.map((period, i) => {
-    const s = summarizeLeads(period, groups[i]!);
-    return {
-      period,
-      leads: s.leads,
-      responded: s.responded,
-      medianFirstResponseSeconds: s.medianFirstResponseSeconds,
-      p90FirstResponseSeconds: s.p90FirstResponseSeconds,
-    };
-  });
-  return { bucket, series };
+  const figures = new Map(
+    periods.map((period, i) => {
+      const { leads: n, responded, medianFirstResponseSeconds, p90FirstResponseSeconds } = summarizeLeads(period, groups[i]!);
+      return [period, { leads: n, responded, medianFirstResponseSeconds, p90FirstResponseSeconds }] as const;
+    }),
+  );
+  return { bucket, series: fillSpeedSeries(periods, figures) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { speedBucketFor, summarizeSpeedOverTime, type SpeedPoint } from "../../src/reports/summarize-speed-over-time.ts";
+import { speedBucketFor, speedPeriods, summarizeSpeedOverTime, type SpeedPoint } from "../../src/reports/summarize-speed-over-time.ts";
 
 const NY = "America/New_York";
 /** a lead created at `iso` (UTC), answered `seconds` later (null: never) */
@@ -22,6 +22,40 @@ describe("speedBucketFor (days in the range, both ends included)", () => {
     [30 * 366 + 1, "year"],
   ])("%i days → %s", (days, bucket) => {
     expect(speedBucketFor(days)).toBe(bucket);
+  });
+});
+
+describe("speedPeriods: each period starts at its first day's midnight in the zone (what the SQL files leads by)", () => {
+  it.each<[string, { zone: string; from: string; to: string }, [string, string][]]>([
+    [
+      "days across DST's start",
+      { zone: NY, from: "2026-03-07", to: "2026-03-09" },
+      [
+        ["2026-03-07", "2026-03-07T05:00:00.000Z"],
+        ["2026-03-08", "2026-03-08T05:00:00.000Z"],
+        ["2026-03-09", "2026-03-09T04:00:00.000Z"],
+      ],
+    ],
+    [
+      "ISO weeks across DST's end (the first one starts before from)",
+      { zone: NY, from: "2026-10-28", to: "2026-12-30" },
+      [
+        ["2026-10-26", "2026-10-26T04:00:00.000Z"],
+        ["2026-11-02", "2026-11-02T05:00:00.000Z"],
+      ],
+    ],
+    [
+      "months in a half-hour zone",
+      { zone: "Asia/Kolkata", from: "2020-01-01", to: "2026-12-31" },
+      [
+        ["2020-01-01", "2019-12-31T18:30:00.000Z"],
+        ["2020-02-01", "2020-01-31T18:30:00.000Z"],
+      ],
+    ],
+  ])("%s", (_label, range, first) => {
+    const { periods, starts } = speedPeriods(range);
+    expect(periods.slice(0, first.length).map((p, i) => [p, new Date(starts[i]!).toISOString()])).toEqual(first);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 });
 
