@@ -127,7 +127,24 @@ export const ZReport = z.object({
   timezone: z.string(),
   from: z.string(),
   to: z.string(),
-  speedToLead: z.object({ leads: z.number(), responded: z.number(), medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable() }),
+  speedToLead: z.object({
+    leads: z.number(),
+    responded: z.number(),
+    medianSeconds: z.number().nullable(),
+    p90Seconds: z.number().nullable(),
+    /** what one point of the series covers (a day up to 62 days, then ISO weeks, months, years) */
+    bucket: z.enum(["day", "week", "month", "year"]),
+    series: z.array(
+      z.object({
+        /** the period's first day, YYYY-MM-DD in the business's zone */
+        period: z.string(),
+        leads: z.number(),
+        responded: z.number(),
+        medianFirstResponseSeconds: z.number().nullable(),
+        p90FirstResponseSeconds: z.number().nullable(),
+      }),
+    ),
+  }),
   missedCalls: z.object({ missed: z.number(), textedBack: z.number() }),
   revenue: z.number(),
   revenueCents: z.number(),

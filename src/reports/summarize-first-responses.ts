@@ -22,18 +22,24 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function summarize(source: string, leads: LeadTiming[]): SourceSummary {
+/** seconds shown to 0.1 s (half up), as every speed-to-lead figure is */
+export const roundSeconds = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+
+/** most leads first, then by name */
+export const sourceOrder = (a: SourceSummary, b: SourceSummary): number => b.leads - a.leads || a.source.localeCompare(b.source);
+
+/** One group's figures (the overall row, a source's row, a period's point). */
+export function summarizeLeads(source: string, leads: readonly (Pick<LeadTiming, "createdAt" | "firstResponseAt"> & { stage?: string })[]): SourceSummary {
   const secs = leads
     .filter((l) => l.firstResponseAt)
     .map((l) => Math.max(0, (l.firstResponseAt!.getTime() - l.createdAt.getTime()) / 1000))
     .sort((a, b) => a - b);
-  const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   return {
     source,
     leads: leads.length,
     responded: secs.length,
-    medianFirstResponseSeconds: round(percentile(secs, 50)),
-    p90FirstResponseSeconds: round(percentile(secs, 90)),
+    medianFirstResponseSeconds: roundSeconds(percentile(secs, 50)),
+    p90FirstResponseSeconds: roundSeconds(percentile(secs, 90)),
     booked: leads.filter((l) => l.stage === "booked" || l.stage === "won").length,
     won: leads.filter((l) => l.stage === "won").length,
   };
@@ -41,9 +47,13 @@ function summarize(source: string, leads: LeadTiming[]): SourceSummary {
 
 export function summarizeFirstResponses(leads: LeadTiming[]): { overall: SourceSummary; bySource: SourceSummary[] } {
   const groups = new Map<string, LeadTiming[]>();
-  for (const l of leads) groups.set(l.source, [...(groups.get(l.source) ?? []), l]);
+  for (const l of leads) {
+    const group = groups.get(l.source);
+    if (group) group.push(l);
+    else groups.set(l.source, [l]);
+  }
   return {
-    overall: summarize("all", leads),
-    bySource: [...groups.entries()].map(([s, ls]) => summarize(s, ls)).sort((a, b) => b.leads - a.leads || a.source.localeCompare(b.source)),
+    overall: summarizeLeads("all", leads),
+    bySource: [...groups.entries()].map(([s, ls]) => summarizeLeads(s, ls)).sort(sourceOrder),
   };
 }

@@ -15,7 +15,12 @@
 //   voice.first_text_ms (p50/p99) — final ConversationRelay `prompt` → first `text` frame, minus T, 10 calls at
 //     once, the streaming fake model's first sentence complete T ms after the request;
 //     voice.later_sentence_p99_ms — the model finishing each later sentence → its `text` frame
-// Knobs: BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent).
+//   console.inbox_first_paint_ms — the console Inbox with 10,000 conversations in headless Chromium:
+//     navigation start → the frame painting the first rows, p50 of empty-cache loads (target < 1000)
+//   console.reports_year_ms / console.reports_year_p99_ms — GET …/reports over a year of 50,000 leads,
+//     p50 and p99 of 20 requests (target < 500); both from console-figures.ts, which also runs alone
+// Knobs: BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent),
+//   BENCH_CONSOLE_REPORTS, BENCH_CONSOLE_LOADS (console).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
@@ -32,6 +37,7 @@ import { startChild, type Child } from "./bench-servers.ts";
 import { loadEvalReplies, type EvalReplies } from "./eval-replies.ts";
 import type { PlanFigures } from "./campaign-plan.ts";
 import { measureVoiceFirstText } from "./voice-first-text.ts";
+import { benchConsoleFigures } from "./console-figures.ts";
 
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -623,6 +629,9 @@ async function main() {
     emit("voice.first_text_p99_ms", pct(firstText, 99), "ms", { target: "<= 150", ...voiceExtra });
     emit("voice.later_sentence_p99_ms", pct(later, 99), "ms", { target: "<= 20", sentences: later.length });
     await all.stop();
+
+    // 10. the owner console at size: the Inbox's first paint in Chromium, a year's report (a Leadline of its own)
+    for (const f of await benchConsoleFigures({ databaseUrl, redisUrl: REDIS_URL, queuePrefix: `${prefix}console` })) emit(f.figure, f.value, f.unit, f.extra);
 
     // 8. planning a 100,000-contact campaign, in a child process so its RSS is its own
     const planned = await new Promise<string>((resolve, reject) =>

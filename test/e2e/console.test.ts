@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TReport } from "../../src/console/console-schemas.ts";
 import { createAdminToken } from "../../src/console/require-admin.ts";
 import { buildConsoleClient } from "../../src/console/build-console-client.ts";
 import { bookAppointment } from "../../src/scheduling/book-appointment.ts";
@@ -182,18 +183,43 @@ describe("owner console", () => {
   it("shows the reports API's figures, each chart an image named by its figure", async () => {
     const { page } = op;
     await page.getByRole("navigation").getByRole("link", { name: "Reports" }).click();
-    for (const name of ["Leads by source", "Speed to lead", "Missed calls recovered", "Booked rate", "Revenue by source"]) {
-      await page.getByRole("img", { name }).waitFor();
+    for (const name of ["Speed to lead", "Leads by source", "First response by source", "Missed calls recovered", "Booked rate", "Revenue by source"]) {
+      await page.getByRole("img", { name, exact: true }).waitFor();
     }
     const from = await page.getByLabel("From", { exact: true }).inputValue();
     const to = await page.getByLabel("To", { exact: true }).inputValue();
     const api = (await (await t.admin(`/api/admin/businesses/acme-plumbing/reports?from=${from}&to=${to}`)).json()) as {
-      speedToLead: { leads: number; medianSeconds: number | null };
+      speedToLead: TReport["speedToLead"];
       bySource: { source: string; leads: number }[];
     };
     expect(api.speedToLead.leads).toBe(2);
     expect(await page.locator('[data-figure="leads"]').textContent()).toBe(String(api.speedToLead.leads));
-    const table = page.getByRole("table");
+
+    // speed to lead over time (the server's default range: 30 days, a point per day): the chart says
+    // what it draws, and its table holds the API's series, period by period
+    expect(api.speedToLead.bucket).toBe("day");
+    expect(api.speedToLead.series).toHaveLength(30);
+    expect(api.speedToLead.series.filter((p) => p.leads > 0).length).toBeGreaterThan(0);
+    const overTime = page.getByRole("img", { name: "Speed to lead", exact: true });
+    expect(await overTime.getAttribute("aria-describedby").then((id) => page.locator(`#${id}`).textContent())).toBe(
+      "Median and p90 first-response seconds, per day",
+    );
+    await page.getByText("Speed to lead per day, as a table").click();
+    const series = page.getByRole("table", { name: "Speed to lead over time" });
+    const cells = await series.locator("tbody tr").evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent ?? "")));
+    const shown = (v: number | null) => (v === null ? "—" : String(v));
+    expect(cells).toEqual(
+      api.speedToLead.series.map((p) => [
+        p.period,
+        String(p.leads),
+        String(p.responded),
+        shown(p.medianFirstResponseSeconds),
+        shown(p.p90FirstResponseSeconds),
+      ]),
+    );
+    await page.getByText("Speed to lead per day, as a table").click();
+
+    const table = page.getByRole("table", { name: "By source" });
     for (const s of api.bySource) {
       await table.getByRole("row", { name: new RegExp(`^${s.source} ${s.leads} `) }).waitFor();
     }

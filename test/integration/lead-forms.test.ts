@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
+import { DateTime } from "luxon";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { TReport } from "../../src/console/console-schemas.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { createGraphFake, GRAPH, leadgenWebhook, signMeta } from "../fakes/meta-graph.ts";
 import { callParams, dialStatusParams } from "../fakes/twilio-webhooks.ts";
@@ -391,20 +393,49 @@ describe("one contact, many doors", () => {
   });
 });
 
+type Report = {
+  speedToLead: TReport["speedToLead"];
+  bySource: { source: string; leads: number; responded: number; medianFirstResponseSeconds: number | null }[];
+};
+
 describe("reports", () => {
   it("shows leads and first-response times by source for a date range", async () => {
     const res = await t.admin(`/api/admin/businesses/acme-plumbing/reports?from=2026-01-01&to=2030-12-31`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as {
-      speedToLead: { leads: number; medianSeconds: number };
-      bySource: { source: string; leads: number; responded: number; medianFirstResponseSeconds: number | null }[];
-    };
+    const body = (await res.json()) as Report;
     const google = body.bySource.find((s) => s.source === "google-ads")!;
     expect(google.leads).toBeGreaterThanOrEqual(2); // the JSON form with gclid and the Google lead form (the test lead is excluded)
     expect(google.responded).toBe(google.leads);
     expect(google.medianFirstResponseSeconds).toBeLessThan(5);
     expect(body.bySource.some((s) => s.source === "facebook-ads")).toBe(true);
+
+    // over time: five years in months, every month present, together every lead of the range
+    const s = body.speedToLead;
+    expect(s.bucket).toBe("month");
+    expect(s.series).toHaveLength(60);
+    expect(s.series[0]!.period).toBe("2026-01-01");
+    expect(s.series.reduce((n, p) => n + p.leads, 0)).toBe(s.leads);
+    expect(s.series.reduce((n, p) => n + p.responded, 0)).toBe(s.responded);
+    // a month's point is that month's report; a day's point is that day's report (the leads came today)
+    const overall = (r: Report) => ({
+      leads: r.speedToLead.leads,
+      responded: r.speedToLead.responded,
+      medianFirstResponseSeconds: r.speedToLead.medianSeconds,
+      p90FirstResponseSeconds: r.speedToLead.p90Seconds,
+    });
+    const report = async (q: string) => (await (await t.admin(`/api/admin/businesses/acme-plumbing/reports?${q}`)).json()) as Report;
+    const november = await report("from=2026-11-01&to=2026-11-30");
+    expect(november.speedToLead.leads).toBeGreaterThan(0);
+    expect(s.series.find((p) => p.period === "2026-11-01")).toEqual({ period: "2026-11-01", ...overall(november) });
+    expect(november.speedToLead.bucket).toBe("day");
+    expect(november.speedToLead.series).toHaveLength(30);
+    const today = DateTime.fromJSDate(t.clock.now(), { zone: "America/New_York" }).toISODate()!;
+    const day = await report(`from=${today}&to=${today}`);
+    expect(day.speedToLead.series).toEqual([{ period: today, ...overall(day) }]);
+    expect(november.speedToLead.series.find((p) => p.period === today)).toEqual({ period: today, ...overall(day) });
+
     expect((await t.admin(`/api/admin/businesses/acme-plumbing/reports?from=2026-13-01`)).status).toBe(400);
+    expect((await t.admin(`/api/admin/businesses/acme-plumbing/reports?from=2026-02-30&to=2026-03-01`)).status).toBe(400);
     expect((await t.admin(`/api/admin/businesses/acme-plumbing/reports?from=2026-05-02&to=2026-05-01`)).status).toBe(400);
   });
 });

@@ -214,3 +214,23 @@ describe("incoming call", () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/^DialCallStatus/);
   });
 });
+
+describe("the report", () => {
+  it("counts the month's missed calls and those whose text-back went out (three in a row inside the window: one text)", async () => {
+    await settle();
+    const res = await t.admin("/api/admin/businesses/acme-plumbing/reports?from=2026-11-01&to=2026-11-30");
+    expect(res.status).toBe(200);
+    const { missedCalls } = (await res.json()) as { missedCalls: { missed: number; textedBack: number } };
+    // Acme's, in November in New York, as the report reads it (another business's missed call is left out)
+    const createdAt = { gte: new Date("2026-11-01T04:00:00Z"), lt: new Date("2026-12-01T05:00:00Z") };
+    const business = { slug: "acme-plumbing" };
+    expect(await t.ctx.prisma.call.count({ where: { status: "missed", business: { isNot: business } } })).toBeGreaterThan(0);
+    const calls = await t.ctx.prisma.call.findMany({ where: { status: "missed", createdAt, business }, select: { callSid: true } });
+    const textedBack = await t.ctx.prisma.message.count({
+      where: { purpose: "textback", dedupeKey: { in: calls.map((c) => `textback-${c.callSid}`) }, status: { in: ["accepted", "sent", "delivered", "read"] } },
+    });
+    expect(missedCalls).toEqual({ missed: calls.length, textedBack });
+    expect(textedBack).toBeGreaterThan(0);
+    expect(textedBack).toBeLessThan(calls.length);
+  });
+});

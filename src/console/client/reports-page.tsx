@@ -1,10 +1,11 @@
 // Reports for a date range: the very figures GET /api/admin/businesses/:slug/reports answers,
-// charted (leads by source, speed to lead, missed calls recovered, booked rate, revenue by source)
-// and tabled, with a CSV export of the per-source rows.
+// charted (speed to lead over time, leads by source, first response by source, missed calls
+// recovered, booked rate, revenue by source) and tabled, with a CSV export of the per-source rows.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ZReport, type TReport } from "../console-schemas.ts";
 import { errorText, getJson } from "./api.ts";
 import { BarChart } from "./bar-chart.tsx";
+import { TimeChart } from "./time-chart.tsx";
 import { Alert } from "./ui.tsx";
 
 type SourceRow = {
@@ -17,6 +18,9 @@ type SourceRow = {
   won: number;
   revenue: number;
 };
+
+/** what one point of the over-time series covers, in words */
+const PER: Record<TReport["speedToLead"]["bucket"], string> = { day: "day", week: "ISO week (dated by its Monday)", month: "month", year: "year" };
 
 const pct = (n: number, d: number) => (d > 0 ? Math.round((1000 * n) / d) / 10 : null);
 
@@ -62,8 +66,14 @@ export function ReportsPage({ slug }: { slug: string }) {
 
   const rows = useMemo(() => (report?.bySource ?? []) as SourceRow[], [report]);
   const sources = useMemo(() => rows.map((r) => r.source), [rows]);
+  const points = useMemo(() => report?.speedToLead.series ?? [], [report]);
+  const periods = useMemo(() => points.map((p) => p.period), [points]);
   const charts = useMemo(
     () => ({
+      overTime: [
+        { label: "p90 (s)", values: points.map((p) => p.p90FirstResponseSeconds), color: "#e8890c" },
+        { label: "Median (s)", values: points.map((p) => p.medianFirstResponseSeconds), color: "#1f5eff" },
+      ],
       leads: [{ label: "Leads", values: rows.map((r) => r.leads), color: "#1f5eff" }],
       speed: [
         { label: "p90 (s)", values: rows.map((r) => r.p90FirstResponseSeconds), color: "#f6c177" },
@@ -73,7 +83,7 @@ export function ReportsPage({ slug }: { slug: string }) {
       booked: [{ label: "Booked rate (%)", values: rows.map((r) => pct(r.booked, r.leads)), color: "#7048e8" }],
       revenue: [{ label: "Revenue ($)", values: rows.map((r) => r.revenue), color: "#2b8a3e" }],
     }),
-    [rows, report],
+    [rows, points, report],
   );
 
   const download = () => {
@@ -130,8 +140,16 @@ export function ReportsPage({ slug }: { slug: string }) {
             </div>
           </dl>
           <div class="charts">
+            <TimeChart
+              title="Speed to lead"
+              description={`Median and p90 first-response seconds, per ${PER[report.speedToLead.bucket]}`}
+              periods={periods}
+              series={charts.overTime}
+              unit=" s"
+              wide
+            />
             <BarChart title="Leads by source" categories={sources} series={charts.leads} />
-            <BarChart title="Speed to lead" categories={sources} series={charts.speed} unit=" s" />
+            <BarChart title="First response by source" categories={sources} series={charts.speed} unit=" s" />
             <BarChart title="Missed calls recovered" categories={["Missed", "Texted back"]} series={charts.missed} />
             <BarChart title="Booked rate" categories={sources} series={charts.booked} unit="%" />
             <BarChart title="Revenue by source" categories={sources} series={charts.revenue} prefix="$" />
@@ -165,6 +183,32 @@ export function ReportsPage({ slug }: { slug: string }) {
               ))}
             </tbody>
           </table>
+          <details class="over-time">
+            <summary>Speed to lead per {PER[report.speedToLead.bucket]}, as a table</summary>
+            <table class="by-source">
+              <caption>Speed to lead over time</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Period</th>
+                  <th scope="col">Leads</th>
+                  <th scope="col">Responded</th>
+                  <th scope="col">Median (s)</th>
+                  <th scope="col">p90 (s)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {points.map((p) => (
+                  <tr key={p.period}>
+                    <th scope="row">{p.period}</th>
+                    <td>{p.leads}</td>
+                    <td>{p.responded}</td>
+                    <td>{p.medianFirstResponseSeconds ?? "—"}</td>
+                    <td>{p.p90FirstResponseSeconds ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
         </>
       ) : null}
     </section>
