@@ -148,7 +148,20 @@ export const ZReport = z.object({
   missedCalls: z.object({ missed: z.number(), textedBack: z.number() }),
   revenue: z.number(),
   revenueCents: z.number(),
-  bySource: z.array(z.object({ source: z.string() }).passthrough()),
+  bySource: z.array(
+    z
+      .object({
+        source: z.string(),
+        leads: z.number(),
+        responded: z.number(),
+        medianFirstResponseSeconds: z.number().nullable(),
+        p90FirstResponseSeconds: z.number().nullable(),
+        booked: z.number(),
+        won: z.number(),
+        revenue: z.number(),
+      })
+      .passthrough(),
+  ),
   reviews: z.object({ requested: z.number(), clicked: z.number() }),
 });
 export type TReport = z.infer<typeof ZReport>;

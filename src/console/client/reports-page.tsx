@@ -8,16 +8,7 @@ import { BarChart } from "./bar-chart.tsx";
 import { TimeChart } from "./time-chart.tsx";
 import { Alert } from "./ui.tsx";
 
-type SourceRow = {
-  source: string;
-  leads: number;
-  responded: number;
-  medianFirstResponseSeconds: number | null;
-  p90FirstResponseSeconds: number | null;
-  booked: number;
-  won: number;
-  revenue: number;
-};
+type SourceRow = TReport["bySource"][number];
 
 /** what one point of the over-time series covers, in words */
 const PER: Record<TReport["speedToLead"]["bucket"], string> = { day: "day", week: "ISO week (dated by its Monday)", month: "month", year: "year" };
@@ -25,7 +16,7 @@ const PER: Record<TReport["speedToLead"]["bucket"], string> = { day: "day", week
 const pct = (n: number, d: number) => (d > 0 ? Math.round((1000 * n) / d) / 10 : null);
 
 function csvOf(r: TReport): string {
-  const rows = r.bySource as SourceRow[];
+  const rows: SourceRow[] = r.bySource;
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? "" : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -64,7 +55,7 @@ export function ReportsPage({ slug }: { slug: string }) {
       .catch((e: unknown) => setError(errorText(e)));
   }, [slug, from, to]);
 
-  const rows = useMemo(() => (report?.bySource ?? []) as SourceRow[], [report]);
+  const rows = useMemo<SourceRow[]>(() => report?.bySource ?? [], [report]);
   const sources = useMemo(() => rows.map((r) => r.source), [rows]);
   const points = useMemo(() => report?.speedToLead.series ?? [], [report]);
   const periods = useMemo(() => points.map((p) => p.period), [points]);
