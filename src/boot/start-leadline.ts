@@ -65,6 +65,8 @@ export interface StartOptions {
   headless?: boolean;
   /** how long a voice-call tool may run before a filler line is said (default 700 ms) */
   voiceFillerAfterMs?: number;
+  /** the longest AI-answered call (default: the profile's voice.maxCallMinutes; tests shorten it) */
+  voiceMaxCallMs?: number;
   /** the console's "Replay evals": the entry point hands in replay/run-replay.ts (it boots an app of its own) */
   runReplay?: RunReplay;
 }
@@ -136,7 +138,10 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
       const s = app.listen(env.PORT, () => ok(s));
     });
     // the AI voice agent's WebSocket shares the port (Twilio ConversationRelay)
-    relay = attachRelayServer(ctx, server, opts.voiceFillerAfterMs === undefined ? {} : { fillerAfterMs: opts.voiceFillerAfterMs });
+    relay = attachRelayServer(ctx, server, {
+      ...(opts.voiceFillerAfterMs === undefined ? {} : { fillerAfterMs: opts.voiceFillerAfterMs }),
+      ...(opts.voiceMaxCallMs === undefined ? {} : { maxCallMs: opts.voiceMaxCallMs }),
+    });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     db.localCli?.announce(url);
     log.info({ port: (server.address() as AddressInfo).port, publicBaseUrl: env.PUBLIC_BASE_URL }, "web listening");

@@ -67,15 +67,16 @@ export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<
         if (!Object.hasOwn(JOBS, name) || !(Object.values(JOBS[name].queues) as string[]).includes(def.name))
           throw new Error(`no handler for job ${def.name}/${job.name}`);
         const data = JOBS[name].schema.parse(job.data);
-        const run = () => (HANDLERS[name] as (c: Ctx, d: unknown, j: Job, t?: string) => Promise<unknown>)(ctx, data, job, token);
+        const run = (c: Ctx) => (HANDLERS[name] as (c: Ctx, d: unknown, j: Job, t?: string) => Promise<unknown>)(c, data, job, token);
         if (def.lane !== "urgent") {
           // the text-backs and first texts in this process go first; this waits a moment at most
           await ctx.gate.clear(GATE_WAIT_MS);
-          return run();
+          return run(ctx);
         }
+        // an urgent job holds its place until it ends or says its text is out (gate.demote)
         const leave = ctx.gate.enter();
         try {
-          return await run();
+          return await run({ ...ctx, gate: ctx.gate.forJob(leave) });
         } finally {
           leave();
         }

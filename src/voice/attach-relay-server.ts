@@ -19,7 +19,7 @@ export function relaySocketUrl(publicBaseUrl: string, requestUrl: string): strin
   return `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}${requestUrl}`;
 }
 
-export function attachRelayServer(ctx: Ctx, server: Server, o: { fillerAfterMs?: number } = {}): { close(): Promise<void> } {
+export function attachRelayServer(ctx: Ctx, server: Server, o: { fillerAfterMs?: number; maxCallMs?: number } = {}): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = req.url ?? "";
@@ -35,7 +35,11 @@ export function attachRelayServer(ctx: Ctx, server: Server, o: { fillerAfterMs?:
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ctx.metrics.webhooks.inc({ route: "relay", outcome: "stored" });
-      runVoiceSession(ctx, ws, { live: liveRelayCalls, ...(o.fillerAfterMs === undefined ? {} : { fillerAfterMs: o.fillerAfterMs }) });
+      runVoiceSession(ctx, ws, {
+        live: liveRelayCalls,
+        ...(o.fillerAfterMs === undefined ? {} : { fillerAfterMs: o.fillerAfterMs }),
+        ...(o.maxCallMs === undefined ? {} : { maxCallMs: o.maxCallMs }),
+      });
     });
   };
   server.on("upgrade", onUpgrade);

@@ -33,6 +33,8 @@ const VOICE_CHANNEL =
 export interface VoiceSessionOptions {
   /** a tool running longer than this gets a filler line (default 700 ms) */
   fillerAfterMs?: number;
+  /** the longest call (default the profile's voice.maxCallMinutes; tests shorten it) */
+  maxCallMs?: number;
   /** calls on the line in this process, by CallSid (relay-end asks whether one is still live) */
   live: Map<string, unknown>;
 }
@@ -143,7 +145,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       completionTokens: 0,
     };
     o.live.set(f.callSid, true);
-    maxTimer = setTimeout(() => void wrapUp(), business.profile.voice.maxCallMinutes * 60_000);
+    maxTimer = setTimeout(() => void wrapUp(), o.maxCallMs ?? business.profile.voice.maxCallMinutes * 60_000);
     maxTimer.unref();
   }
 
@@ -280,7 +282,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     const r = await speakTurn(ctx, {
       llm: ctx.llm,
       target: sess.target,
-      scope: { business: sess.business, conversationId: sess.target.conversation.id, contactId: sess.target.conversation.contactId, now },
+      scope: { business: sess.business, conversationId: sess.target.conversation.id, contactId: sess.target.conversation.contactId, now, onCall: true },
       model: profile.ai.model ?? fm.model ?? ctx.env.OPENAI_MODEL ?? "gpt-4o-mini",
       temperature: fm.temperature,
       maxToolSteps: fm.maxToolSteps,

@@ -279,6 +279,8 @@ describe("the socket", () => {
     await waitFor(() => t.ctx.prisma.alert.findFirst({ where: { kind: "voice-handoff", subject: conv.id } }), "the office alert");
     const alert = await t.ctx.prisma.alert.findFirstOrThrow({ where: { kind: "voice-handoff", subject: conv.id } });
     expect(alert.message).toContain("warranty claim on last month's job");
+    // one hand-off, one alert: the tool's own "handoff" alert is not raised on a call
+    expect(await t.ctx.prisma.alert.count({ where: { subject: conv.id, kind: { in: ["handoff", "voice-handoff"] } } })).toBe(1);
     expect((await t.ctx.prisma.conversation.findUniqueOrThrow({ where: { id: conv.id } })).handledBy).toBe("human");
     await c.close();
     await waitFor(async () => (await t.ctx.prisma.call.findUnique({ where: { callSid: call.CallSid! } }))?.aiOutcome === "handoff", "the call record");
@@ -368,5 +370,37 @@ describe("the socket", () => {
     await settle();
     expect(textsTo(phone)).toHaveLength(0);
     expect(await voiceMessages(phone)).toEqual(["caller: Hi, I have a question about a drain."]);
+  });
+});
+
+describe("the call's maximum length", () => {
+  it("at voice.maxCallMinutes the assistant says it is handing over, ends the session with a hand-off, and the office is alerted once", async () => {
+    // a second server whose calls last 1.5 s at most (the profile's minutes, shortened for the test)
+    const short = await startTestLeadline({
+      llm: createOpenAiProvider({ apiKey: "sk-test-key-0000", timeoutMs: 3000, maxRetries: 0 }),
+      voiceMaxCallMs: 1500,
+    });
+    try {
+      await short.apply(profile);
+      short.clock.set("2026-11-17T14:00:00Z");
+      const phone = newCaller();
+      const call = callParams({ from: phone, to: ACME_NUMBER });
+      await short.post("/webhooks/twilio/voice", call);
+      await short.post("/webhooks/twilio/voice/dial-status", dialStatusParams(call, "no-answer"));
+      const c = await connectRelay(short.url, { token: TWILIO_TOKEN, publicBaseUrl: PUBLIC_BASE_URL, callSid: call.CallSid! });
+      c.setup({ from: phone, to: ACME_NUMBER });
+      model.say({ content: "Sure, I can help with that drain. What is the ZIP code of the job?" });
+      c.prompt("Hi, my kitchen drain is slow.");
+      const end = (await c.waitFrame((f) => f.type === "end")) as { handoffData: string };
+      expect(JSON.parse(end.handoffData)).toMatchObject({ transfer: true, reason: "the call reached its maximum length" });
+      expect(texts(c)).toContain("let me hand you to someone from the office");
+      await c.close();
+      const conv = await short.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone } } });
+      await waitFor(() => short.ctx.prisma.alert.findFirst({ where: { kind: "voice-handoff", subject: conv.id } }), "the office alert");
+      await waitFor(async () => (await short.ctx.prisma.call.findUnique({ where: { callSid: call.CallSid! } }))?.aiOutcome === "handoff", "the call record");
+      expect(await short.ctx.prisma.alert.count({ where: { subject: conv.id } })).toBe(1);
+    } finally {
+      await short.close();
+    }
   });
 });

@@ -45,3 +45,41 @@ describe("the urgent gate", () => {
     }
   });
 });
+
+describe("demoting urgent work once its text is out", () => {
+  /** how start-workers runs an urgent job: entered, with its own view of the gate */
+  const runUrgent = async (gate: ReturnType<typeof createUrgentGate>, fn: (mine: ReturnType<typeof createUrgentGate>) => Promise<void>) => {
+    const leave = gate.enter();
+    try {
+      await fn(gate.forJob(leave));
+    } finally {
+      leave();
+    }
+  };
+
+  it("leaves the gate early, then waits its turn behind the urgent work still running", async () => {
+    const gate = createUrgentGate();
+    const order: string[] = [];
+    let finishOther!: () => void;
+    const other = runUrgent(gate, () => new Promise<void>((ok) => (finishOther = ok)));
+    const mine = runUrgent(gate, async (view) => {
+      order.push("text sent");
+      await view.demote(10_000);
+      order.push("bookkeeping");
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(gate.running).toBe(1); // mine left; the other is still urgent
+    expect(order).toEqual(["text sent"]);
+    finishOther();
+    await Promise.all([other, mine]);
+    expect(order).toEqual(["text sent", "bookkeeping"]);
+    expect(gate.running).toBe(0);
+  });
+
+  it("is nothing outside an urgent job's view", async () => {
+    const gate = createUrgentGate();
+    gate.enter();
+    await expect(gate.demote(10_000)).resolves.toBeUndefined();
+    expect(gate.running).toBe(1);
+  });
+});

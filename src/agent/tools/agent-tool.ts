@@ -12,6 +12,8 @@ export interface ToolScope {
   contactId: string;
   /** the turn's time (the one clock) */
   now: Date;
+  /** on a phone call: the call's session hands the caller over and raises the one alert, with the call's summary */
+  onCall?: boolean;
 }
 
 export interface AgentTool<S extends z.ZodType = z.ZodType> {

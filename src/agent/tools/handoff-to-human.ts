@@ -10,13 +10,15 @@ export const handoffToHuman = defineTool({
   schema: z.object({ reason: z.string().min(3).max(300) }).strict(),
   async run(ctx, scope, { reason }) {
     const moved = await assignConversation(ctx, { businessId: scope.business.id, conversationId: scope.conversationId, handledBy: "human", by: "ai" });
-    await raiseAlert(ctx, {
-      businessId: scope.business.id,
-      kind: "handoff",
-      message: `The assistant handed a conversation to the office: ${reason}`,
-      subject: scope.conversationId,
-      dedupeKey: `handoff-${scope.conversationId}-${scope.now.toISOString()}`,
-    });
+    // on a call the session's own alert says it (with the call's summary): one alert per hand-off
+    if (!scope.onCall)
+      await raiseAlert(ctx, {
+        businessId: scope.business.id,
+        kind: "handoff",
+        message: `The assistant handed a conversation to the office: ${reason}`,
+        subject: scope.conversationId,
+        dedupeKey: `handoff-${scope.conversationId}-${scope.now.toISOString()}`,
+      });
     return { ok: true, handedOff: moved };
   },
 });

@@ -28,6 +28,9 @@ export interface CaptureLeadInput {
   receivedAt: Date;
 }
 
+/** the longest a lead's bookkeeping waits behind other urgent work in this process */
+const BOOKKEEPING_WAIT_MS = 250;
+
 export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLeadInput): Promise<void> {
   const { lead } = i;
   const contact = await resolveContact(
@@ -82,6 +85,8 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
       canText ? "test lead: not texted" : "lead without a mobile number: flagged for the office",
     );
   }
+  // the homeowner has their text: the lead, timeline and consent wait for the other leads' texts
+  await ctx.gate.demote(BOOKKEEPING_WAIT_MS);
   // The lead row follows the text; captureTouch finds that text and takes it as the first response.
   await captureTouch(ctx.prisma, {
     businessId: business.id,

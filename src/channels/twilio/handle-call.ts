@@ -10,6 +10,9 @@ import { recordCallSql, type CallFacts, type RecordedCall } from "./record-call-
 import { sendMissedCallTextBack } from "./send-missed-call-text-back.ts";
 import { ZDialStatus, ZTwilioCall, type TTwilioCall } from "./twilio-schemas.ts";
 
+/** the longest a text-back's bookkeeping waits behind other urgent work in this process */
+const BOOKKEEPING_WAIT_MS = 250;
+
 export async function handleCall(ctx: Ctx, event: StoredEvent, business: BusinessRef): Promise<void> {
   const p = ZTwilioCall.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
@@ -51,6 +54,8 @@ async function followCall(ctx: Ctx, event: StoredEvent, business: BusinessRef, p
       receivedAt: event.receivedAt,
     }),
   );
+  // the caller has their text: the rest waits for the other callers' texts
+  await ctx.gate.demote(BOOKKEEPING_WAIT_MS);
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
   await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
