@@ -30,14 +30,15 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   const started = wallMs();
   const now = ctx.clock.now();
   const profile = t.business.profile;
-  const { prompt } = await publishedPrompt(ctx.prisma, t.business);
+  // the homeowner's messages this turn answers (the whole burst)
+  const lastInbound = o.inboundText;
+  // independent reads side by side: the turn waits on the database once, not twice
+  const [{ prompt }, firstFacts] = await Promise.all([publishedPrompt(ctx.prisma, t.business), loadConversationFacts(ctx, t, now, lastInbound)]);
+  let facts = firstFacts;
   const fm = prompt.frontMatter;
   const model = profile.ai.model ?? fm.model ?? ctx.env.OPENAI_MODEL ?? "gpt-4o-mini";
   const tools = toolsFor(fm.tools);
-  // the homeowner's messages this turn answers (the whole burst)
-  const lastInbound = o.inboundText;
   const scope = { business: t.business, conversationId: t.conversation.id, contactId: t.conversation.contactId, now };
-  let facts = await loadConversationFacts(ctx, t, now, lastInbound);
   const messages: LlmMessage[] = await buildModelMessages(ctx, t, renderPrompt(prompt, promptVariables(profile, now)), facts, {
     name: t.contact.name ?? null,
     zip: t.contact.zip ?? null,
