@@ -4,7 +4,7 @@ import { countNumberSends } from "./count-number-sends.ts";
 import type { DeliverOutcome } from "./deliver-outcome.ts";
 import { deliverToChat } from "./deliver-to-chat.ts";
 import { gatherPolicyFacts } from "./gather-policy-facts.ts";
-import { alertSendUnknown, handleSendFailure } from "./handle-send-failure.ts";
+import { handleSendFailure, reconcileSend } from "./handle-send-failure.ts";
 import { alertTooLate, isTooLate, TIME_BOUND_PURPOSES } from "./late-notice.ts";
 import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { evaluateSendPolicy } from "./policy/evaluate-send-policy.ts";
@@ -27,13 +27,14 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
 
   if (msg.status === "sending") {
     // A previous run died between claiming and hearing back: it may or may not have gone out.
-    // Never resend blindly; surface it instead.
-    if (await setMessageStatus(ctx.sql, { messageId, to: "unknown", from: ["sending"], errorCode: "outcome-unknown", at })) {
-      ctx.metrics.sends.inc({ status: "unknown" });
-      ctx.log.error({ messageId }, "send outcome unknown after a crash; not resent");
-      await alertSendUnknown(ctx, { ...msg, why: "the send was cut off mid-call" });
-    }
-    return { kind: "done", status: "unknown" };
+    // Never resend blindly: the provider is asked; only a text it certainly does not have goes again.
+    const cutOff = new Error("the send was cut off mid-call");
+    const settled = await reconcileSend(ctx, { ...msg, attemptedAt: msg.attemptedAt ?? msg.updatedAt }, cutOff, cutOff.message);
+    if (settled) return settled;
+    if (!(await setMessageStatus(ctx.sql, { messageId, to: "queued", from: ["sending"], errorCode: "cut-off", at, emit: false })))
+      return { kind: "skip", reason: "moved on meanwhile (status callback)" };
+    ctx.log.warn({ messageId }, "a send cut off mid-call is not at the provider: sending it now");
+    msg.status = "queued";
   }
   if (msg.status !== "queued") return { kind: "skip", reason: `already ${msg.status}` };
   // nothing to send: the chat stream shows the row; a voice line was already said on the call

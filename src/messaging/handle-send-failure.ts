@@ -44,7 +44,7 @@ export async function handleSendFailure(ctx: Ctx, msg: FailedSend, e: unknown, l
   const code = err?.code ?? (err?.httpStatus ? String(err.httpStatus) : undefined);
   if (err?.outcome === "rejected") return fail(code ?? "rejected");
   if (err?.outcome === "unknown") {
-    const settled = await reconcile(ctx, msg, error);
+    const settled = await reconcileSend(ctx, msg, error, `${ctx.provider.name === "twilio" ? "Twilio" : "the provider"} timed out`);
     if (settled) return settled;
     // certainly absent: a plain retryable failure from here on
   }
@@ -65,10 +65,11 @@ export async function handleSendFailure(ctx: Ctx, msg: FailedSend, e: unknown, l
 }
 
 /**
- * The provider may have the message: ask it. Found ⇒ adopt its id and status; cannot tell ⇒
- * `unknown` and an office alert; certainly absent ⇒ undefined (the caller may resend).
+ * The provider may have the message (a timeout, or a worker that died between claiming it and
+ * hearing back): ask it. Found ⇒ adopt its id and status; cannot tell ⇒ `unknown` and an office
+ * alert saying `why`; certainly absent ⇒ undefined (the caller may resend).
  */
-async function reconcile(ctx: Ctx, msg: FailedSend, error: Error): Promise<DeliverOutcome | undefined> {
+export async function reconcileSend(ctx: Ctx, msg: FailedSend, error: Error, why: string): Promise<DeliverOutcome | undefined> {
   const since = new Date(msg.attemptedAt.getTime() - LOOKUP_SKEW_MS);
   // an identical text sent earlier to the same number is another row's, never this one
   const others = await ctx.prisma.message.findMany({
@@ -106,7 +107,7 @@ async function reconcile(ctx: Ctx, msg: FailedSend, error: Error): Promise<Deliv
     if (!marked) return { kind: "skip", reason: "moved on meanwhile (status callback)" };
     ctx.metrics.sends.inc({ status: "unknown" });
     ctx.log.error({ messageId: msg.id, err: error.message }, "send outcome unknown and the provider cannot tell; not resent");
-    await alertSendUnknown(ctx, { ...msg, why: `${ctx.provider.name === "twilio" ? "Twilio" : "the provider"} timed out` });
+    await alertSendUnknown(ctx, { ...msg, why });
     return { kind: "done", status: "unknown" };
   }
   const status = found.status === "partially_delivered" ? "delivered" : ADOPTED_AS_IS.has(found.status) ? found.status : "accepted";

@@ -1,15 +1,14 @@
 // The outbound half of the sweep: scheduled messages whose moment has come are released, rows
-// whose delivery job was lost (Redis flushed) are re-queued, and sends cut off mid-call surface
-// as `unknown` (never resent blindly).
+// whose delivery job was lost (Redis flushed) are re-queued, and sends cut off mid-call go back to
+// their delivery job, which asks the provider before anything is resent (never blindly).
 import type { Ctx } from "../context.ts";
 import { statusEventsSql } from "./set-message-status.ts";
 import { laneOfPurpose } from "./lane-of-purpose.ts";
-import { alertSendUnknown } from "./handle-send-failure.ts";
 
 const SENDING_STUCK_MS = 2 * 60_000;
 const LOST_AFTER_MS = 5_000;
 
-export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; requeued: number; unknown: number }> {
+export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; requeued: number; cutOff: number }> {
   const now = ctx.clock.now();
   // one statement: claim every due scheduled row and announce each
   const released = await ctx.sql<{ id: string; purpose: string | null }>(
@@ -39,19 +38,21 @@ export async function sweepOutbound(ctx: Ctx): Promise<{ released: number; reque
   });
   for (const m of queued) await requeue(m.id, m.purpose); // same jobId while the job exists = no duplicate
 
-  const stuck = await ctx.sql<{ id: string; businessId: string; conversationId: string; toNumber: string | null }>(
-    `WITH u AS (
-       UPDATE "Message" SET "status" = 'unknown', "errorCode" = 'outcome-unknown', "updatedAt" = $1
-       WHERE "direction" = 'outbound' AND "status" = 'sending' AND COALESCE("attemptedAt", "updatedAt") < $2
-       RETURNING "id", "businessId", "conversationId", "contactId", "toNumber", "status", "errorCode"
-     ), ev AS (${statusEventsSql("u", "$1")})
-     SELECT "id", "businessId", "conversationId", "toNumber" FROM u`,
-    [now.toISOString(), new Date(now.getTime() - SENDING_STUCK_MS).toISOString()],
-  );
-  if (stuck.length) {
-    ctx.metrics.sends.inc({ status: "unknown" }, stuck.length);
-    ctx.log.error({ count: stuck.length }, "sends cut off mid-call marked unknown (not resent)");
-    for (const m of stuck) await alertSendUnknown(ctx, { ...m, why: "the send was cut off mid-call" });
-  }
-  return { released: released.length, requeued: queued.length, unknown: stuck.length };
+  // Sends cut off mid-call (a worker died between claiming and hearing back, and its job is gone
+  // too): the delivery job runs again and asks the provider before anything is resent.
+  const stuck = await ctx.prisma.message.findMany({
+    where: {
+      direction: "outbound",
+      status: "sending",
+      OR: [
+        { attemptedAt: { lt: new Date(now.getTime() - SENDING_STUCK_MS) } },
+        { attemptedAt: null, updatedAt: { lt: new Date(now.getTime() - SENDING_STUCK_MS) } },
+      ],
+    },
+    select: { id: true, purpose: true },
+    take: 500,
+  });
+  if (stuck.length) ctx.log.warn({ count: stuck.length }, "sends cut off mid-call: checking them with the provider");
+  for (const m of stuck) await requeue(m.id, m.purpose);
+  return { released: released.length, requeued: queued.length, cutOff: stuck.length };
 }

@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 
 export interface LoopbackTwilio {
   url: string;
-  requests: { to: string; from: string; body: string; at: number }[];
+  /** every create request, hung ones too (Twilio took them: they are in its list) */
+  requests: { to: string; from: string; body: string; at: number; sid: string }[];
   /** the next N requests never get an answer */
   hangNext(n: number): void;
   close(): Promise<void>;
@@ -25,14 +26,44 @@ export async function startLoopbackTwilio(onRequest?: (to: string, at: number) =
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(requests));
         return;
       }
-      const m = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? "");
+      const [path, query] = (req.url ?? "").split("?");
+      const m = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(path ?? "");
+      if (req.method === "GET" && m) {
+        // the Messages list (To/From filters, newest first, one page), as a worker that died mid-send asks it
+        const q = new URLSearchParams(query ?? "");
+        const mine = requests.filter((r) => (!q.get("To") || r.to === q.get("To")) && (!q.get("From") || r.from === q.get("From"))).reverse();
+        const date = (at: number) => new Date(at).toUTCString().replace("GMT", "+0000");
+        res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            messages: mine.map((r) => ({
+              account_sid: m[1],
+              body: r.body,
+              date_created: date(r.at),
+              date_sent: date(r.at),
+              direction: "outbound-api",
+              from: r.from,
+              sid: r.sid,
+              status: "sent",
+              to: r.to,
+            })),
+            next_page_uri: null,
+            page: 0,
+            page_size: mine.length,
+            start: 0,
+            end: Math.max(0, mine.length - 1),
+            uri: req.url,
+          }),
+        );
+        return;
+      }
       if (req.method !== "POST" || !m) {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 20404, message: "not found", status: 404 }));
         return;
       }
       const form = new URLSearchParams(Buffer.concat(chunks).toString());
       const at = Date.now();
-      const entry = { to: form.get("To") ?? "", from: form.get("From") ?? "", body: form.get("Body") ?? "", at };
+      const sid = "SM" + randomBytes(16).toString("hex");
+      const entry = { to: form.get("To") ?? "", from: form.get("From") ?? "", body: form.get("Body") ?? "", at, sid };
       requests.push(entry);
       onRequest?.(entry.to, at);
       if (hang > 0) {
@@ -40,7 +71,6 @@ export async function startLoopbackTwilio(onRequest?: (to: string, at: number) =
         hung.push(res);
         return;
       }
-      const sid = "SM" + randomBytes(16).toString("hex");
       res.writeHead(201, { "content-type": "application/json" }).end(
         JSON.stringify({
           account_sid: m[1],

@@ -47,7 +47,7 @@ function startChildWorker(): Promise<ChildProcess> {
   });
 }
 
-it("kill -9 while the text-back is at Twilio: the call is recorded, the text is marked unknown, never sent twice", async () => {
+it("kill -9 while the text-back is at Twilio: the call is recorded, the text is found in Twilio's records and adopted, never sent twice", async () => {
   fake.hangNext(1);
   child = await startChildWorker();
   const from = "+13105550111";
@@ -66,15 +66,16 @@ it("kill -9 while the text-back is at Twilio: the call is recorded, the text is 
     lockDurationMs: 1000,
   });
   try {
+    // the stalled job runs again, finds the row `sending`, and asks Twilio's Messages list before anything else
     const msg = await waitFor(
       async () => {
         const m = await worker.ctx.prisma.message.findFirst({ where: { toNumber: from, purpose: "textback" } });
-        return m?.status === "unknown" ? m : undefined;
+        return m?.status === "sent" ? m : undefined;
       },
-      "stalled send marked unknown",
+      "stalled send found at Twilio and adopted",
       20_000,
     );
-    expect(msg.errorCode).toBe("outcome-unknown");
+    expect(msg.providerId).toBe(fake.requests.find((r) => r.to === from)?.sid);
     // the re-run of the dial-status event finishes its bookkeeping after handing the send over
     await waitFor(
       async () => (await worker.ctx.prisma.inboundEvent.findFirstOrThrow({ where: { externalId: `dial-${call.CallSid}` } })).status === "processed",
