@@ -38,6 +38,7 @@ import { loadEvalReplies, type EvalReplies } from "./eval-replies.ts";
 import type { PlanFigures } from "./campaign-plan.ts";
 import { measureVoiceFirstText } from "./voice-first-text.ts";
 import { benchConsoleFigures } from "./console-figures.ts";
+import { createArrivals, nowMs } from "./arrivals.ts";
 
 const PG = process.env.BENCH_PG ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -66,7 +67,6 @@ const EVALS_DIR = "prompts/evals";
 const MODEL_REPLY =
   "Hi, this is Bench Plumbing\u2019s virtual assistant \u2014 happy to help. What\u2019s the ZIP code of the job, and how long has the drain been slow?";
 
-const nowMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 
@@ -327,15 +327,9 @@ async function main() {
   );
   const benchBusiness = await db.prisma.business.findFirstOrThrow({ where: { slug: "bench" }, select: { id: true } });
   await db.close();
-  // first arrival of a text to each number at the fake Twilio (performance clock), and who waits for it
-  const arrivals = new Map<string, number>();
-  const waiters = new Map<string, () => void>();
-  let onTextBack: (() => void) | undefined;
-  const fake = await startLoopbackTwilio((to) => {
-    if (!arrivals.has(to)) arrivals.set(to, nowMs());
-    waiters.get(to)?.();
-    onTextBack?.();
-  });
+  // every text at the fake Twilio, per recipient, on the performance clock the bench sends by
+  const arrivals = createArrivals();
+  const fake = await startLoopbackTwilio((to) => arrivals.record(to));
   const model = await startLoopbackOpenAi();
   model.setAnswer(() => ({ content: MODEL_REPLY }));
   const baseEnv = {
@@ -399,17 +393,16 @@ async function main() {
       const sentAt = new Map<string, number>();
       await Promise.all(
         calls.map(async (c) => {
-          sentAt.set(c.From!, performance.timeOrigin + performance.now());
+          sentAt.set(c.From!, nowMs());
           await post("/webhooks/twilio/voice/dial-status", dialStatusParams(c, "no-answer"));
         }),
       );
-      const until = Date.now() + 30_000;
-      while (calls.some((c) => !fake.requests.some((r) => r.to === c.From)) && Date.now() < until) await sleep(20);
+      // both ends on the bench's performance clock (the fake's own `at` is the wall clock)
+      const arrived = await Promise.all(calls.map((c) => arrivals.waitFor(c.From!, 30_000)));
       const latencies: number[] = [];
-      for (const c of calls) {
-        const r = fake.requests.find((x) => x.to === c.From);
-        if (r) latencies.push(r.at - sentAt.get(c.From!)!);
-      }
+      arrived.forEach((at, i) => {
+        if (at !== undefined) latencies.push(at - sentAt.get(calls[i]!.From!)!);
+      });
       return latencies.sort((a, b) => a - b);
     };
     await textBackRound(0); // warms up
@@ -424,7 +417,7 @@ async function main() {
       const postedAt = new Map<string, number>();
       await Promise.all(
         phones.map(async (phone, k) => {
-          postedAt.set(phone, performance.timeOrigin + performance.now());
+          postedAt.set(phone, nowMs());
           const res = await fetch(`${appUrl}/webhooks/forms/bench`, {
             method: "POST",
             headers: { "content-type": "application/json", "x-leadline-token": FORM_TOKEN },
@@ -440,13 +433,12 @@ async function main() {
           if (res.status !== 202) throw new Error(`form webhook answered ${res.status}`);
         }),
       );
-      const until = Date.now() + 30_000;
-      while (phones.some((p) => !fake.requests.some((r) => r.to === p)) && Date.now() < until) await sleep(20);
+      const arrived = await Promise.all(phones.map((p) => arrivals.waitFor(p, 30_000)));
       if (round === 1)
-        for (const p of phones) {
-          const r = fake.requests.find((x) => x.to === p);
-          if (r) formLatencies.push(r.at - postedAt.get(p)!);
-        }
+        phones.forEach((p, i) => {
+          const at = arrived[i];
+          if (at !== undefined) formLatencies.push(at - postedAt.get(p)!);
+        });
     }
     formLatencies.sort((a, b) => a - b);
     emit("form.first_text_p50_ms", pct(formLatencies, 50), "ms", { leads: formLatencies.length });
@@ -454,19 +446,7 @@ async function main() {
 
     // 4. agent turns, one at a time, each a new homeowner texting: inbound webhook → the reply at
     // the fake Twilio, minus the model's own time (a zero-latency model: ~0)
-    const waitForText = (to: string, timeoutMs: number) =>
-      new Promise<boolean>((ok) => {
-        if (arrivals.has(to)) return ok(true);
-        const timer = setTimeout(() => {
-          waiters.delete(to);
-          ok(false);
-        }, timeoutMs);
-        waiters.set(to, () => {
-          clearTimeout(timer);
-          waiters.delete(to);
-          ok(true);
-        });
-      });
+    const waitForText = async (to: string, timeoutMs: number) => (await arrivals.waitFor(to, timeoutMs)) !== undefined;
     const agentSms = (phone: string, ref: string) =>
       smsParams({ from: phone, to: NUMBER, body: `Hi, my kitchen drain is slow again. Can someone come out and clean it? Ref #${ref}.` });
     const modelCallsOf = (ref: string) =>
@@ -481,8 +461,8 @@ async function main() {
       return {
         messageSid: params.MessageSid!,
         postedAt,
-        arrivedAt: arrivals.get(phone)!,
-        totalMs: arrivals.get(phone)! - postedAt,
+        arrivedAt: arrivals.first(phone)!,
+        totalMs: arrivals.first(phone)! - postedAt,
         modelMs: calls.reduce((a, x) => a + ((x.answeredAt ?? x.receivedAt) - x.receivedAt), 0),
         modelCalls: calls.length,
         promptChars: calls.reduce((a, x) => a + x.messageChars, 0),
@@ -539,6 +519,7 @@ async function main() {
     const busyRound = async (round: number, waitAtModel: boolean) => {
       const phones = Array.from({ length: BUSY_TURNS }, (_, k) => phoneFor(round, k));
       const seen = { atMiss: 0, peak: 0 };
+      let unlisten: (() => void) | undefined;
       const latencies = await textBackRound(round, async () => {
         const firstCall = model.calls.length;
         await Promise.all(phones.map((p, k) => post("/webhooks/twilio/sms", agentSms(p, `b${round}x${k}`))));
@@ -550,11 +531,11 @@ async function main() {
           await sleep(5);
         }
         seen.atMiss = model.inFlight();
-        onTextBack = () => {
+        unlisten = arrivals.listen(() => {
           seen.peak = Math.max(seen.peak, model.inFlight());
-        };
+        });
       });
-      onTextBack = undefined;
+      unlisten?.();
       const answered = (await Promise.all(phones.map((p) => waitForText(p, 30_000)))).filter(Boolean).length;
       return {
         latencies,
