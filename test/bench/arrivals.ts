@@ -47,6 +47,7 @@ export function createArrivals(): Arrivals {
           waiters.get(to)?.delete(done);
           ok(undefined);
         }, timeoutMs);
+        timer.unref(); // a wait given up on must not hold the bench's exit
         let w = waiters.get(to);
         if (!w) waiters.set(to, (w = new Set()));
         w.add(done);

@@ -66,10 +66,14 @@ export interface RoundOptions {
   timeoutMs?: number;
   /** called with each caller's dial-status send time, as it is sent */
   onSent?: (phone: string, at: number) => void;
+  /** the calls' CallSids, one per phone (default: new ones) */
+  callSids?: string[];
+  /** stop waiting for texts when this resolves (before timeoutMs) */
+  stopWaiting?: Promise<unknown>;
 }
 
 export async function callRound(o: RoundOptions): Promise<RoundResult> {
-  const calls = o.phones.map((from) => callParams({ from, to: o.number }));
+  const calls = o.phones.map((from, i) => callParams({ from, to: o.number, ...(o.callSids ? { callSid: o.callSids[i]! } : {}) }));
   const status = o.dialStatus ?? (o.mode.kind === "busy" ? "busy" : "no-answer");
   const sentAt = new Map<string, number>();
   let errors = 0;
@@ -99,7 +103,8 @@ export async function callRound(o: RoundOptions): Promise<RoundResult> {
     await Promise.all(calls.map((c) => dial(c)));
   }
   const deadline = nowMs() + (o.timeoutMs ?? 30_000);
-  const arrived = await Promise.all(calls.map((c) => o.arrivals.waitFor(c.From!, Math.max(0, deadline - nowMs()))));
+  const all = Promise.all(calls.map((c) => o.arrivals.waitFor(c.From!, Math.max(0, deadline - nowMs()))));
+  const arrived = await (o.stopWaiting ? Promise.race([all, o.stopWaiting.then(() => calls.map((c) => o.arrivals.first(c.From!)))]) : all);
   const latencies: number[] = [];
   arrived.forEach((at, i) => {
     if (at !== undefined) latencies.push(at - sentAt.get(calls[i]!.From!)!);

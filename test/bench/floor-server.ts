@@ -30,8 +30,9 @@ const auth = "Basic " + Buffer.from(`${sid}:${token}`).toString("base64");
 const TEXT = "Hi, this is Bench Plumbing. Sorry we missed your call! How can we help?";
 const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-// the app's pool size (src/db/open-database.ts)
-const pool = new pg.Pool({ connectionString: need("FLOOR_DATABASE_URL"), max: 20 });
+// the app's pool size and connect timeout (src/db/open-database.ts); idle connections are let go after
+// a second, so the floor holds none of the server's connections while the app is being measured
+const pool = new pg.Pool({ connectionString: need("FLOOR_DATABASE_URL"), max: 20, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 1_000 });
 // a table of its own, unique by the provider's id like the app's InboundEvent
 await pool.query(`CREATE TABLE IF NOT EXISTS bench_floor_event (
   id bigserial PRIMARY KEY, kind text NOT NULL, external_id text NOT NULL UNIQUE, payload jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`);
@@ -59,11 +60,13 @@ const signed = (req: Request, res: Response): boolean => {
   return false;
 };
 const form = express.urlencoded({ extended: false, limit: "64kb" });
-const fail = (res: Response, e: unknown) =>
+const fail = (res: Response, e: unknown) => {
+  console.error(`floor error: ${(e as Error).message}`);
   res
     .status(500)
     .type("text/plain")
     .send((e as Error).message);
+};
 
 const app = express();
 app.post(["/webhooks/twilio/sms", "/webhooks/twilio/voice"], form, async (req, res) => {

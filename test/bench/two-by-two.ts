@@ -20,6 +20,7 @@ import { startChild, type Child } from "./bench-servers.ts";
 import { callRound, createSettler, signedPoster, type RoundResult, type SignedPost } from "./busy-line.ts";
 import { campaignPhones, campaignRate, queueCampaign } from "./campaign-send.ts";
 import { emit, emitWithFloor, pct } from "./figures.ts";
+import { sid } from "../fakes/twilio-webhooks.ts";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const BURST = 50;
@@ -54,6 +55,25 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
   const settler = createSettler(o.databaseUrl);
   const queues = createQueues(o.redisUrl, o.prefix);
   try {
+    // 1a. the floor's rounds (below), first: before the four processes hold any of the database
+    // server's connections (max_connections is shared by everything on this machine)
+    const floor: number[] = [];
+    let floorMissing = 0;
+    let floorErrors = 0;
+    for (let i = 0; i <= ROUNDS; i++) {
+      const r = await callRound({
+        post: o.floorPost,
+        arrivals: o.arrivals,
+        number: o.number,
+        phones: Array.from({ length: BURST }, o.floorPhone),
+        mode: { kind: "busy", gapMs: 50 },
+      });
+      if (i === 0) continue; // warm-up
+      floor.push(...r.latencies);
+      floorMissing += r.missing;
+      floorErrors += r.errors;
+    }
+    floor.sort((a, b) => a - b);
     const start = (role: string, ready: RegExp) =>
       startChild("src/main.ts", { ...env, ROLE: role }, ready).then((c) => {
         children.push(c);
@@ -84,7 +104,7 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
       return r;
     };
 
-    // 1. text-back, 50 busy-line callers at once, then the floor's same rounds
+    // 1b. text-back, 50 busy-line callers at once
     await burst(); // warm-up (each process's first text-backs)
     const app: number[] = [];
     const rounds: RoundResult[] = [];
@@ -97,18 +117,6 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
       errors += r.errors;
     }
     app.sort((a, b) => a - b);
-    const floor: number[] = [];
-    for (let i = 0; i <= ROUNDS; i++) {
-      const r = await callRound({
-        post: o.floorPost,
-        arrivals: o.arrivals,
-        number: o.number,
-        phones: Array.from({ length: BURST }, o.floorPhone),
-        mode: { kind: "busy", gapMs: 50 },
-      });
-      if (i > 0) floor.push(...r.latencies); // the first: warm-up
-    }
-    floor.sort((a, b) => a - b);
     const extra = {
       processes: "2 web + 2 worker",
       callers_at_once: BURST,
@@ -120,8 +128,9 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
       mps_pacing_min_ms_for_last: Math.round(((BURST - 1) * 1000) / o.numberMps),
       ...(await settler.stages(rounds, o.arrivals)),
     };
-    emitWithFloor("scale.busy_line_burst_p50_ms", 50, app, floor, extra);
-    emitWithFloor("scale.busy_line_burst_p99_ms", 99, app, floor, { target: "< 500", ...extra });
+    const floorExtra = { not_texted: floorMissing, webhook_errors: floorErrors, measured: "before the four processes started" };
+    emitWithFloor("scale.busy_line_burst_p50_ms", 50, app, floor, extra, floorExtra);
+    emitWithFloor("scale.busy_line_burst_p99_ms", 99, app, floor, { target: "< 500", ...extra }, floorExtra);
 
     // 2. a campaign from one number at its mps, both workers sending
     const phones = campaignPhones(o.campaign.tag, o.campaign.texts);
@@ -145,6 +154,7 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
       recipients: recipients.length,
       not_texted: recipients.filter((p) => o.arrivals.count(p) === 0).length,
       ...(doubled.length ? { doubled_sample: doubled.slice(0, 5) } : {}),
+      app_error_log_lines: errorLines(children),
     });
 
     // 4. a worker SIGKILLed mid-burst: every caller texted exactly once
@@ -161,18 +171,23 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
         killedAt = nowMs();
       }
     });
+    const callSids = callers.map(() => sid("CA"));
+    // every call event of the round processed: watched from the start, beside the texts
+    const settling = settler.settle(callSids, SIGKILL_WAIT_MS).then((ok) => ({ ok, at: nowMs() }));
     const r = await callRound({
       post,
       arrivals: o.arrivals,
       number: o.number,
       phones: callers,
+      callSids,
       mode: { kind: "busy", gapMs: 50 },
       timeoutMs: SIGKILL_WAIT_MS,
+      // every event processed: a text still to come would be a straggler; 5 s more for it
+      stopWaiting: settling.then(() => sleep(5000)),
     });
     unlisten();
     const lastText = Math.max(...callers.map((p) => o.arrivals.first(p) ?? Number.NaN).filter((t) => !Number.isNaN(t)));
-    const settled = await settler.settle(r.callSids, Math.max(1000, SIGKILL_WAIT_MS - (nowMs() - (killedAt ?? nowMs()))));
-    const settledAt = nowMs();
+    const { ok: settled, at: settledAt } = await settling;
     await sleep(2000); // a late second text would show now
     const counts = callers.map((p) => o.arrivals.count(p));
     // callers whose text waited for the dead worker's jobs to be recovered
@@ -188,6 +203,7 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
       last_text_after_kill_ms: killedAt === undefined ? null : Math.round(lastText - killedAt),
       not_texted_within_5s_of_dial_status: late,
       textback_rows_by_status: rows,
+      app_error_log_lines: errorLines(children),
       dial_status_p50_ms: Math.round(pct(r.latencies, 50)),
     };
     emit("scale.sigkill_texted_once", killExtra.texted_once, `callers of ${BURST}`, { target: `${BURST}/${BURST}`, ...killExtra });
@@ -202,6 +218,20 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
     await Promise.all(children.map((c) => c.stop()));
     await deleteRedisPrefix(o.redisUrl, o.prefix);
   }
+}
+
+/** The four processes' error-level log lines so far: how many, and the first few messages. */
+function errorLines(children: Child[]): { count: number; sample: string[] } {
+  const lines = children.flatMap((c) => c.log().split("\n")).filter((l) => /"level":(50|60)\b/.test(l));
+  const msg = (l: string) => {
+    try {
+      const j = JSON.parse(l) as { msg?: string; err?: unknown };
+      return `${j.msg ?? ""}${j.err ? `: ${typeof j.err === "string" ? j.err : JSON.stringify(j.err).slice(0, 120)}` : ""}`;
+    } catch {
+      return l.slice(0, 160);
+    }
+  };
+  return { count: lines.length, sample: [...new Set(lines.map(msg))].slice(0, 3) };
 }
 
 /** The text-back rows of these calls by status (evidence: `unknown` = cut off mid-send, never resent). */
