@@ -743,6 +743,7 @@ async function main() {
         numberMps: NUMBER_MPS,
         campaign: { businessId: campaignBusiness.id, from: CAMPAIGN_NUMBER, mps: CAMPAIGN_MPS, texts: CAMPAIGN_TEXTS, tag: "6" },
         arrivals,
+        textsTo: (to) => fake.requests.filter((r) => r.to === to).map((r) => ({ from: r.from, body: r.body })),
         phone: phoneSeries("680"),
         floorPost,
         floorPhone,

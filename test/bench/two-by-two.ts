@@ -43,6 +43,8 @@ export interface TwoByTwoOptions {
   numberMps: number;
   campaign: { businessId: string; from: string; mps: number; texts: number; tag: string };
   arrivals: Arrivals;
+  /** what the fake Twilio got for a number (evidence for a doubled text) */
+  textsTo: (to: string) => { from: string; body: string }[];
   phone: () => string;
   floorPost: SignedPost;
   floorPhone: () => string;
@@ -153,7 +155,7 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
       target: "0",
       recipients: recipients.length,
       not_texted: recipients.filter((p) => o.arrivals.count(p) === 0).length,
-      ...(doubled.length ? { doubled_sample: doubled.slice(0, 5) } : {}),
+      ...(doubled.length ? { doubled_sample: await doubledEvidence(o, doubled.slice(0, 3)) } : {}),
       app_error_log_lines: errorLines(children),
     });
 
@@ -220,9 +222,9 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
   }
 }
 
-/** The four processes' error-level log lines so far: how many, and the first few messages. */
-function errorLines(children: Child[]): { count: number; sample: string[] } {
-  const lines = children.flatMap((c) => c.log().split("\n")).filter((l) => /"level":(50|60)\b/.test(l));
+/** The four processes' warn and error log lines so far: how many, and the first few distinct messages. */
+function errorLines(children: Child[]) {
+  const lines = children.flatMap((c) => c.log().split("\n"));
   const msg = (l: string) => {
     try {
       const j = JSON.parse(l) as { msg?: string; err?: unknown };
@@ -231,7 +233,41 @@ function errorLines(children: Child[]): { count: number; sample: string[] } {
       return l.slice(0, 160);
     }
   };
-  return { count: lines.length, sample: [...new Set(lines.map(msg))].slice(0, 3) };
+  const of = (re: RegExp) => {
+    const hits = lines.filter((l) => re.test(l));
+    return { count: hits.length, sample: [...new Set(hits.map(msg))].slice(0, 3) };
+  };
+  return { errors: of(/"level":(50|60)\b/), warnings: of(/"level":40\b/) };
+}
+
+/** For a few doubled recipients: what the fake got, and the app's outbound rows and call events for them. */
+async function doubledEvidence(o: TwoByTwoOptions, phones: string[]): Promise<unknown[]> {
+  const c = new pg.Client({ connectionString: o.databaseUrl });
+  await c.connect();
+  try {
+    return await Promise.all(
+      phones.map(async (to) => ({
+        to,
+        at_fake: o.textsTo(to),
+        rows: (
+          await c.query(
+            `SELECT "id", "purpose", "kind", "author", "status", "dedupeKey", "attempts", "errorCode", "providerId", "createdAt", "attemptedAt", "sentAt"
+               FROM "Message" WHERE "toNumber" = $1 AND "direction" = 'outbound' ORDER BY "createdAt"`,
+            [to],
+          )
+        ).rows,
+        events: (
+          await c.query(
+            `SELECT "kind", "externalId", "status", "attempts", "error", "receivedAt", "processedAt" FROM "InboundEvent"
+              WHERE "provider" = 'twilio' AND "payload"->>'From' = $1 ORDER BY "receivedAt"`,
+            [to],
+          )
+        ).rows,
+      })),
+    );
+  } finally {
+    await c.end();
+  }
 }
 
 /** The text-back rows of these calls by status (evidence: `unknown` = cut off mid-send, never resent). */
