@@ -16,11 +16,17 @@ export async function startChild(file: string, env: Record<string, string>, read
   const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", file], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
+  let ready = false;
   const url = await new Promise<string>((ok, fail) => {
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = readyPattern.exec(out);
-      if (m) ok(`http://127.0.0.1:${m[1]}`);
+      // matched until ready only: a chatty child's whole log re-scanned on every chunk would cost
+      // the bench (the load generator and the fake's clock) more CPU the longer the child runs
+      const m = ready ? null : readyPattern.exec(out);
+      if (m) {
+        ready = true;
+        ok(`http://127.0.0.1:${m[1]}`);
+      }
     };
     proc.stdout!.on("data", onData);
     proc.stderr!.on("data", onData);
@@ -32,7 +38,8 @@ export async function startChild(file: string, env: Record<string, string>, read
     log: () => out,
     stop: () =>
       new Promise<void>((ok) => {
-        if (proc.exitCode !== null) return ok();
+        // a child killed by a signal (the bench's SIGKILL) has signalCode set, exitCode null
+        if (proc.exitCode !== null || proc.signalCode !== null) return ok();
         proc.once("exit", () => ok());
         proc.kill("SIGTERM");
         setTimeout(() => proc.kill("SIGKILL"), 10_000).unref();
