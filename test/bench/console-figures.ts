@@ -147,8 +147,12 @@ async function seedReports(sql: (q: string, ...p: unknown[]) => Promise<number>,
   );
 }
 
+/** the console opens on the business picked in this tab (sessionStorage), else the first: the bench's database holds others */
+const PICK_INBOX_BUSINESS = `sessionStorage.setItem("leadline-console-business", "bench-inbox");`;
+
 async function signIn(browser: Browser, url: string): Promise<Awaited<ReturnType<BrowserContext["cookies"]>>> {
   const context = await browser.newContext();
+  await context.addInitScript(PICK_INBOX_BUSINESS);
   try {
     const page = await context.newPage();
     await page.goto(`${url}/console`);
@@ -208,6 +212,7 @@ async function measureInbox(url: string): Promise<ConsoleFigure[]> {
     const fresh = async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
       await context.addCookies(cookies);
+      await context.addInitScript(PICK_INBOX_BUSINESS);
       await context.addInitScript(WATCH_ROWS);
       return context;
     };
