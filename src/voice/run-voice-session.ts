@@ -5,26 +5,22 @@
 // reply heard is a `voice` message in the conversation. The socket closing ends it all cleanly.
 import type { WebSocket } from "ws";
 import type { Ctx } from "../context.ts";
-import type { BusinessRef } from "../business/business-directory.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
-import { buildModelMessages, describeFacts, loadConversationFacts, type ConversationFacts } from "../agent/build-model-messages.ts";
+import { describeFacts } from "../agent/build-model-messages.ts";
 import { detectEmergency, safetyMessage } from "../agent/detect-emergency.ts";
 import type { LlmMessage } from "../agent/llm/llm-provider.ts";
-import { loadPrompt, type PromptFile } from "../agent/prompts/load-prompt.ts";
-import { promptVariables, renderPrompt } from "../agent/prompts/render-prompt.ts";
 import { renderTemplate } from "../lib/render-template.ts";
-import type { ReplyTarget } from "../agent/send-agent-reply.ts";
-import { toolsFor, type ReadyTool } from "../agent/tools/agent-tools.ts";
-import { findOrRecordCall } from "../channels/twilio/handle-call.ts";
 import { assignConversation } from "../inbox/assign-conversation.ts";
 import { recordInboundMessage } from "../inbox/record-inbound-message.ts";
 import { wallMs } from "../lib/clock.ts";
-import { toE164 } from "../lib/phone.ts";
 import { sendMessage } from "../messaging/send-message.ts";
 import { asksForPerson } from "./asks-for-person.ts";
 import { parseRelayFrame, type RelayOut, type THandoffData, type TRelayFrame, type TRelaySetup } from "./relay-frames.ts";
+import { openVoiceSession, type VoiceSession } from "./open-voice-session.ts";
+import { recordCallOutcome } from "./record-call-outcome.ts";
 import { speakTurn } from "./speak-turn.ts";
-import { textBackSilentCall, utterancePrefix } from "./text-back-silent-call.ts";
+import { summarizeCall } from "./summarize-call.ts";
+import { utterancePrefix } from "./text-back-silent-call.ts";
 
 const VOICE_CHANNEL =
   "a live phone call: you are SPEAKING, and your words are read aloud. Use one to three short sentences, no lists, links, emoji or symbols. " +
@@ -39,24 +35,6 @@ export interface VoiceSessionOptions {
   live: Map<string, unknown>;
 }
 
-interface Session {
-  business: BusinessRef;
-  callSid: string;
-  callId: string;
-  target: ReplyTarget;
-  history: LlmMessage[];
-  /** the business's prompt (rendered), its tools, read once a call */
-  agent: { prompt: PromptFile; system: string; tools: ReadyTool[] } | undefined;
-  facts: ConversationFacts;
-  /** this call's turns, as the model sees them */
-  transcript: LlmMessage[];
-  utterances: number;
-  turns: number;
-  promptTokens: number;
-  completionTokens: number;
-  outcome?: "handoff" | "hangup";
-}
-
 interface Turn {
   n: number;
   stop: AbortController;
@@ -69,7 +47,7 @@ interface Turn {
 
 export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions): void {
   const started = wallMs();
-  let s: Session | undefined;
+  let s: VoiceSession | undefined;
   let setupDone: Promise<void> | undefined;
   let partial = "";
   let turn: Turn | undefined;
@@ -110,42 +88,14 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
   ws.on("error", (e) => ctx.log.warn({ err: e.message }, "relay socket error"));
 
   async function setup(f: TRelaySetup): Promise<void> {
-    const business = await ctx.directory.byNumber(f.to);
-    if (!business) {
-      ctx.log.warn({ to: f.to }, "relay call to a number no business has");
+    const opened = await openVoiceSession(ctx, f);
+    if (!opened) {
       ws.close(1008, "unknown number");
       return;
     }
-    const call = await findOrRecordCall(ctx, business, { callSid: f.callSid, from: f.from, to: f.to, at: ctx.clock.now() });
-    const conv = await ctx.prisma.conversation.findUniqueOrThrow({ where: { id: call.conversationId! }, include: { contact: true } });
-    const target: ReplyTarget = { business, conversation: conv, contact: conv.contact, replyToAt: ctx.clock.now() };
-    // the greeting said who is speaking: no "first message" rule on a call
-    const facts = { ...(await loadConversationFacts(ctx, target, ctx.clock.now(), "")), firstAiMessage: false };
-    const before = await buildModelMessages(ctx, target, "", facts, { name: conv.contact.name, zip: conv.contact.zip });
-    let agent: Session["agent"];
-    try {
-      const prompt = loadPrompt(business.profile.ai.prompt);
-      agent = { prompt, system: renderPrompt(prompt, promptVariables(business.profile, ctx.clock.now())), tools: toolsFor(prompt.frontMatter.tools) };
-    } catch (e) {
-      // a broken prompt file: the caller is handed to a person at their first words
-      ctx.log.error({ err: (e as Error).message, businessId: business.id }, "voice agent without a prompt");
-    }
-    s = {
-      business,
-      callSid: f.callSid,
-      callId: call.id,
-      target,
-      history: before.slice(2),
-      agent,
-      facts,
-      transcript: [],
-      utterances: 0,
-      turns: 0,
-      promptTokens: 0,
-      completionTokens: 0,
-    };
+    s = opened;
     o.live.set(f.callSid, true);
-    maxTimer = setTimeout(() => void wrapUp(), o.maxCallMs ?? business.profile.voice.maxCallMinutes * 60_000);
+    maxTimer = setTimeout(() => void wrapUp(), o.maxCallMs ?? opened.business.profile.voice.maxCallMinutes * 60_000);
     maxTimer.unref();
   }
 
@@ -362,7 +312,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     if (!sess || ended) return;
     ended = true;
     sess.outcome = "handoff";
-    const summary = callSummary(sess, reason);
+    const summary = summarizeCall(sess, reason);
     const data: THandoffData = { transfer: true, reason: reason.slice(0, 100), summary: summary.slice(0, 2000) };
     send({ type: "end", handoffData: JSON.stringify(data) });
     write("handoff", async () => {
@@ -408,32 +358,11 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     flushReply();
     await writes;
     try {
-      if (sess.utterances === 0) await textBackSilentCall(ctx, sess.business, sess.callSid);
-      await ctx.prisma.call.update({
-        where: { id: sess.callId },
-        data: {
-          ...(sess.utterances > 0 ? { status: "answered" } : {}),
-          aiOutcome: sess.utterances === 0 ? "silent" : (sess.outcome ?? "hangup"),
-          aiTurns: sess.turns,
-          aiPromptTokens: sess.promptTokens,
-          aiCompletionTokens: sess.completionTokens,
-          aiSeconds: Math.round((wallMs() - started) / 1000),
-        },
-      });
+      await recordCallOutcome(ctx, sess, Math.round((wallMs() - started) / 1000));
     } catch (e) {
       ctx.log.error({ err: (e as Error).message, callSid: sess.callSid }, "voice call not finished cleanly");
     } finally {
       o.live.delete(sess.callSid);
     }
   }
-}
-
-function callSummary(s: Session, reason: string): string {
-  const said = s.transcript
-    .filter((m) => m.role === "user")
-    .map((m) => String(m.content))
-    .slice(-3)
-    .map((x) => `"${x.slice(0, 200)}"`);
-  const who = toE164(s.target.contact.phone ?? "") ?? s.target.contact.phone ?? "unknown";
-  return `${reason}. Caller ${who}${said.length ? ` said: ${said.join(" / ")}` : " said nothing yet"}.`;
 }

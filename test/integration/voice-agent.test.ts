@@ -1,13 +1,23 @@
 // The AI answers the phone: a fake ConversationRelay client (Twilio's side, exactly its frames) over
 // a real WebSocket to the real server, the real queue and Postgres; the model scripted at the HTTP
 // boundary and answering with `stream: true`; Twilio's Messages API faked with msw.
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAiProvider } from "../../src/agent/llm/create-openai-provider.ts";
 import { connectRelay, type RelayClient } from "../fakes/conversation-relay.ts";
 import { createScriptedModel, type ModelRequest } from "../fakes/scripted-model.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { ACCOUNT_SID, callParams, dialStatusParams } from "../fakes/twilio-webhooks.ts";
-import { ACME_FORWARD, ACME_NUMBER, acmeProfile, PUBLIC_BASE_URL, startTestLeadline, TWILIO_TOKEN, type TestLeadline } from "../helpers/test-leadline.ts";
+import {
+  ACME_FORWARD,
+  ACME_NUMBER,
+  ADMIN_TOKEN,
+  acmeProfile,
+  PUBLIC_BASE_URL,
+  startTestLeadline,
+  TWILIO_TOKEN,
+  type TestLeadline,
+} from "../helpers/test-leadline.ts";
 import { useMsw } from "../helpers/use-msw.ts";
 import { settle, waitFor } from "../helpers/wait-for.ts";
 
@@ -401,6 +411,35 @@ describe("the call's maximum length", () => {
       expect(await short.ctx.prisma.alert.count({ where: { subject: conv.id } })).toBe(1);
     } finally {
       await short.close();
+    }
+  });
+});
+
+describe("the prompt a call speaks from", () => {
+  it("is the one the owner published from the console, as for texts", async () => {
+    const text = readFileSync("prompts/system.md", "utf8").replace("# Who you are", "# Who you are\n\nVoice marker 7731: you answer the night line.");
+    const published = await fetch(`${t.url}/api/admin/businesses/acme-plumbing/prompts/publish`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ text }),
+    });
+    expect(published.status).toBe(200);
+    try {
+      const phone = newCaller();
+      const { call } = await missedThenRelay(phone);
+      const c = await open(call.CallSid);
+      c.setup({ from: phone, to: ACME_NUMBER });
+      let system = "";
+      model.say((req) => {
+        system = String(req.messages[0]?.content ?? "");
+        return { content: "Sure, what is the ZIP code of the job?" };
+      });
+      c.prompt("Hi, my kitchen drain is slow.");
+      await c.waitFrame((f) => f.type === "text" && (f as { last?: boolean }).last === true);
+      expect(system).toContain("Voice marker 7731");
+      await c.close();
+    } finally {
+      await t.ctx.prisma.promptVersion.deleteMany({});
     }
   });
 });
