@@ -10,7 +10,8 @@
 // REDIS_URL as for the bench). `npm run bench` calls benchConsoleFigures on its own database.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { type Browser, type BrowserContext } from "playwright-core";
+import { launchBrowser } from "../helpers/launch-browser.ts";
 import { applyBusinessProfile } from "../../src/business/apply-business-profile.ts";
 import { parseProfile } from "../../src/config/parse-profile.ts";
 import { buildConsoleClient } from "../../src/console/build-console-client.ts";
@@ -194,19 +195,7 @@ const WATCH_ROWS = `(() => {
 })();`;
 
 async function measureInbox(url: string): Promise<ConsoleFigure[]> {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchBrowser();
   try {
     const cookies = await signIn(browser, url);
     const fresh = async () => {

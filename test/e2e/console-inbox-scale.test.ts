@@ -1,7 +1,8 @@
 // The Inbox with 10,000 conversations (20,000 messages, 10,000 leads) in a real headless Chromium:
 // the first page paints in under a second after navigation, the "Needs attention" count covers the
 // whole business, and "Load more conversations" pages on past the first 50.
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
+import { launchBrowser } from "../helpers/launch-browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildConsoleClient } from "../../src/console/build-console-client.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
@@ -37,19 +38,7 @@ beforeAll(async () => {
   await sql(`INSERT INTO "Lead" ("id", "businessId", "contactId", "conversationId", "source", "channel", "createdAt", "updatedAt")
     SELECT 'ld' || lpad(i::text, 22, '0'), $1, 'ct' || lpad(i::text, 22, '0'), 'cv' || lpad(i::text, 22, '0'), 'google-lsa', 'sms', now(), now() FROM generate_series(1, $2) i`);
   await t.ctx.prisma.$executeRawUnsafe(`ANALYZE`);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,8 @@
 // rejected draft cannot be published, "Test" answers in a sandbox (tool calls, guard verdicts,
 // nothing sent or booked), "Publish" makes a version the agent uses from its next turn, "Roll back".
 // The model is scripted at the HTTP boundary (msw); Twilio faked.
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
+import { launchBrowser } from "../helpers/launch-browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAiProvider } from "../../src/agent/llm/create-openai-provider.ts";
 import { buildConsoleClient } from "../../src/console/build-console-client.ts";
@@ -25,19 +26,7 @@ beforeAll(async () => {
   await buildConsoleClient();
   t = await startTestLeadline({ llm: createOpenAiProvider({ apiKey: "sk-test-key-0000", timeoutMs: 1500, maxRetries: 0 }) });
   await t.apply(acmeProfile());
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(10_000);
   page = await context.newPage();

@@ -1,7 +1,8 @@
 // The owner console in a real headless Chromium against a real Leadline (Postgres, Redis, queue
 // worker; Twilio faked with msw), driven by role and accessible name as CONTRACT.md names them.
 import { mkdirSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
+import { launchBrowser } from "../helpers/launch-browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TReport } from "../../src/console/console-schemas.ts";
 import { createAdminToken } from "../../src/console/require-admin.ts";
@@ -44,19 +45,7 @@ beforeAll(async () => {
     "Bob's conversation",
   );
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();

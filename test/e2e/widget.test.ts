@@ -2,7 +2,8 @@
 // talking to a real Leadline (Postgres, Redis, queue worker); Twilio faked with msw.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { type Browser, type Locator, type Page } from "playwright-core";
+import { launchBrowser } from "../helpers/launch-browser.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { useMsw } from "../helpers/use-msw.ts";
@@ -49,19 +50,7 @@ beforeAll(async () => {
   await new Promise<void>((ok) => pageServer.listen(0, "127.0.0.1", ok));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
   await t.apply(acmeProfile({ webchat: { allowedOrigins: [pageOrigin], greeting: GREETING } }));
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
