@@ -9,7 +9,7 @@ import type { Logger } from "../lib/logger.ts";
 import { wallMs } from "../lib/clock.ts";
 import { newId } from "../lib/new-id.ts";
 import type { DomainEvent, DomainEventType } from "./domain-event.ts";
-import { headSeq, readEvents, transactionsEnded } from "./read-events.ts";
+import { createBatchedReader, headSeq, runningTransactions, transactionsEnded } from "./read-events.ts";
 
 export interface EventSubscriber {
   name: string;
@@ -57,6 +57,11 @@ export interface DispatcherOptions {
 
 /** the longest a durable subscriber's event waits behind urgent work */
 const GATE_WAIT_MS = 250;
+/**
+ * A durable cursor is written at most this often while events flow (not once per event): a crash
+ * redelivers at most this much, which at-least-once delivery allows (every handler is idempotent).
+ */
+const CURSOR_WRITE_MS = 50;
 
 export const EVENTS_CHANNEL = "leadline_domain_events";
 const BATCH = 200;
@@ -76,6 +81,11 @@ interface Pump {
   retryTimer: NodeJS.Timeout | undefined;
   /** a handler's RetryLaterError: no delivery before this wall-clock ms, whatever pokes arrive */
   notBefore: number;
+  /** this process holds the durable lease until this monotonic ms (half the lease, counted from before the write that took or renewed it) */
+  leaseHeldUntil: number;
+  /** the position last written to the cursor row (durable), and the pending write of a newer one */
+  written: bigint;
+  writeTimer: NodeJS.Timeout | undefined;
 }
 
 export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
@@ -84,6 +94,8 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   const maxAttempts = o.maxAttempts ?? 10;
   const retryBaseMs = o.retryBaseMs ?? 500;
   const pumps = new Set<Pump>();
+  // the pumps a poke wakes read the outbox together: one SELECT per wake-up, not one per subscriber
+  const read = createBatchedReader(o.sql, BATCH);
   let closed = false;
   let unlisten: (() => Promise<void>) | undefined;
   let listening: Promise<void> | undefined;
@@ -115,6 +127,10 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     if (closed || !pumps.has(p)) return false;
     await prepare(p);
     if (!p.sub.durable) return true;
+    // a lease this process took (or renewed) less than half a lease ago is still ours: no write.
+    // Elapsed time here is this process's monotonic clock, so no clock needs to agree with another.
+    if (performance.now() < p.leaseHeldUntil) return true;
+    const asked = performance.now();
     // lease times are real elapsed time between processes, not business time: the database's clock
     const rows = await o.sql<{ position: string }>(
       `UPDATE "EventCursor" SET "leaseOwner" = $2, "leaseUntil" = clock_timestamp() + $3 * interval '1 millisecond', "updatedAt" = clock_timestamp()
@@ -123,23 +139,56 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       [p.sub.name, owner, leaseMs],
     );
     if (!rows[0]) return false;
-    p.position = BigInt(rows[0].position);
+    // this process's own position may be ahead of the row (a write still pending): never go back
+    const stored = BigInt(rows[0].position);
+    if (stored > p.position) p.position = stored;
+    if (stored > p.written) p.written = stored;
+    p.leaseHeldUntil = asked + leaseMs / 2;
     return true;
   }
 
-  async function advance(p: Pump, seq: bigint): Promise<void> {
-    p.position = seq;
-    if (!p.sub.durable) return;
-    // moving the cursor renews the lease: a long catch-up is not taken over halfway
-    await o.sql(
-      `UPDATE "EventCursor" SET "position" = $3, "leaseUntil" = clock_timestamp() + $4 * interval '1 millisecond', "updatedAt" = clock_timestamp()
-       WHERE "subscriber" = $1 AND "leaseOwner" = $2 AND "position" < $3`,
-      [p.sub.name, owner, seq.toString(), leaseMs],
-    );
+  /** Moves the cursor to `seq`: in memory now, in a durable subscriber's row within CURSOR_WRITE_MS. */
+  function advance(p: Pump, seq: bigint): void {
+    if (seq > p.position) p.position = seq;
+    if (!p.sub.durable || p.writeTimer) return;
+    p.writeTimer = setTimeout(() => void writeCursor(p), CURSOR_WRITE_MS);
+    p.writeTimer.unref();
   }
 
-  async function release(names: string[]): Promise<void> {
-    if (!names.length) return;
+  /** Writes the position (which renews the lease: a long catch-up is not taken over halfway). */
+  async function writeCursor(p: Pump): Promise<void> {
+    clearTimeout(p.writeTimer);
+    p.writeTimer = undefined;
+    const seq = p.position;
+    if (seq <= p.written) return;
+    const asked = performance.now();
+    try {
+      const rows = await o.sql(
+        `UPDATE "EventCursor" SET "position" = GREATEST("position", $3::bigint), "leaseUntil" = clock_timestamp() + $4 * interval '1 millisecond', "updatedAt" = clock_timestamp()
+         WHERE "subscriber" = $1 AND "leaseOwner" = $2 RETURNING 1 AS "ok"`,
+        [p.sub.name, owner, seq.toString(), leaseMs],
+      );
+      if (!rows[0]) {
+        // another process took the subscriber over (this one was away longer than the lease): the next run asks again
+        p.leaseHeldUntil = 0;
+        return;
+      }
+      if (seq > p.written) p.written = seq;
+      p.leaseHeldUntil = asked + leaseMs / 2;
+    } catch (err) {
+      // the database is away: the row stays behind (a restart meanwhile redelivers, never skips); try again later
+      o.log.warn({ subscriber: p.sub.name, err: (err as Error).message }, "event cursor not written; will retry");
+      if (!closed && pumps.has(p) && !p.writeTimer) {
+        p.writeTimer = setTimeout(() => void writeCursor(p), retryBaseMs);
+        p.writeTimer.unref();
+      }
+    }
+  }
+
+  async function release(ps: Pump[]): Promise<void> {
+    if (!ps.length) return;
+    await Promise.all(ps.map((p) => writeCursor(p)));
+    const names = ps.map((p) => p.sub.name);
     await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = ANY($1) AND "leaseOwner" = $2`, [names, owner]).catch(() => undefined);
   }
 
@@ -176,10 +225,11 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
    * that was running when the gap was first seen had ended before this batch was read), "reread"
    * when they have just been found ended (this batch is older than that finding), else "wait".
    */
-  async function atGap(p: Pump, running: bigint[]): Promise<"pass" | "reread" | "wait"> {
+  async function atGap(p: Pump): Promise<"pass" | "reread" | "wait"> {
     const missing = p.position + 1n;
     if (p.gap?.seq !== missing) {
-      p.gap = { seq: missing, pending: running, ended: false };
+      // asked after the read that found the gap: whoever holds the missing seq is listed, or has ended
+      p.gap = { seq: missing, pending: await runningTransactions(o.sql), ended: false };
       return "wait";
     }
     if (p.gap.ended) {
@@ -203,13 +253,13 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
         p.again = false;
         if (!(await claim(p))) return;
         for (;;) {
-          const { events: batch, running } = await readEvents(o.sql, p.position, BATCH);
+          const { events: batch, full } = await read(p.position);
           let stopped = false;
           let reread = false;
           for (const e of batch) {
             if (closed) return;
             if (e.seq !== p.position + 1n) {
-              const gap = await atGap(p, running);
+              const gap = await atGap(p);
               if (gap === "reread") {
                 reread = true;
                 break;
@@ -224,10 +274,10 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
               stopped = true;
               break;
             }
-            await advance(p, e.seq);
+            advance(p, e.seq);
           }
           if (reread) continue;
-          if (stopped || batch.length < BATCH) break;
+          if (stopped || !full) break;
         }
       } while (p.again && !closed && wallMs() >= p.notBefore);
     } catch (err) {
@@ -235,7 +285,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     } finally {
       p.running = false;
       // a run that was in flight when its subscriber stopped must not keep the lease
-      if (p.sub.durable && (closed || !pumps.has(p))) await release([p.sub.name]);
+      if (p.sub.durable && (closed || !pumps.has(p))) await release([p]);
     }
   }
 
@@ -264,6 +314,9 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
         retryTimer: undefined,
         gap: undefined,
         notBefore: 0,
+        leaseHeldUntil: 0,
+        written: 0n,
+        writeTimer: undefined,
       };
       pumps.add(p);
       // a database that is away at start delays the subscriber; it does not stop the process
@@ -272,7 +325,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       return async () => {
         pumps.delete(p);
         clearTimeout(p.retryTimer);
-        if (sub.durable) await release([sub.name]);
+        if (sub.durable) await release([p]);
       };
     },
     poke: pokeAll,
@@ -280,7 +333,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
       closed = true;
       clearInterval(poll);
       for (const p of pumps) clearTimeout(p.retryTimer);
-      const durable = [...pumps].filter((p) => p.sub.durable).map((p) => p.sub.name);
+      const durable = [...pumps].filter((p) => p.sub.durable);
       pumps.clear();
       await release(durable);
       await unlisten?.().catch(() => {});

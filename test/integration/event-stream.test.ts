@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEventDispatcher, RetryLaterError, type EventDispatcher } from "../../src/events/create-event-dispatcher.ts";
 import type { DomainEvent } from "../../src/events/domain-event.ts";
 import { emitEvent } from "../../src/events/emit-event.ts";
+import { runningTransactions } from "../../src/events/read-events.ts";
 import { assignConversation } from "../../src/inbox/assign-conversation.ts";
 import { createTwilioFake } from "../fakes/twilio-api.ts";
 import { smsParams } from "../fakes/twilio-webhooks.ts";
@@ -331,5 +332,24 @@ describe("the dispatcher", () => {
     await waitFor(() => got.length >= 20, "twenty events", 5000);
     await settle(400);
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => `test-${i + 1}`));
+  });
+
+  it("a transaction that took its id after the last commit counts as running (the snapshot's xip list misses it)", async () => {
+    const url = t.database.url;
+    const [a, b] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      await a.query("BEGIN");
+      await a.query("SELECT pg_current_xact_id()");
+      await b.query("BEGIN");
+      const { rows } = await b.query<{ x: string }>("SELECT pg_current_xact_id()::text AS x");
+      await a.query("COMMIT"); // the last commit: b's id is now the snapshot's xmax, so xip leaves it out
+      const xip = await t.ll.db.sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x = $1::xid8", [rows[0]!.x]);
+      expect(xip[0]!.n).toBe(0); // the trap this guards against
+      expect(await runningTransactions(t.ll.db.sql)).toContain(BigInt(rows[0]!.x));
+    } finally {
+      await b.query("ROLLBACK").catch(() => undefined);
+      await Promise.all([a.end(), b.end()]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Slack trouble never reaches the homeowner: a 429 is waited out for exactly its Retry-After, an
 // outage is caught up later in order, and a mirror that replays events (a crash before its cursor
 // moved) posts nothing twice. Fake Slack and Twilio at the HTTP boundary.
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BOT_TOKEN, SLACK_BASE, createSlackFake, textOf } from "../fakes/slack-api.ts";
 import { SIGNING_SECRET } from "../fakes/slack-requests.ts";
@@ -15,10 +16,11 @@ const slack = createSlackFake();
 useMsw(twilio.handler, slack.handler);
 
 const CHANNEL = "C0LEADS002";
+const SLACK_ENV = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: SLACK_BASE };
 
 let t: TestLeadline;
 beforeAll(async () => {
-  t = await startTestLeadline({ env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: SLACK_BASE } });
+  t = await startTestLeadline({ env: SLACK_ENV });
   await t.apply(acmeProfile({ slack: { channel: CHANNEL } }));
 });
 afterEach(() => {
@@ -78,9 +80,15 @@ describe("Slack rate limits and outages", () => {
     await waitFor(() => slack.thread(root.ts).length >= 2, "the thread");
     await settle(300);
     const before = slack.posts.length;
-    // the cursor goes back as if the process died after posting but before moving it
-    await t.ctx.sql(`UPDATE "EventCursor" SET "position" = "position" - 10 WHERE "subscriber" = 'slack-mirror'`, []);
-    t.ctx.events.poke();
+    // the process dies after posting but before moving its cursor: a new one takes over from the
+    // cursor left behind (the lease is free, as a dead process's is once it runs out)
+    const { database, prefix } = t;
+    await t.close({ keepData: true });
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    await db.query(`UPDATE "EventCursor" SET "position" = "position" - 10, "leaseOwner" = NULL WHERE "subscriber" = 'slack-mirror'`);
+    await db.end();
+    t = await startTestLeadline({ env: SLACK_ENV, database, prefix });
     await settle(1500);
     expect(slack.posts.length).toBe(before);
     const [cursor] = await t.ctx.sql<{ position: string }>(`SELECT "position"::text AS "position" FROM "EventCursor" WHERE "subscriber" = 'slack-mirror'`, []);
