@@ -1,11 +1,12 @@
-// The agent plugs into the event stream: every inbound message it answers (SMS/MMS, web chat)
-// asks for a debounced turn. A durable subscriber, so inbound messages that arrived while no
-// worker ran still get their turn, in order.
+// The agent plugs into the event stream: every inbound web-chat message asks for a debounced turn.
+// A durable subscriber, so messages that arrived while no worker ran still get their turn, in
+// order. An SMS/MMS asks from its own inbound job (handle-sms), which is retried until it is done,
+// so its turn does not wait for the stream.
 import type { Ctx } from "../context.ts";
 import type { DomainEvent } from "../events/domain-event.ts";
 import { requestAgentTurn } from "./request-agent-turn.ts";
 
-const ASKS_FOR_A_TURN = ["sms", "mms", "webchat"];
+const ASKS_FOR_A_TURN = ["webchat"];
 
 export async function startAgent(ctx: Ctx): Promise<() => Promise<void>> {
   return ctx.events.subscribe({

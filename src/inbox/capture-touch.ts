@@ -98,19 +98,23 @@ async function captureInTx(prisma: Db, t: TouchInput): Promise<{ leadId: string;
   return { leadId: lead.id, newLead: !existing };
 }
 
+/** The source a call or text to this business number is attributed to (its tracking number's, else phone / sms). */
+export function numberSource(business: BusinessRef, businessNumber: string, channel: "call" | "sms"): string {
+  return business.profile.numberSources[toE164(businessNumber) ?? businessNumber] ?? (channel === "call" ? "phone" : "sms");
+}
+
 /** A call or text to one of the business's numbers: a touch attributed to that tracking number's source. */
 export function captureNumberTouch(
   prisma: Prisma,
   business: BusinessRef,
   t: { contactId: string; conversationId: string; channel: "call" | "sms"; businessNumber: string; at: Date },
 ): Promise<{ leadId: string; newLead: boolean }> {
-  const source = business.profile.numberSources[toE164(t.businessNumber) ?? t.businessNumber] ?? (t.channel === "call" ? "phone" : "sms");
   return captureTouch(prisma, {
     businessId: business.id,
     contactId: t.contactId,
     conversationId: t.conversationId,
     channel: t.channel,
-    source,
+    source: numberSource(business, t.businessNumber, t.channel),
     attribution: {},
     at: t.at,
   });

@@ -1,12 +1,13 @@
 // The one door in: every inbound message — SMS/MMS, voicemail, missed-call entry, web chat, a
 // form's lead message — is written here and nowhere else. One transaction resolves the contact
 // and conversation, stores the message once per provider id, keeps the conversation's
-// bookkeeping and emits `message.added`, so subscribers see exactly what was stored.
+// bookkeeping and emits `message.added`, so subscribers see exactly what was stored. For a phone
+// alone that is four round trips (record-message-sql.ts): BEGIN, contact + lock, the rest, COMMIT.
 import type { Prisma } from "../db/open-database.ts";
 import { withTransaction, type Tx } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
-import { emitEvent } from "../events/emit-event.ts";
-import { newId } from "../lib/new-id.ts";
+import { captureFirstTouchSql } from "./capture-touch-sql.ts";
+import { lockContactByPhone, storeInboundMessage, type LockedContact } from "./record-message-sql.ts";
 import { resolveContactTx, type ContactFacts } from "./resolve-contact.ts";
 
 export interface InboundMessageInput {
@@ -27,17 +28,16 @@ export interface InboundMessageInput {
   /** replies go out on this channel, from this business number, from now on */
   replyChannel?: "sms" | "webchat" | undefined;
   businessNumber?: string | undefined;
+  /** a conversation this message opens is a touch (a lead if the contact has none), committed with it */
+  touchIfOpened?: { channel: string; source: string; isTest?: boolean | undefined } | undefined;
 }
-
-type ContactRow = Awaited<ReturnType<Prisma["contact"]["findFirstOrThrow"]>>;
-type ConversationRow = Awaited<ReturnType<Prisma["conversation"]["findFirstOrThrow"]>>;
 
 export interface InboundMessageResult {
   messageId: string;
   /** false: this provider id was stored before (a retry or a duplicate delivery) */
   created: boolean;
-  contact: ContactRow;
-  conversation: ConversationRow;
+  contact: LockedContact;
+  conversation: { id: string };
   /** the conversation was opened by this message */
   opened: boolean;
 }
@@ -49,62 +49,44 @@ export async function recordInboundMessage(prisma: Prisma, input: InboundMessage
 }
 
 async function recordInTx(tx: Tx, i: InboundMessageInput): Promise<InboundMessageResult> {
-  const contact =
-    "id" in i.contact
-      ? await tx.contact.findFirstOrThrow({ where: { id: i.contact.id, businessId: i.businessId } })
-      : await resolveContactTx(tx, { ...i.contact, businessId: i.businessId }, i.at);
-  await withAdvisoryLock(tx, `contact:${contact.id}`);
-  const { conversation, opened } = await conversationFor(tx, i, contact.id);
-
-  const id = newId();
-  const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO "Message" ("id", "businessId", "conversationId", "contactId", "direction", "channel", "author", "body", "media",
-      "status", "providerId", "fromNumber", "toNumber", "kind", "createdAt", "updatedAt")
-    VALUES (${id}, ${i.businessId}, ${conversation.id}, ${contact.id}, 'inbound', ${i.channel}, 'contact', ${i.body},
-      ${i.media?.length ? JSON.stringify(i.media) : null}::jsonb, 'received', ${i.providerId}, ${i.from ?? null}, ${i.to ?? null},
-      'reply', ${i.at}, ${i.at})
-    ON CONFLICT ("providerId") DO NOTHING
-    RETURNING "id"`;
-  if (!inserted[0]) {
-    const prior = await tx.message.findUniqueOrThrow({ where: { providerId: i.providerId }, select: { id: true } });
-    return { messageId: prior.id, created: false, contact, conversation, opened };
-  }
-  const later = conversation.lastMessageAt && conversation.lastMessageAt > i.at ? conversation.lastMessageAt : i.at;
-  const updated = await tx.conversation.update({ where: { id: conversation.id }, data: { lastMessageAt: later } });
-  await emitEvent(tx, {
+  const contact = await lockContact(tx, i);
+  const facts = {
     businessId: i.businessId,
-    type: "message.added",
-    subject: conversation.id,
+    contactId: contact.id,
+    conversationId: i.conversationId ?? null,
+    channel: i.channel,
+    body: i.body,
+    media: i.media?.length ? JSON.stringify(i.media) : null,
+    providerId: i.providerId,
+    from: i.from ?? null,
+    to: i.to ?? null,
     at: i.at,
-    payload: {
-      messageId: id,
-      conversationId: conversation.id,
-      contactId: contact.id,
-      direction: "inbound",
-      channel: i.channel,
-      author: "contact",
-      status: "received",
-    },
-  });
-  return { messageId: id, created: true, contact, conversation: updated, opened };
+    replyChannel: i.replyChannel ?? null,
+    businessNumber: i.businessNumber ?? null,
+  };
+  // a race lost to a writer that takes no contact lock: the next statement sees what it committed
+  for (let attempt = 1; ; attempt++) {
+    const stored = await storeInboundMessage(tx, facts);
+    if (stored) {
+      if (stored.opened && i.touchIfOpened) {
+        await captureFirstTouchSql(tx, { ...i.touchIfOpened, businessId: i.businessId, contactId: contact.id, conversationId: stored.conversationId, at: i.at });
+      }
+      return { messageId: stored.messageId, created: stored.created, contact, conversation: { id: stored.conversationId }, opened: stored.opened };
+    }
+    if (attempt >= 3) throw new Error(`message ${i.providerId}: could not be stored (lost ${attempt} races)`);
+  }
 }
 
-async function conversationFor(tx: Tx, i: InboundMessageInput, contactId: string): Promise<{ conversation: ConversationRow; opened: boolean }> {
-  const change = {
-    ...(i.replyChannel ? { channel: i.replyChannel } : {}),
-    ...(i.businessNumber ? { businessNumber: i.businessNumber } : {}),
-  };
-  const existing = i.conversationId
-    ? await tx.conversation.findFirstOrThrow({ where: { id: i.conversationId, businessId: i.businessId } })
-    : await tx.conversation.findFirst({ where: { businessId: i.businessId, contactId, status: "open" } });
-  if (existing) {
-    // replies go where the homeowner last reached us, from the number they used
-    const differs = (Object.keys(change) as (keyof typeof change)[]).some((k) => existing[k] !== change[k]);
-    return { conversation: differs ? await tx.conversation.update({ where: { id: existing.id }, data: change }) : existing, opened: false };
+/** The contact, held under its `contact:<id>` lock until the transaction ends (chat joins take the same lock). */
+async function lockContact(tx: Tx, i: InboundMessageInput): Promise<LockedContact> {
+  if ("id" in i.contact) {
+    const c = await tx.contact.findFirstOrThrow({ where: { id: i.contact.id, businessId: i.businessId }, select: { id: true, optedOutAt: true } });
+    await withAdvisoryLock(tx, `contact:${c.id}`);
+    return c;
   }
-  // under the contact lock, no other door in can open one meanwhile
-  const conversation = await tx.conversation.create({
-    data: { businessId: i.businessId, contactId, channel: i.replyChannel ?? "sms", businessNumber: i.businessNumber ?? null, createdAt: i.at },
-  });
-  return { conversation, opened: true };
+  // a phone alone (an SMS, a call): one statement; an email may join two contacts (the locked path)
+  if (i.contact.phone && !i.contact.email) return lockContactByPhone(tx, { businessId: i.businessId, ...i.contact, phone: i.contact.phone, at: i.at });
+  const c = await resolveContactTx(tx, { ...i.contact, businessId: i.businessId }, i.at);
+  await withAdvisoryLock(tx, `contact:${c.id}`);
+  return { id: c.id, optedOutAt: c.optedOutAt };
 }

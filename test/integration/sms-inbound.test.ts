@@ -219,6 +219,27 @@ describe("tenants", () => {
     const detail = (await (await t.admin(`/api/admin/conversations/${bConv[0]!.id}`)).json()) as { messages: { body: string }[] };
     expect(detail.messages.map((m) => m.body).join(" ")).not.toMatch(/acme please/);
   });
+
+  it("a text is answered without the event stream, and its lead and touch commit with the message", async () => {
+    const own = await startTestLeadline();
+    try {
+      await own.apply(acmeProfile());
+      await own.ctx.events.close(); // no subscriber runs in this process from here on
+      const from = nextCaller();
+      await own.post("/webhooks/twilio/sms", sms(from, "Is anyone around to look at my water heater?"));
+      await waitFor(() => twilio.sent.find((m) => m.To === from), "the answer, with the stream stopped");
+      const message = await own.ctx.prisma.message.findFirstOrThrow({ where: { fromNumber: from, direction: "inbound" } });
+      const lead = await own.ctx.prisma.lead.findFirstOrThrow({ where: { contactId: message.contactId } });
+      expect(lead).toMatchObject({ source: "google-lsa", channel: "sms", conversationId: message.conversationId });
+      expect(lead.createdAt.getTime()).toBe(message.createdAt.getTime());
+      const touches = await own.ctx.prisma.touch.findMany({ where: { contactId: message.contactId } });
+      expect(touches.map((x) => [x.leadId, x.channel, x.source])).toEqual([[lead.id, "sms", "google-lsa"]]);
+      const events = await own.ctx.prisma.domainEvent.findMany({ where: { subject: message.conversationId }, orderBy: { seq: "asc" } });
+      expect(events.map((e) => e.type).slice(0, 2)).toEqual(["message.added", "lead.updated"]);
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 beforeEach(() => undefined);

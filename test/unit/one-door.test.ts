@@ -20,14 +20,17 @@ const writers = (re: RegExp) =>
 describe("one door in, one door out", () => {
   it("only recordInboundMessage and recordOutbound insert Message rows", () => {
     expect(writers(/INSERT INTO "Message"|\.message\.(create|createMany|upsert)\(/)).toEqual([
-      "src/inbox/record-inbound-message.ts",
+      "src/inbox/record-message-sql.ts", // the door's own statement: only the door calls it (below)
       "src/messaging/record-outbound.ts",
     ]);
+    expect(writers(/from "\.\/record-message-sql\.ts"|record-message-sql\.ts"/)).toEqual(["src/inbox/record-inbound-message.ts"]);
   });
 
   it("domain events are written by emitEvent or by a single statement that also makes the change", () => {
     expect(writers(/INSERT INTO "DomainEvent"/)).toEqual([
       "src/events/emit-event.ts",
+      "src/inbox/capture-touch-sql.ts",
+      "src/inbox/record-message-sql.ts",
       "src/messaging/record-outbound.ts",
       "src/messaging/set-message-status.ts",
     ]);

@@ -4,7 +4,7 @@ import type { BusinessRef } from "../../business/business-directory.ts";
 import { renderTemplate } from "../../lib/render-template.ts";
 import { answerChatInvitation } from "../webchat/answer-chat-invitation.ts";
 import { requestAgentTurn } from "../../agent/request-agent-turn.ts";
-import { captureNumberTouch } from "../../inbox/capture-touch.ts";
+import { numberSource } from "../../inbox/capture-touch.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
 import { toE164 } from "../../lib/phone.ts";
 import { classifyKeyword } from "../../inbox/classify-keyword.ts";
@@ -19,7 +19,7 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   const p = ZTwilioSms.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   const media = mediaOf(p, p.NumMedia);
-  const { contact, conversation, opened } = await recordInboundMessage(ctx.prisma, {
+  const { contact, conversation } = await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
     contact: { phone, zip: p.FromZip },
     channel: media.length ? "mms" : "sms",
@@ -31,17 +31,9 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
     at: event.receivedAt,
     replyChannel: "sms",
     businessNumber: p.To,
-  });
-  if (opened) {
     // a new conversation is a touch, attributed to the tracking number they texted
-    await captureNumberTouch(ctx.prisma, business, {
-      contactId: contact.id,
-      conversationId: conversation.id,
-      channel: "sms",
-      businessNumber: p.To,
-      at: event.receivedAt,
-    });
-  }
+    touchIfOpened: { channel: "sms", source: numberSource(business, p.To, "sms") },
+  });
 
   const keyword = classifyKeyword(p.Body);
   const change = { businessId: business.id, contactId: contact.id, reason: keyword?.kind ?? "keyword", text: p.Body.slice(0, 500) };
@@ -90,5 +82,8 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
     });
     return;
   }
-  // the answer comes from the agent, which hears of this message on the event stream
+  // the answer comes from the agent: asked here, not through the event stream, so the turn starts
+  // as soon as the message is stored (a re-run of this job asks again; the turn's claim dedupes;
+  // the agent sweep answers a message whose request was lost)
+  if (!keyword) await requestAgentTurn(ctx, conversation.id, business.profile.ai.debounceSeconds * 1000);
 }
