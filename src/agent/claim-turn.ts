@@ -1,12 +1,33 @@
 // One turn at a time per conversation, and one turn per trigger: the claim is an AgentTurn row
-// written under a per-conversation advisory lock, refused while another turn runs (a turn that
+// written under a per-conversation advisory lock (lock, then one statement), refused while another turn runs (a turn that
 // has run longer than its budget counts as dead: its process crashed).
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
+import { newId } from "../lib/new-id.ts";
 
 /** a turn older than this is taken to have died with its process */
 export const TURN_BUDGET_MS = 90_000;
+
+// Under the conversation's lock (so its snapshot is taken after the lock was granted): refused while
+// another turn runs within its budget; a failed turn for this trigger is run again (the job's retry
+// or the sweep); one that ran already is not; else a new turn.
+const CLAIM_SQL = `
+WITH busy AS (
+  SELECT 1 FROM "AgentTurn" WHERE "conversationId" = $1 AND "status" = 'running' AND "startedAt" > $4::timestamp - $6 * interval '1 millisecond'
+), done AS (
+  SELECT "id", "status" FROM "AgentTurn" WHERE "conversationId" = $1 AND "triggerMessageId" = $2
+), revived AS (
+  UPDATE "AgentTurn" SET "status" = 'running', "mode" = $5, "startedAt" = $4::timestamp, "finishedAt" = NULL, "error" = NULL
+  WHERE "id" IN (SELECT "id" FROM done WHERE "status" = 'failed') AND NOT EXISTS (SELECT 1 FROM busy)
+  RETURNING "id"
+), made AS (
+  INSERT INTO "AgentTurn" ("id", "businessId", "conversationId", "triggerMessageId", "status", "mode", "startedAt")
+  SELECT $7, $3, $1, $2, 'running', $5, $4::timestamp
+  WHERE NOT EXISTS (SELECT 1 FROM busy) AND NOT EXISTS (SELECT 1 FROM done)
+  RETURNING "id"
+)
+SELECT "id" FROM revived UNION ALL SELECT "id" FROM made`;
 
 export async function claimTurn(
   ctx: Ctx,
@@ -15,32 +36,17 @@ export async function claimTurn(
   const now = ctx.clock.now();
   return withTransaction(ctx.prisma, async (tx) => {
     await withAdvisoryLock(tx, `agent:${c.conversationId}`);
-    const busy = await tx.agentTurn.findFirst({
-      where: { conversationId: c.conversationId, status: "running", startedAt: { gt: new Date(now.getTime() - TURN_BUDGET_MS) } },
-      select: { id: true },
-    });
-    if (busy) return undefined;
-    const done = await tx.agentTurn.findUnique({
-      where: { conversationId_triggerMessageId: { conversationId: c.conversationId, triggerMessageId: c.triggerMessageId } },
-      select: { id: true, status: true },
-    });
-    if (done?.status === "failed") {
-      // the job's retry (or the sweep) runs it again
-      await tx.agentTurn.update({ where: { id: done.id }, data: { status: "running", mode: c.mode, startedAt: now, finishedAt: null, error: null } });
-      return done.id;
-    }
-    if (done) return undefined;
-    const turn = await tx.agentTurn.create({
-      data: {
-        businessId: c.businessId,
-        conversationId: c.conversationId,
-        triggerMessageId: c.triggerMessageId,
-        status: "running",
-        mode: c.mode,
-        startedAt: now,
-      },
-    });
-    return turn.id;
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      CLAIM_SQL,
+      c.conversationId,
+      c.triggerMessageId,
+      c.businessId,
+      now.toISOString(),
+      c.mode,
+      TURN_BUDGET_MS,
+      newId(),
+    );
+    return rows[0]?.id;
   });
 }
 

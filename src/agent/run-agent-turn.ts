@@ -25,24 +25,16 @@ export const AGENT_CHANNELS = ["sms", "mms", "webchat", "voice"];
 export type TurnOutcome = TurnRecord["status"] | "not-needed";
 
 export async function runAgentTurn(ctx: Ctx, conversationId: string, responders: readonly TurnResponder[] = []): Promise<TurnOutcome> {
-  const conv = await ctx.prisma.conversation.findUnique({ where: { id: conversationId }, include: { contact: true } });
+  // the conversation and what in it is unanswered are read side by side (a turn is on the reply's critical path)
+  const [conv, unread] = await Promise.all([
+    ctx.prisma.conversation.findUnique({ where: { id: conversationId }, include: { contact: true } }),
+    unansweredIn(ctx, conversationId),
+  ]);
   if (!conv || conv.status !== "open" || conv.handledBy === "human") return "not-needed";
   const business = await ctx.directory.byId(conv.businessId);
   if (!business) return "not-needed";
   if (conv.channel !== "webchat" && conv.contact.optedOutAt) return "not-needed";
-
-  const lastOut = await ctx.prisma.message.findFirst({
-    where: { conversationId, direction: "outbound", author: { in: ["ai", "template", "human"] } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { createdAt: true },
-  });
-  const unanswered = (
-    await ctx.prisma.message.findMany({
-      where: { conversationId, direction: "inbound", channel: { in: AGENT_CHANNELS }, ...(lastOut ? { createdAt: { gt: lastOut.createdAt } } : {}) },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      select: { id: true, body: true, channel: true, createdAt: true, providerId: true },
-    })
-  ).filter((m) => answerable(m));
+  const unanswered = unread.filter((m) => answerable(m));
   const trigger = unanswered.at(-1);
   if (!trigger) return "not-needed";
 
@@ -115,6 +107,20 @@ async function askResponders(
     if (answer.kind === "note") notes.push(answer.note);
   }
   return { kind: "pass", notes };
+}
+
+/** The inbound messages (of the channels the agent answers) since the last reply by the AI, a template or a person. */
+async function unansweredIn(ctx: Ctx, conversationId: string) {
+  const lastOut = await ctx.prisma.message.findFirst({
+    where: { conversationId, direction: "outbound", author: { in: ["ai", "template", "human"] } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { createdAt: true },
+  });
+  return ctx.prisma.message.findMany({
+    where: { conversationId, direction: "inbound", channel: { in: AGENT_CHANNELS }, ...(lastOut ? { createdAt: { gt: lastOut.createdAt } } : {}) },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, body: true, channel: true, createdAt: true, providerId: true },
+  });
 }
 
 /** STOP/START/HELP and plain-language opt-outs have their own flow; a voice entry only once it has a transcript. */
