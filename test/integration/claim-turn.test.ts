@@ -7,7 +7,7 @@ import { acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/te
 let t: TestLeadline;
 let businessId: string;
 beforeAll(async () => {
-  t = await startTestLeadline({ startWorkers: false });
+  t = await startTestLeadline({ env: { ROLE: "web" } }); // no workers: only the claims below run turns
   businessId = await t.apply(acmeProfile());
 });
 afterAll(() => t.close());

@@ -343,6 +343,20 @@ describe("doors that lead nowhere", () => {
 });
 
 describe("one contact, many doors", () => {
+  it("a form with a phone whose email an email-only contact already has joins that contact (one homeowner, one thread)", async () => {
+    const phone = nextPhone();
+    const email = `twin-${phone.slice(-4)}@example.com`;
+    await postJson({ name: "Sam Ortiz", email, message: "Quote for a water softener" });
+    const first = await waitFor(() => t.ctx.prisma.contact.findFirst({ where: { email } }), "the email-only contact");
+    expect(first.phone).toBeNull();
+    await postJson({ name: "Sam Ortiz", phone, email: email.toUpperCase(), message: "Here is my number" });
+    await waitFor(() => twilio.sent.find((m) => m.To === phone), "the first text");
+    const contacts = await t.ctx.prisma.contact.findMany({ where: { OR: [{ phone }, { email }] } });
+    expect(contacts.map((c) => [c.phone, c.email])).toEqual([[phone, email]]);
+    const open = await t.ctx.prisma.conversation.findMany({ where: { contactId: contacts[0]!.id, status: "open" } });
+    expect(open).toHaveLength(1);
+  });
+
   it("a homeowner who chats, then fills a form, then calls is one contact with one timeline", async () => {
     const phone = nextPhone();
     const session = (await (

@@ -8,6 +8,7 @@ import { renderTemplate } from "../../lib/render-template.ts";
 import { captureTouch } from "../../inbox/capture-touch.ts";
 import { findOrOpenConversation } from "../../inbox/find-or-open-conversation.ts";
 import { recordInboundMessage } from "../../inbox/record-inbound-message.ts";
+import { openByPhone } from "../../inbox/open-by-phone-sql.ts";
 import { resolveContact } from "../../inbox/resolve-contact.ts";
 import { textUnlessLate } from "../../messaging/late-notice.ts";
 import { sendMessage } from "../../messaging/send-message.ts";
@@ -33,19 +34,8 @@ const BOOKKEEPING_WAIT_MS = 250;
 
 export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLeadInput): Promise<void> {
   const { lead } = i;
-  const contact = await resolveContact(
-    ctx.prisma,
-    { businessId: business.id, phone: lead.phone, email: lead.email, name: lead.name, zip: lead.zip },
-    i.receivedAt,
-  );
   const from = business.profile.phoneNumbers[0];
-  const { conversation } = await findOrOpenConversation(ctx.prisma, {
-    businessId: business.id,
-    contactId: contact.id,
-    businessNumber: from,
-    ...(lead.phone ? { channel: "sms" as const } : {}),
-    at: i.receivedAt,
-  });
+  const { contactId, conversationId } = await openLeadConversation(ctx, business.id, lead, from, i.receivedAt);
   const attribution = attributionFromUrl(lead.attribution);
   const details = {
     ...(lead.service ? { service: lead.service } : {}),
@@ -57,13 +47,13 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
   };
   const canText = Boolean(lead.phone && from);
   if (canText && !i.isTest) {
-    const late = { kind: "speed-to-lead" as const, key: `lead-${i.eventId}`, triggerAt: i.receivedAt, phone: lead.phone!, conversationId: conversation.id };
+    const late = { kind: "speed-to-lead" as const, key: `lead-${i.eventId}`, triggerAt: i.receivedAt, phone: lead.phone!, conversationId };
     // the lead, timeline and consent records follow the text
     await textUnlessLate(ctx, business, late, () =>
       sendMessage(ctx, {
         businessId: business.id,
-        conversationId: conversation.id,
-        contactId: contact.id,
+        conversationId,
+        contactId,
         to: lead.phone!,
         from: from!,
         body: renderTemplate(business.profile.templates.formFirstText ?? ctx.templates.formFirstText, {
@@ -90,8 +80,8 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
   // The lead row follows the text; captureTouch finds that text and takes it as the first response.
   await captureTouch(ctx.prisma, {
     businessId: business.id,
-    contactId: contact.id,
-    conversationId: conversation.id,
+    contactId,
+    conversationId,
     channel: i.channel,
     source: deriveSource({ explicit: i.explicitSource ?? lead.source, attribution, fallback: "website-form" }),
     attribution,
@@ -104,8 +94,8 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
   });
   await recordInboundMessage(ctx.prisma, {
     businessId: business.id,
-    contact: { id: contact.id },
-    conversationId: conversation.id,
+    contact: { id: contactId },
+    conversationId,
     providerId: `lead:${i.eventId}`,
     channel: i.channel,
     body: summarize(i.channel, lead),
@@ -113,14 +103,14 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     to: from ?? "",
     at: i.receivedAt,
   });
-  const recorded = await ctx.prisma.consent.findFirst({ where: { contactId: contact.id, basis: i.channel, grantedAt: i.receivedAt }, select: { id: true } });
+  const recorded = await ctx.prisma.consent.findFirst({ where: { contactId, basis: i.channel, grantedAt: i.receivedAt }, select: { id: true } });
   if (lead.phone && !recorded) {
     // They asked to be contacted: that request is the consent basis for replying by text
     // (grantedAt = when they asked, before our text; the lookup above keeps a re-run from doubling it).
     await ctx.prisma.consent.create({
       data: {
         businessId: business.id,
-        contactId: contact.id,
+        contactId,
         scope: lead.consent ? "marketing" : "transactional",
         basis: i.channel,
         wording: lead.consentText ?? (lead.consent ? "ticked the form's consent box" : "submitted a request to be contacted"),
@@ -128,6 +118,24 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
       },
     });
   }
+}
+
+/** The lead's contact and open conversation: one statement for a phone (most leads), else the locked path. */
+async function openLeadConversation(ctx: Ctx, businessId: string, lead: FormLead, from: string | undefined, at: Date) {
+  if (lead.phone) {
+    const email = lead.email?.trim().toLowerCase() || undefined;
+    const fast = await openByPhone(ctx.sql, { businessId, phone: lead.phone, email, name: lead.name, zip: lead.zip, businessNumber: from, at });
+    if (fast) return fast;
+  }
+  const contact = await resolveContact(ctx.prisma, { businessId, phone: lead.phone, email: lead.email, name: lead.name, zip: lead.zip }, at);
+  const { conversation } = await findOrOpenConversation(ctx.prisma, {
+    businessId,
+    contactId: contact.id,
+    businessNumber: from,
+    ...(lead.phone ? { channel: "sms" as const } : {}),
+    at,
+  });
+  return { contactId: contact.id, conversationId: conversation.id };
 }
 
 function summarize(channel: string, lead: FormLead): string {
