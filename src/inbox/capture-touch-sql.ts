@@ -1,7 +1,9 @@
-// A new conversation's touch, in one statement inside the door's transaction: the contact's first
-// lead (made if none: source, channel, and a reply that beat it counted as its first response),
-// the Touch row, and `lead.updated` for a new lead — what captureTouch does for a touch that
-// carries no attribution, without its own transaction, so the touch commits with the message.
+// A touch that carries no attribution (a call or text to a business number) in one statement, on
+// its own or inside the door's transaction: the contact's first lead (made if none: source,
+// channel, and a reply that beat it counted as its first response), the Touch row, and
+// `lead.updated` for a new lead. What captureTouch does for such a touch, in one round trip
+// instead of a seven-statement transaction.
+import type { Prisma } from "../db/open-database.ts";
 import type { Tx } from "../db/with-transaction.ts";
 import { newId } from "../lib/new-id.ts";
 
@@ -42,7 +44,8 @@ WITH existing AS (
 )
 SELECT l."id" AS "leadId", EXISTS (SELECT 1 FROM made) AS "newLead" FROM lead l`;
 
-export async function captureFirstTouchSql(tx: Tx, t: FirstTouch): Promise<{ leadId: string; newLead: boolean }> {
+/** In the caller's transaction, or on its own (a statement is atomic). */
+export async function captureFirstTouchSql(tx: Tx | Prisma, t: FirstTouch): Promise<{ leadId: string; newLead: boolean }> {
   const rows = await tx.$queryRawUnsafe<{ leadId: string; newLead: boolean }[]>(
     SQL,
     t.businessId,

@@ -6,6 +6,7 @@ import { emitEvent } from "../events/emit-event.ts";
 import type { TAttribution } from "../attribution/attribution-schema.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
 import { toE164 } from "../lib/phone.ts";
+import { captureFirstTouchSql } from "./capture-touch-sql.ts";
 
 export interface TouchInput {
   businessId: string;
@@ -103,19 +104,18 @@ export function numberSource(business: BusinessRef, businessNumber: string, chan
   return business.profile.numberSources[toE164(businessNumber) ?? businessNumber] ?? (channel === "call" ? "phone" : "sms");
 }
 
-/** A call or text to one of the business's numbers: a touch attributed to that tracking number's source. */
+/** A call or text to one of the business's numbers: a touch attributed to that tracking number's source (one statement). */
 export function captureNumberTouch(
   prisma: Prisma,
   business: BusinessRef,
   t: { contactId: string; conversationId: string; channel: "call" | "sms"; businessNumber: string; at: Date },
 ): Promise<{ leadId: string; newLead: boolean }> {
-  return captureTouch(prisma, {
+  return captureFirstTouchSql(prisma, {
     businessId: business.id,
     contactId: t.contactId,
     conversationId: t.conversationId,
     channel: t.channel,
     source: numberSource(business, t.businessNumber, t.channel),
-    attribution: {},
     at: t.at,
   });
 }
