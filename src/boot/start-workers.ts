@@ -56,6 +56,15 @@ export interface WorkerOptions {
   lockDurationMs?: number;
 }
 
+/**
+ * A worker renews its jobs' locks every half lock; a job whose worker died (kill -9, a lost machine)
+ * is re-run once its lock has run out and the next stall check sees it: within about 1.5 × this.
+ * BullMQ's 30 s default kept a dead worker's callers waiting up to 45 s for their text-back; every
+ * job claims its rows (a send asks the provider before going again), so a live worker whose event
+ * loop stalls this long costs a second run, not a second text.
+ */
+const LOCK_DURATION_MS = 10_000;
+
 export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<Workers> {
   const connection = new Redis(ctx.queues.redisUrl, { maxRetriesPerRequest: null });
   connection.on("error", (e) => ctx.log.warn({ err: e.message }, "worker redis connection"));
@@ -85,7 +94,8 @@ export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<
         connection,
         prefix: ctx.queues.prefix,
         concurrency: def.concurrency,
-        ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: Math.max(500, opts.lockDurationMs / 2) } : {}),
+        lockDuration: opts.lockDurationMs ?? LOCK_DURATION_MS,
+        stalledInterval: Math.max(500, (opts.lockDurationMs ?? LOCK_DURATION_MS) / 2),
       },
     );
     w.on("completed", () => ctx.metrics.jobs.inc({ queue: def.name, outcome: "completed" }));

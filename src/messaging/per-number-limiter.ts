@@ -9,7 +9,7 @@
 // - The provider sees our sends with the jitter of our own path (a database write, timers on a busy
 //   loop), which can bunch two sends granted a slot apart. So the interval is 3% longer than 1/mps,
 //   and right before each provider call `pace` holds a send until the number's last `mps` calls span
-//   at least a second (+25 ms for what follows): no second at the provider holds more than mps.
+//   at least a second (+40 ms for what follows): no second at the provider holds more than mps.
 // - The daily allowance: a counter per number per local day, started from Postgres (the truth) the
 //   first time a day is counted and again after a flush.
 import type { Redis } from "ioredis";
@@ -45,7 +45,7 @@ export interface LimiterOptions {
 /** slots are this much further apart than 1/mps: the room `pace` needs to absorb our own jitter */
 const SLOT_HEADROOM = 1.03;
 /** what `pace` adds to the second for the HTTP hop after it */
-const PACE_MARGIN_US = 25_000;
+const PACE_MARGIN_US = 40_000;
 
 // KEYS[1]: the number's TAT, µs. ARGV[1]: interval µs; ARGV[2]: how far ahead of now a slot may be
 // taken, µs (0: only a free one); ARGV[4]: burst, µs: how far the schedule may run ahead of now

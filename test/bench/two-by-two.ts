@@ -211,7 +211,7 @@ export async function measureTwoByTwo(o: TwoByTwoOptions): Promise<void> {
     emit("scale.sigkill_texted_once", killExtra.texted_once, `callers of ${BURST}`, { target: `${BURST}/${BURST}`, ...killExtra });
     emit("scale.sigkill_recovery_ms", killedAt === undefined || !settled ? Number.NaN : settledAt - killedAt, "ms", {
       measured: "SIGKILL → every voice and dial-status event of the round processed",
-      lock: "BullMQ defaults (no lock setting reaches ROLE=worker from env)",
+      lock: "10 s, stall check every 5 s (start-workers.ts LOCK_DURATION_MS)",
       ...killExtra,
     });
   } finally {
