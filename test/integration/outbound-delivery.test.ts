@@ -358,3 +358,50 @@ describe("Redis is the trigger, Postgres the truth", () => {
     }
   });
 });
+
+describe("consent at the moment of sending", () => {
+  it("a STOP that lands while a text waits for its number's send slot stops that text", async () => {
+    // mps 1: the second text from the number waits about a second for its slot, after its row was
+    // read; the STOP blocks the queued row, so the claim before the provider call finds nothing to send
+    const own = await startTestLeadline();
+    try {
+      const id = await own.apply(acmeProfile({ messaging: { mps: 1 } }));
+      const texted = async () => {
+        const phone = nextPhone();
+        const at = own.clock.now();
+        const contact = await own.ctx.prisma.contact.create({ data: { businessId: id, phone, createdAt: at } });
+        const conversation = await own.ctx.prisma.conversation.create({ data: { businessId: id, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: at } });
+        const msg = await sendMessage(own.ctx, {
+          businessId: id,
+          conversationId: conversation.id,
+          contactId: contact.id,
+          to: phone,
+          from: ACME_NUMBER,
+          body: "Your plumber can come at 3 pm",
+          purpose: "reply",
+          kind: "person",
+          authorName: "Dana",
+          origin: "console",
+          replyToAt: at,
+        });
+        return { phone, msg: msg! };
+      };
+      const first = await texted();
+      const second = await texted();
+      await waitFor(() => twilio.sent.find((m) => m.To === first.phone), "the first text (the second now waits for its slot)");
+      expect((await own.ctx.prisma.message.findUniqueOrThrow({ where: { id: second.msg.id } })).status).toBe("queued");
+      const stop = await own.post("/webhooks/twilio/sms", smsParams({ from: second.phone, to: ACME_NUMBER, body: "STOP" }));
+      expect(stop.status).toBe(200);
+      await waitFor(async () => (await own.ctx.prisma.contact.findFirstOrThrow({ where: { phone: second.phone } })).optedOutAt, "the opt-out");
+      const held = await waitFor(async () => {
+        const r = await own.ctx.prisma.message.findUniqueOrThrow({ where: { id: second.msg.id } });
+        return r.status === "queued" ? undefined : r;
+      }, "the second text's outcome");
+      expect(held).toMatchObject({ status: "blocked", errorCode: "opted-out" });
+      await settle(300);
+      expect(twilio.sent.filter((m) => m.To === second.phone)).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+});
