@@ -27,8 +27,16 @@ export function defineTool<S extends z.ZodType>(t: AgentTool<S>): AgentTool<S> {
   return t;
 }
 
+// generated once per tool: the conversion walks the whole schema, and every turn asks for it
+const generated = new WeakMap<AgentTool, LlmTool>();
+
 /** The JSON schema the model sees, generated from the same zod schema that checks its call. */
 export function toLlmTool(t: AgentTool): LlmTool {
-  const { $schema: _, ...parameters } = z.toJSONSchema(t.schema) as Record<string, unknown>;
-  return { name: t.name, description: t.description, parameters };
+  let tool = generated.get(t);
+  if (!tool) {
+    const { $schema: _, ...parameters } = z.toJSONSchema(t.schema) as Record<string, unknown>;
+    tool = { name: t.name, description: t.description, parameters };
+    generated.set(t, tool);
+  }
+  return tool;
 }
