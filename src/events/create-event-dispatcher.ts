@@ -59,7 +59,7 @@ export interface DispatcherOptions {
 const GATE_WAIT_MS = 250;
 /**
  * A durable cursor is written at most this often while events flow (not once per event): a crash
- * redelivers at most this much, which at-least-once delivery allows (every handler is idempotent).
+ * redelivers at most this much, which at-least-once delivery allows (subscribers are written for it).
  */
 const CURSOR_WRITE_MS = 50;
 

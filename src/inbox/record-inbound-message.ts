@@ -69,7 +69,13 @@ async function recordInTx(tx: Tx, i: InboundMessageInput): Promise<InboundMessag
     const stored = await storeInboundMessage(tx, facts);
     if (stored) {
       if (stored.opened && i.touchIfOpened) {
-        await captureFirstTouchSql(tx, { ...i.touchIfOpened, businessId: i.businessId, contactId: contact.id, conversationId: stored.conversationId, at: i.at });
+        await captureFirstTouchSql(tx, {
+          ...i.touchIfOpened,
+          businessId: i.businessId,
+          contactId: contact.id,
+          conversationId: stored.conversationId,
+          at: i.at,
+        });
       }
       return { messageId: stored.messageId, created: stored.created, contact, conversation: { id: stored.conversationId }, opened: stored.opened };
     }

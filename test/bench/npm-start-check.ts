@@ -88,7 +88,9 @@ async function main() {
 
     model.setDelay(MODEL_MS);
     const texters = Array.from({ length: 40 }, phones);
-    await Promise.all(texters.map((from) => post("/webhooks/twilio/sms", smsParams({ from, to: NUMBER, body: "Hi, my drain is slow. Can someone come out?" }))()));
+    await Promise.all(
+      texters.map((from) => post("/webhooks/twilio/sms", smsParams({ from, to: NUMBER, body: "Hi, my drain is slow. Can someone come out?" }))()),
+    );
     const atModel = await until(() => model.inFlight() >= 40, 10_000);
     const loaded = await callRound({ post, arrivals, number: NUMBER, phones: Array.from({ length: 20 }, phones), mode: { kind: "busy", gapMs: 50 } });
     const turnsAtModel = model.inFlight();

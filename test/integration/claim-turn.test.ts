@@ -28,7 +28,11 @@ describe("claimTurn", () => {
   const cases: { name: string; prior: { trigger: string; status: string; agoMs: number }[]; expect: "new" | "revived" | "refused" }[] = [
     { name: "no turn yet: a new one", prior: [], expect: "new" },
     { name: "another turn running within its budget: refused", prior: [{ trigger: "m0", status: "running", agoMs: 1000 }], expect: "refused" },
-    { name: "a turn running past its budget (its process died): a new one", prior: [{ trigger: "m0", status: "running", agoMs: TURN_BUDGET_MS + 1000 }], expect: "new" },
+    {
+      name: "a turn running past its budget (its process died): a new one",
+      prior: [{ trigger: "m0", status: "running", agoMs: TURN_BUDGET_MS + 1000 }],
+      expect: "new",
+    },
     { name: "this trigger's turn failed: run again under its id", prior: [{ trigger: "m1", status: "failed", agoMs: 5000 }], expect: "revived" },
     { name: "this trigger was answered: refused", prior: [{ trigger: "m1", status: "replied", agoMs: 5000 }], expect: "refused" },
     {

@@ -344,7 +344,9 @@ describe("the dispatcher", () => {
       await b.query("BEGIN");
       const { rows } = await b.query<{ x: string }>("SELECT pg_current_xact_id()::text AS x");
       await a.query("COMMIT"); // the last commit: b's id is now the snapshot's xmax, so xip leaves it out
-      const xip = await t.ll.db.sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x = $1::xid8", [rows[0]!.x]);
+      const xip = await t.ll.db.sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_snapshot_xip(pg_current_snapshot()) AS x WHERE x = $1::xid8", [
+        rows[0]!.x,
+      ]);
       expect(xip[0]!.n).toBe(0); // the trap this guards against
       expect(await runningTransactions(t.ll.db.sql)).toContain(BigInt(rows[0]!.x));
     } finally {

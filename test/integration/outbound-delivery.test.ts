@@ -370,7 +370,9 @@ describe("consent at the moment of sending", () => {
         const phone = nextPhone();
         const at = own.clock.now();
         const contact = await own.ctx.prisma.contact.create({ data: { businessId: id, phone, createdAt: at } });
-        const conversation = await own.ctx.prisma.conversation.create({ data: { businessId: id, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: at } });
+        const conversation = await own.ctx.prisma.conversation.create({
+          data: { businessId: id, contactId: contact.id, businessNumber: ACME_NUMBER, createdAt: at },
+        });
         const msg = await sendMessage(own.ctx, {
           businessId: id,
           conversationId: conversation.id,
