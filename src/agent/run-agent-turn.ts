@@ -25,11 +25,14 @@ export const AGENT_CHANNELS = ["sms", "mms", "webchat", "voice"];
 export type TurnOutcome = TurnRecord["status"] | "not-needed";
 
 export async function runAgentTurn(ctx: Ctx, conversationId: string, responders: readonly TurnResponder[] = []): Promise<TurnOutcome> {
-  // the conversation and what in it is unanswered are read side by side (a turn is on the reply's critical path)
-  const [conv, unread] = await Promise.all([
-    ctx.prisma.conversation.findUnique({ where: { id: conversationId }, include: { contact: true } }),
+  // the conversation, its contact and what in it is unanswered are read side by side (a turn is on
+  // the reply's critical path: one round trip, not four in a row)
+  const [found, contact, unread] = await Promise.all([
+    ctx.prisma.conversation.findUnique({ where: { id: conversationId } }),
+    ctx.prisma.contact.findFirst({ where: { conversations: { some: { id: conversationId } } } }),
     unansweredIn(ctx, conversationId),
   ]);
+  const conv = found && contact ? { ...found, contact } : undefined;
   if (!conv || conv.status !== "open" || conv.handledBy === "human") return "not-needed";
   const business = await ctx.directory.byId(conv.businessId);
   if (!business) return "not-needed";
@@ -110,17 +113,14 @@ async function askResponders(
 }
 
 /** The inbound messages (of the channels the agent answers) since the last reply by the AI, a template or a person. */
-async function unansweredIn(ctx: Ctx, conversationId: string) {
-  const lastOut = await ctx.prisma.message.findFirst({
-    where: { conversationId, direction: "outbound", author: { in: ["ai", "template", "human"] } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { createdAt: true },
-  });
-  return ctx.prisma.message.findMany({
-    where: { conversationId, direction: "inbound", channel: { in: AGENT_CHANNELS }, ...(lastOut ? { createdAt: { gt: lastOut.createdAt } } : {}) },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true, body: true, channel: true, createdAt: true, providerId: true },
-  });
+function unansweredIn(ctx: Ctx, conversationId: string) {
+  // one statement: the last reply's time is a subquery, not a round trip of its own
+  return ctx.prisma.$queryRaw<{ id: string; body: string; channel: string; createdAt: Date; providerId: string | null }[]>`
+    SELECT "id", "body", "channel", "createdAt", "providerId" FROM "Message"
+    WHERE "conversationId" = ${conversationId} AND "direction" = 'inbound' AND "channel" = ANY(${AGENT_CHANNELS}::text[])
+      AND "createdAt" > coalesce((SELECT max("createdAt") FROM "Message" WHERE "conversationId" = ${conversationId}
+        AND "direction" = 'outbound' AND "author" IN ('ai', 'template', 'human')), '-infinity'::timestamp)
+    ORDER BY "createdAt" ASC, "id" ASC`;
 }
 
 /** STOP/START/HELP and plain-language opt-outs have their own flow; a voice entry only once it has a transcript. */

@@ -21,8 +21,13 @@ export interface DeliverOptions {
 }
 
 export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverOptions): Promise<DeliverOutcome> {
-  const msg = await ctx.prisma.message.findUnique({ where: { id: messageId }, include: { contact: { select: { optedOutAt: true } } } });
-  if (!msg || msg.direction !== "outbound") return { kind: "skip", reason: "no such outbound message" };
+  // the row and its recipient's consent side by side: one round trip before the send, not two
+  const [row, contact] = await Promise.all([
+    ctx.prisma.message.findUnique({ where: { id: messageId } }),
+    ctx.prisma.contact.findFirst({ where: { messages: { some: { id: messageId } } }, select: { optedOutAt: true } }),
+  ]);
+  if (!row || !contact || row.direction !== "outbound") return { kind: "skip", reason: "no such outbound message" };
+  const msg = { ...row, contact };
   const at = ctx.clock.now();
 
   if (msg.status === "sending") {
