@@ -1,62 +1,105 @@
-// A touch that carries no attribution (a call or text to a business number) in one statement, on
-// its own or inside the door's transaction: the contact's first lead (made if none: source,
-// channel, and a reply that beat it counted as its first response), the Touch row, and
-// `lead.updated` for a new lead. What captureTouch does for such a touch, in one round trip
-// instead of a seven-statement transaction.
+// A touch in one statement, on its own or inside the caller's transaction: the contact's first lead
+// (made if none, with the touch's attribution, and a reply that beat it counted as its first
+// response; an existing lead is flagged and its details merged when the touch brings them), the
+// Touch row, and `lead.updated` when the lead was made or changed. It was a seven-statement
+// transaction; every lead, call and first text goes through it.
 import type { Prisma } from "../db/open-database.ts";
 import type { Tx } from "../db/with-transaction.ts";
 import { newId } from "../lib/new-id.ts";
 
-export interface FirstTouch {
+export interface TouchRow {
   businessId: string;
   contactId: string;
   conversationId: string;
   channel: string;
   source: string;
-  isTest?: boolean | undefined;
+  /** utm*, click ids, landing page, referrer, form and ad ids (null when the touch has none) */
+  fields: Record<(typeof FIELD_COLUMNS)[number], string | null>;
+  campaignId: string | null;
+  /** the id for a new lead (forms answer with it before the lead row exists) */
+  leadId: string | null;
+  externalId: string | null;
+  isTest: boolean;
+  needsAttention: boolean;
+  details: Record<string, unknown> | null;
   at: Date;
 }
 
-// $1 business, $2 contact, $3 conversation, $4 new lead id, $5 source, $6 channel, $7 at, $8 touch id, $9 isTest
+export const FIELD_COLUMNS = [
+  "utmSource",
+  "utmMedium",
+  "utmCampaign",
+  "utmTerm",
+  "utmContent",
+  "gclid",
+  "fbclid",
+  "msclkid",
+  "landingPage",
+  "referrer",
+  "formId",
+  "adId",
+] as const;
+
+const cols = FIELD_COLUMNS.map((c) => `"${c}"`).join(", ");
+// the attribution columns' parameters, $15 onwards
+const vals = FIELD_COLUMNS.map((_, i) => `$${15 + i}::text`).join(", ");
+
+// $1 business, $2 contact, $3 conversation, $4 new lead id, $5 source, $6 channel, $7 at, $8 touch id,
+// $9 isTest, $10 needsAttention, $11 details (jsonb or null), $12 externalId, $13 campaignId,
+// $14 whether the touch changes an existing lead (needsAttention or details), $15… attribution.
 const SQL = `
 WITH existing AS (
   SELECT "id", "conversationId", "stage" FROM "Lead" WHERE "businessId" = $1 AND "contactId" = $2 ORDER BY "createdAt" ASC LIMIT 1
 ), made AS (
-  INSERT INTO "Lead" ("id", "businessId", "contactId", "conversationId", "source", "channel", "isTest", "firstResponseAt", "createdAt", "updatedAt")
-  SELECT $4, $1, $2, $3, $5, $6, $9::boolean,
+  INSERT INTO "Lead" ("id", "businessId", "contactId", "conversationId", "source", "channel", ${cols}, "campaignId", "externalId",
+    "isTest", "needsAttention", "details", "firstResponseAt", "createdAt", "updatedAt")
+  SELECT $4, $1, $2, $3, $5, $6, ${vals}, $13::text, $12::text, $9::boolean, $10::boolean, $11::jsonb,
     (SELECT min("sentAt") FROM "Message" WHERE "contactId" = $2 AND "direction" = 'outbound' AND "sentAt" IS NOT NULL),
     $7::timestamp, $7::timestamp
   WHERE NOT EXISTS (SELECT 1 FROM existing)
   RETURNING "id", "conversationId", "stage"
+), changed AS (
+  UPDATE "Lead" l SET
+    "needsAttention" = l."needsAttention" OR $10::boolean,
+    "details" = CASE WHEN $11::jsonb IS NULL THEN l."details" ELSE coalesce(l."details", '{}'::jsonb) || $11::jsonb END,
+    "updatedAt" = clock_timestamp()::timestamp
+  FROM existing e WHERE l."id" = e."id" AND $14::boolean
+  RETURNING l."id", l."conversationId", l."stage"
 ), lead AS (
   SELECT "id" FROM existing UNION ALL SELECT "id" FROM made
 ), touched AS (
-  INSERT INTO "Touch" ("id", "businessId", "contactId", "leadId", "channel", "source", "createdAt")
-  SELECT $8, $1, $2, l."id", $6, $5, $7::timestamp FROM lead l
+  INSERT INTO "Touch" ("id", "businessId", "contactId", "leadId", "channel", "source", ${cols}, "createdAt")
+  SELECT $8, $1, $2, l."id", $6, $5, ${vals}, $7::timestamp FROM lead l
   RETURNING 1
 ), announced AS (
   INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
-  SELECT $1, 'lead.updated', coalesce(m."conversationId", $3),
-    jsonb_build_object('leadId', m."id", 'conversationId', m."conversationId", 'contactId', $2::text, 'stage', m."stage", 'change', 'created'),
+  SELECT $1, 'lead.updated', coalesce(x."conversationId", $3),
+    jsonb_build_object('leadId', x."id", 'conversationId', x."conversationId", 'contactId', $2::text, 'stage', x."stage", 'change', x."change"),
     $7::timestamp
-  FROM made m
+  FROM (SELECT *, 'created' AS "change" FROM made UNION ALL SELECT *, 'details' AS "change" FROM changed) x
   RETURNING 1
 )
 SELECT l."id" AS "leadId", EXISTS (SELECT 1 FROM made) AS "newLead" FROM lead l`;
 
 /** In the caller's transaction, or on its own (a statement is atomic). */
-export async function captureFirstTouchSql(tx: Tx | Prisma, t: FirstTouch): Promise<{ leadId: string; newLead: boolean }> {
-  const rows = await tx.$queryRawUnsafe<{ leadId: string; newLead: boolean }[]>(
+export async function captureTouchSql(db: Tx | Prisma, t: TouchRow): Promise<{ leadId: string; newLead: boolean }> {
+  const rows = await db.$queryRawUnsafe<{ leadId: string; newLead: boolean }[]>(
     SQL,
     t.businessId,
     t.contactId,
     t.conversationId,
-    newId(),
+    t.leadId ?? newId(),
     t.source,
     t.channel,
     t.at.toISOString(),
     newId(),
-    t.isTest ?? false,
+    t.isTest,
+    t.needsAttention,
+    t.details ? JSON.stringify(t.details) : null,
+    t.externalId,
+    t.campaignId,
+    t.needsAttention || t.details !== null,
+    ...FIELD_COLUMNS.map((c) => t.fields[c]),
   );
   return rows[0]!;
 }

@@ -1,12 +1,11 @@
 // Attribution: the contact's first lead keeps its first touch; every touch (later forms, ads,
 // chats) is also kept as a Touch row, so "which source" questions have a full answer.
 import type { Prisma } from "../db/open-database.ts";
-import { withTransaction } from "../db/with-transaction.ts";
-import { emitEvent } from "../events/emit-event.ts";
+import type { Tx } from "../db/with-transaction.ts";
 import type { TAttribution } from "../attribution/attribution-schema.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
 import { toE164 } from "../lib/phone.ts";
-import { captureFirstTouchSql } from "./capture-touch-sql.ts";
+import { captureTouchSql } from "./capture-touch-sql.ts";
 
 export interface TouchInput {
   businessId: string;
@@ -24,79 +23,37 @@ export interface TouchInput {
   at: Date;
 }
 
-export async function captureTouch(prisma: Prisma, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
-  return withTransaction(prisma, (tx) => captureInTx(tx, t), { retryUniqueViolation: true });
-}
-
-type Db = Parameters<Parameters<typeof withTransaction>[1]>[0];
-
-async function captureInTx(prisma: Db, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
+/** One statement (capture-touch-sql.ts): on its own, or inside the caller's transaction. */
+export async function captureTouch(db: Prisma | Tx, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
   const a = t.attribution;
-  const fields = {
-    utmSource: a.utm?.source ?? null,
-    utmMedium: a.utm?.medium ?? null,
-    utmCampaign: a.utm?.campaign ?? null,
-    utmTerm: a.utm?.term ?? null,
-    utmContent: a.utm?.content ?? null,
-    gclid: a.gclid ?? null,
-    fbclid: a.fbclid ?? null,
-    msclkid: a.msclkid ?? null,
-    landingPage: a.landingPage ?? null,
-    referrer: a.referrer ?? null,
-    formId: a.formId ?? null,
-    adId: a.adId ?? null,
-  };
-  const existing = await prisma.lead.findFirst({ where: { businessId: t.businessId, contactId: t.contactId }, orderBy: { createdAt: "asc" } });
-  // A reply can beat the lead row when two events for one homeowner race: count it anyway.
-  const answered = existing
-    ? null
-    : await prisma.message.findFirst({
-        where: { contactId: t.contactId, direction: "outbound", sentAt: { not: null } },
-        orderBy: { sentAt: "asc" },
-        select: { sentAt: true },
-      });
-  const lead =
-    existing ??
-    (await prisma.lead.create({
-      data: {
-        ...(t.leadId ? { id: t.leadId } : {}),
-        businessId: t.businessId,
-        contactId: t.contactId,
-        conversationId: t.conversationId,
-        source: t.source,
-        channel: t.channel,
-        ...fields,
-        campaignId: a.campaignId ?? null,
-        externalId: t.externalId ?? null,
-        isTest: t.isTest ?? false,
-        needsAttention: t.needsAttention ?? false,
-        details: (t.details ?? undefined) as object | undefined,
-        firstResponseAt: answered?.sentAt ?? null,
-        createdAt: t.at,
-      },
-    }));
-  if (existing && (t.needsAttention || t.details)) {
-    await prisma.lead.update({
-      where: { id: existing.id },
-      data: {
-        ...(t.needsAttention ? { needsAttention: true } : {}),
-        ...(t.details ? { details: { ...((existing.details as object | null) ?? {}), ...t.details } as object } : {}),
-      },
-    });
-  }
-  await prisma.touch.create({
-    data: { businessId: t.businessId, contactId: t.contactId, leadId: lead.id, channel: t.channel, source: t.source, ...fields, createdAt: t.at },
+  return captureTouchSql(db, {
+    businessId: t.businessId,
+    contactId: t.contactId,
+    conversationId: t.conversationId,
+    channel: t.channel,
+    source: t.source,
+    fields: {
+      utmSource: a.utm?.source ?? null,
+      utmMedium: a.utm?.medium ?? null,
+      utmCampaign: a.utm?.campaign ?? null,
+      utmTerm: a.utm?.term ?? null,
+      utmContent: a.utm?.content ?? null,
+      gclid: a.gclid ?? null,
+      fbclid: a.fbclid ?? null,
+      msclkid: a.msclkid ?? null,
+      landingPage: a.landingPage ?? null,
+      referrer: a.referrer ?? null,
+      formId: a.formId ?? null,
+      adId: a.adId ?? null,
+    },
+    campaignId: a.campaignId ?? null,
+    leadId: t.leadId ?? null,
+    externalId: t.externalId ?? null,
+    isTest: t.isTest ?? false,
+    needsAttention: t.needsAttention ?? false,
+    details: t.details ?? null,
+    at: t.at,
   });
-  if (!existing || t.needsAttention || t.details) {
-    await emitEvent(prisma, {
-      businessId: t.businessId,
-      type: "lead.updated",
-      subject: lead.conversationId ?? t.conversationId,
-      at: t.at,
-      payload: { leadId: lead.id, conversationId: lead.conversationId, contactId: t.contactId, stage: lead.stage, change: existing ? "details" : "created" },
-    });
-  }
-  return { leadId: lead.id, newLead: !existing };
 }
 
 /** The source a call or text to this business number is attributed to (its tracking number's, else phone / sms). */
@@ -110,12 +67,13 @@ export function captureNumberTouch(
   business: BusinessRef,
   t: { contactId: string; conversationId: string; channel: "call" | "sms"; businessNumber: string; at: Date },
 ): Promise<{ leadId: string; newLead: boolean }> {
-  return captureFirstTouchSql(prisma, {
+  return captureTouch(prisma, {
     businessId: business.id,
     contactId: t.contactId,
     conversationId: t.conversationId,
     channel: t.channel,
     source: numberSource(business, t.businessNumber, t.channel),
+    attribution: {},
     at: t.at,
   });
 }

@@ -6,7 +6,7 @@
 import type { Prisma } from "../db/open-database.ts";
 import { withTransaction, type Tx } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
-import { captureFirstTouchSql } from "./capture-touch-sql.ts";
+import { captureTouch } from "./capture-touch.ts";
 import { lockContactByPhone, storeInboundMessage, type LockedContact } from "./record-message-sql.ts";
 import { resolveContactTx, type ContactFacts } from "./resolve-contact.ts";
 
@@ -69,8 +69,9 @@ async function recordInTx(tx: Tx, i: InboundMessageInput): Promise<InboundMessag
     const stored = await storeInboundMessage(tx, facts);
     if (stored) {
       if (stored.opened && i.touchIfOpened) {
-        await captureFirstTouchSql(tx, {
+        await captureTouch(tx, {
           ...i.touchIfOpened,
+          attribution: {},
           businessId: i.businessId,
           contactId: contact.id,
           conversationId: stored.conversationId,

@@ -403,6 +403,9 @@ describe("one contact, many doors", () => {
     const leads = await t.ctx.prisma.lead.findMany({ where: { contactId: contacts[0]!.id }, include: { touches: true } });
     expect(leads).toHaveLength(1);
     expect(leads[0]!.channel).toBe("webchat"); // first touch kept
+    expect(leads[0]!.details).toMatchObject({ message: "Sump pump died" }); // the form's details join the lead
+    const changes = await t.ctx.prisma.domainEvent.findMany({ where: { type: "lead.updated", payload: { path: ["leadId"], equals: leads[0]!.id } } });
+    expect(changes.map((e) => (e.payload as { change: string }).change)).toEqual(["created", "details"]);
     expect(leads[0]!.touches.map((x) => x.channel)).toEqual(expect.arrayContaining(["webchat", "form"]));
   });
 });
