@@ -1,6 +1,7 @@
 // Delivers outbox events in order to in-process subscribers, at least once. A durable subscriber
-// (agent, Slack mirror, outgoing webhooks) keeps its cursor in Postgres and holds a lease, so one
-// process at a time delivers to it and a subscriber that was down catches up in order. An
+// (sequences, the agent's web chat, the Slack mirror) keeps its cursor in Postgres and holds a
+// lease (durable-cursor.ts), so one process at a time delivers to it and a subscriber that was
+// down catches up in order. An
 // ephemeral one (the chat stream of one web process) starts at the head and keeps its cursor in
 // memory. Wake-ups come from LISTEN/NOTIFY at commit, with a poll as the safety net.
 import type { UrgentGate } from "../lib/urgent-gate.ts";
@@ -9,6 +10,7 @@ import type { Logger } from "../lib/logger.ts";
 import { wallMs } from "../lib/clock.ts";
 import { newId } from "../lib/new-id.ts";
 import type { DomainEvent, DomainEventType } from "./domain-event.ts";
+import { createDurableCursors, type CursorState } from "./durable-cursor.ts";
 import { createBatchedReader, headSeq, runningTransactions, transactionsEnded } from "./read-events.ts";
 
 export interface EventSubscriber {
@@ -57,20 +59,15 @@ export interface DispatcherOptions {
 
 /** the longest a durable subscriber's event waits behind urgent work */
 const GATE_WAIT_MS = 250;
-/**
- * A durable cursor is written at most this often while events flow (not once per event): a crash
- * redelivers at most this much, which at-least-once delivery allows (subscribers are written for it).
- */
-const CURSOR_WRITE_MS = 50;
 
 export const EVENTS_CHANNEL = "leadline_domain_events";
 const BATCH = 200;
 /** a live subscriber's longest wait between retries: a chat stream catches up within 2 s of the database coming back */
 const LIVE_MAX_RETRY_MS = 2000;
 
-interface Pump {
+/** one subscriber's delivery state (its cursor: durable-cursor.ts) */
+interface Pump extends CursorState {
   sub: EventSubscriber;
-  position: bigint;
   /** the cursor row exists (durable) or the start position is known (ephemeral) */
   ready: boolean;
   running: boolean;
@@ -81,11 +78,6 @@ interface Pump {
   retryTimer: NodeJS.Timeout | undefined;
   /** a handler's RetryLaterError: no delivery before this wall-clock ms, whatever pokes arrive */
   notBefore: number;
-  /** this process holds the durable lease until this monotonic ms (half the lease, counted from before the write that took or renewed it) */
-  leaseHeldUntil: number;
-  /** the position last written to the cursor row (durable), and the pending write of a newer one */
-  written: bigint;
-  writeTimer: NodeJS.Timeout | undefined;
 }
 
 export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
@@ -94,6 +86,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   const maxAttempts = o.maxAttempts ?? 10;
   const retryBaseMs = o.retryBaseMs ?? 500;
   const pumps = new Set<Pump>();
+  const cursors = createDurableCursors({ sql: o.sql, log: o.log, owner, leaseMs, retryMs: retryBaseMs, isLive: (c) => !closed && pumps.has(c as Pump) });
   // the pumps a poke wakes read the outbox together: one SELECT per wake-up, not one per subscriber
   const read = createBatchedReader(o.sql, BATCH);
   let closed = false;
@@ -126,71 +119,15 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
   async function claim(p: Pump): Promise<boolean> {
     if (closed || !pumps.has(p)) return false;
     await prepare(p);
-    if (!p.sub.durable) return true;
-    // a lease this process took (or renewed) less than half a lease ago is still ours: no write.
-    // Elapsed time here is this process's monotonic clock, so no clock needs to agree with another.
-    if (performance.now() < p.leaseHeldUntil) return true;
-    const asked = performance.now();
-    // lease times are real elapsed time between processes, not business time: the database's clock
-    const rows = await o.sql<{ position: string }>(
-      `UPDATE "EventCursor" SET "leaseOwner" = $2, "leaseUntil" = clock_timestamp() + $3 * interval '1 millisecond', "updatedAt" = clock_timestamp()
-       WHERE "subscriber" = $1 AND ("leaseOwner" IS NULL OR "leaseOwner" = $2 OR "leaseUntil" < clock_timestamp())
-       RETURNING "position"::text AS "position"`,
-      [p.sub.name, owner, leaseMs],
-    );
-    if (!rows[0]) return false;
-    // this process's own position may be ahead of the row (a write still pending): never go back
-    const stored = BigInt(rows[0].position);
-    if (stored > p.position) p.position = stored;
-    if (stored > p.written) p.written = stored;
-    p.leaseHeldUntil = asked + leaseMs / 2;
-    return true;
+    return p.sub.durable ? cursors.claim(p) : true;
   }
 
-  /** Moves the cursor to `seq`: in memory now, in a durable subscriber's row within CURSOR_WRITE_MS. */
   function advance(p: Pump, seq: bigint): void {
-    if (seq > p.position) p.position = seq;
-    if (!p.sub.durable || p.writeTimer) return;
-    p.writeTimer = setTimeout(() => void writeCursor(p), CURSOR_WRITE_MS);
-    p.writeTimer.unref();
+    if (p.sub.durable) cursors.advance(p, seq);
+    else if (seq > p.position) p.position = seq;
   }
 
-  /** Writes the position (which renews the lease: a long catch-up is not taken over halfway). */
-  async function writeCursor(p: Pump): Promise<void> {
-    clearTimeout(p.writeTimer);
-    p.writeTimer = undefined;
-    const seq = p.position;
-    if (seq <= p.written) return;
-    const asked = performance.now();
-    try {
-      const rows = await o.sql(
-        `UPDATE "EventCursor" SET "position" = GREATEST("position", $3::bigint), "leaseUntil" = clock_timestamp() + $4 * interval '1 millisecond', "updatedAt" = clock_timestamp()
-         WHERE "subscriber" = $1 AND "leaseOwner" = $2 RETURNING 1 AS "ok"`,
-        [p.sub.name, owner, seq.toString(), leaseMs],
-      );
-      if (!rows[0]) {
-        // another process took the subscriber over (this one was away longer than the lease): the next run asks again
-        p.leaseHeldUntil = 0;
-        return;
-      }
-      if (seq > p.written) p.written = seq;
-      p.leaseHeldUntil = asked + leaseMs / 2;
-    } catch (err) {
-      // the database is away: the row stays behind (a restart meanwhile redelivers, never skips); try again later
-      o.log.warn({ subscriber: p.sub.name, err: (err as Error).message }, "event cursor not written; will retry");
-      if (!closed && pumps.has(p) && !p.writeTimer) {
-        p.writeTimer = setTimeout(() => void writeCursor(p), retryBaseMs);
-        p.writeTimer.unref();
-      }
-    }
-  }
-
-  async function release(ps: Pump[]): Promise<void> {
-    if (!ps.length) return;
-    await Promise.all(ps.map((p) => writeCursor(p)));
-    const names = ps.map((p) => p.sub.name);
-    await o.sql(`UPDATE "EventCursor" SET "leaseOwner" = NULL WHERE "subscriber" = ANY($1) AND "leaseOwner" = $2`, [names, owner]).catch(() => undefined);
-  }
+  const release = (ps: Pump[]) => cursors.release(ps);
 
   async function deliver(p: Pump, e: DomainEvent): Promise<boolean> {
     try {
@@ -305,6 +242,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     async subscribe(sub) {
       await startListening();
       const p: Pump = {
+        name: sub.name,
         sub,
         position: 0n,
         ready: false,
