@@ -65,7 +65,9 @@ describe("the thread mirror", () => {
     await text(phone, "My kitchen drain is clogged & it <smells>");
     await waitFor(() => sentTo(phone).length === 1, "the acknowledgement");
     await text(phone, "here is a photo", [{ url: "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", type: "image/jpeg" }]);
-    const { root, replies } = await threadOf(phone, 3);
+    // the template flow knew the service (the first text) and the ZIP (Twilio's FromZip): the second
+    // text's turn says the details are in, so the thread has four posts
+    const { root, replies } = await threadOf(phone, 4);
 
     expect(slack.roots(CHANNEL).filter((p) => textOf(p).includes(phone))).toHaveLength(1);
     const card = textOf(root);
@@ -84,9 +86,15 @@ describe("the thread mirror", () => {
     const conv = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone } } });
     expect(conv.slackChannel).toBe(CHANNEL);
     expect(conv.slackThreadTs).toBe(root.ts);
-    // each post is proven once, with the ts it got
-    const marks = await t.ctx.prisma.onceMark.findMany({ where: { key: { startsWith: "slack:msg:" }, value: { in: replies.map((r) => r.ts) } } });
-    expect(marks).toHaveLength(3);
+    expect(lines[3]).toMatch(/AI \(template\)/);
+    expect(replies).toHaveLength(4);
+    // each post is proven once, with the ts it got (a mark is written right after its post returns)
+    const marks = await waitFor(async () => {
+      const found = await t.ctx.prisma.onceMark.findMany({ where: { key: { startsWith: "slack:msg:" }, value: { in: replies.map((r) => r.ts) } } });
+      return found.length >= replies.length ? found : undefined;
+    }, "a mark for every post");
+    expect(marks).toHaveLength(4);
+    expect(new Set(marks.map((m) => m.value))).toEqual(new Set(replies.map((r) => r.ts)));
   });
 });
 
