@@ -354,4 +354,41 @@ describe("the dispatcher", () => {
       await Promise.all([a.end(), b.end()]);
     }
   });
+
+  it("a process stuck past its lease loses the subscriber: another takes over in order, and the stuck one stops once it wakes", async () => {
+    const s = `subject-${++subject}`;
+    const stuck = { got: [] as string[] };
+    const taker = { got: [] as string[] };
+    let wake!: () => void;
+    const asleep = new Promise<void>((r) => (wake = r));
+    const make = () => {
+      const d = createEventDispatcher({ sql: t.ll.db.sql, log: silent, ...(t.ll.db.listen ? { listen: t.ll.db.listen } : {}), pollMs: 100, leaseMs: 400 });
+      dispatchers.push(d);
+      return d;
+    };
+    const name = "takeover-test";
+    await make().subscribe({
+      name,
+      durable: true,
+      types: ["conversation.assigned"],
+      handle: async (e) => {
+        stuck.got.push(byOf(e));
+        if (byOf(e) === "test-2") await asleep; // a handler that hangs (a stalled process)
+      },
+    });
+    await emit(s, 1);
+    await waitFor(() => stuck.got.includes("test-1"), "the first, by the first process");
+    await emit(s, 2);
+    await emit(s, 3);
+    await waitFor(() => stuck.got.includes("test-2"), "the first process stuck on the second");
+    await make().subscribe({ name, durable: true, types: ["conversation.assigned"], handle: async (e) => void taker.got.push(byOf(e)) });
+    await waitFor(() => taker.got.includes("test-3"), "the takeover once the lease ran out", 5000);
+    expect(taker.got).toEqual(["test-2", "test-3"]); // from where the stuck one's cursor stood, in order
+    wake();
+    await settle(300);
+    await emit(s, 4);
+    await waitFor(() => taker.got.includes("test-4"), "the next event, by the new holder");
+    await settle(500);
+    expect([...stuck.got, ...taker.got].filter((x) => x === "test-4")).toEqual(["test-4"]); // the woken one delivers no more
+  });
 });
