@@ -40,6 +40,20 @@ export interface Database {
 
 export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>;
 
+// Prisma stores DateTime as `timestamp(3)` (no zone) holding UTC. Both drivers would read one in
+// the process's local zone (`new Date("2026-12-07 09:00:00")`); raw SQL reads it as UTC, as Prisma does.
+const TIMESTAMP_OID = 1114;
+/** "2026-12-07 09:00:00.123" (or ±infinity) → that instant in UTC */
+export function parseUtcTimestamp(s: string): Date {
+  if (s === "infinity") return new Date(8.64e15);
+  if (s === "-infinity") return new Date(-8.64e15);
+  return new Date(`${s.replace(" ", "T")}Z`);
+}
+const pgTypes = {
+  getTypeParser: (oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_OID ? parseUtcTimestamp : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format ?? "text"),
+};
+
 export interface OpenDatabaseOptions {
   url?: string;
   dataDir?: string;
@@ -197,7 +211,7 @@ function openPostgres(url: string, poolSize = 20): Database {
   return {
     prisma,
     kind: "postgres",
-    sql: async (text, values) => (await pool.query(text, values)).rows,
+    sql: async (text, values) => (await pool.query({ text, values, types: pgTypes as pg.CustomTypesConfig })).rows,
     migrate: () => migratePostgres(url),
     ping: async () => {
       await pool.query("SELECT 1");
@@ -248,7 +262,7 @@ async function openPglite(dataDir: string, claim: Claim): Promise<Database> {
   return {
     prisma,
     kind: "pglite",
-    sql: async <R>(text: string, values: unknown[]) => (await lite.query<R>(text, values as never[])).rows,
+    sql: async <R>(text: string, values: unknown[]) => (await lite.query<R>(text, values as never[], { parsers: { [TIMESTAMP_OID]: parseUtcTimestamp } })).rows,
     migrate: () => applyMigrations(adapter, { schema: SCHEMA, migrations: MIGRATIONS }),
     ping: async () => {
       await lite.query("SELECT 1");
