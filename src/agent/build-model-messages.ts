@@ -18,53 +18,70 @@ export interface ConversationFacts {
   firstAiMessage: boolean;
   /** the homeowner's messages since the last answer */
   lastInbound: string;
+  /** the conversation's latest messages, newest first: one more than shown tells whether older ones exist */
+  latest: RecentMessage[];
 }
 
+interface RecentMessage {
+  direction: string;
+  author: string;
+  body: string;
+  channel: string;
+}
+
+// One statement (the turn waits on it before the model is asked): the times offered and booked,
+// the lead's answers, whether the AI has spoken here, and the latest messages. Times come back as
+// epoch ms (json has no zone).
+const FACTS_SQL = `
+SELECT
+  coalesce((SELECT json_agg(json_build_object('startMs', (extract(epoch from s."startAt") * 1000)::float8,
+              'endMs', (extract(epoch from s."endAt") * 1000)::float8, 'serviceKey', s."serviceKey") ORDER BY s."startAt")
+            FROM (SELECT "startAt", "endAt", "serviceKey" FROM "OfferedSlot"
+                   WHERE "conversationId" = $1 AND "businessId" = $2 AND "startAt" > $4::timestamp
+                   ORDER BY "startAt" ASC LIMIT 20) s), '[]') AS "offered",
+  coalesce((SELECT json_agg(json_build_object('id', a."id", 'startMs', (extract(epoch from a."startAt") * 1000)::float8,
+              'endMs', (extract(epoch from a."endAt") * 1000)::float8, 'serviceKey', a."serviceKey") ORDER BY a."startAt")
+            FROM "Appointment" a
+           WHERE a."businessId" = $2 AND a."contactId" = $3 AND a."status" = 'booked' AND a."startAt" > $4::timestamp), '[]') AS "booked",
+  (SELECT l."answers" FROM "Lead" l WHERE l."businessId" = $2 AND l."contactId" = $3 ORDER BY l."createdAt" ASC LIMIT 1) AS "answers",
+  EXISTS (SELECT 1 FROM "Message" m WHERE m."conversationId" = $1 AND m."direction" = 'outbound' AND m."author" = 'ai') AS "aiSpoke",
+  coalesce((SELECT json_agg(json_build_object('direction', r."direction", 'author', r."author", 'body', r."body", 'channel', r."channel")
+              ORDER BY r."createdAt" DESC, r."id" DESC)
+            FROM (SELECT "direction", "author", "body", "channel", "createdAt", "id" FROM "Message"
+                   WHERE "conversationId" = $1 AND "status" NOT IN ('blocked', 'failed', 'canceled')
+                   ORDER BY "createdAt" DESC, "id" DESC LIMIT $5) r), '[]') AS "latest"`;
+
 export async function loadConversationFacts(ctx: Ctx, t: ReplyTarget, now: Date, lastInbound: string): Promise<ConversationFacts> {
-  const [offered, booked, lead, ai] = await Promise.all([
-    ctx.prisma.offeredSlot.findMany({
-      where: { conversationId: t.conversation.id, businessId: t.business.id, startAt: { gt: now } },
-      orderBy: { startAt: "asc" },
-      take: 20,
-    }),
-    ctx.prisma.appointment.findMany({
-      where: { businessId: t.business.id, contactId: t.conversation.contactId, status: "booked", startAt: { gt: now } },
-      orderBy: { startAt: "asc" },
-    }),
-    ctx.prisma.lead.findFirst({
-      where: { businessId: t.business.id, contactId: t.conversation.contactId },
-      orderBy: { createdAt: "asc" },
-      select: { answers: true },
-    }),
-    ctx.prisma.message.count({ where: { conversationId: t.conversation.id, direction: "outbound", author: "ai" } }),
-  ]);
+  type Span = { startMs: number; endMs: number; serviceKey: string };
+  const [r] = await ctx.sql<{
+    offered: Span[];
+    booked: (Span & { id: string })[];
+    answers: Record<string, unknown> | null;
+    aiSpoke: boolean;
+    latest: RecentMessage[];
+  }>(FACTS_SQL, [t.conversation.id, t.business.id, t.conversation.contactId, now.toISOString(), RECENT + 1]);
+  const span = (x: Span) => ({ startAt: new Date(x.startMs), endAt: new Date(x.endMs), serviceKey: x.serviceKey });
   return {
-    offeredSlots: offered,
-    bookedSlots: booked,
-    leadAnswers: (lead?.answers as Record<string, unknown> | null) ?? {},
-    firstAiMessage: ai === 0,
+    offeredSlots: r!.offered.map(span),
+    bookedSlots: r!.booked.map((x) => ({ id: x.id, ...span(x) })),
+    leadAnswers: r!.answers ?? {},
+    firstAiMessage: !r!.aiSpoke,
     lastInbound,
+    latest: r!.latest,
   };
 }
 
-export async function buildModelMessages(
-  ctx: Ctx,
+export function buildModelMessages(
   t: ReplyTarget,
   systemPrompt: string,
   facts: ConversationFacts,
   contact: { name: string | null; zip: string | null },
-): Promise<LlmMessage[]> {
-  const latest = await ctx.prisma.message.findMany({
-    where: { conversationId: t.conversation.id, status: { notIn: ["blocked", "failed", "canceled"] } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: RECENT + 1, // one more than shown tells whether older ones exist
-    select: { direction: true, author: true, body: true, channel: true },
-  });
-  const recent = latest.slice(0, RECENT).reverse();
+): LlmMessage[] {
+  const recent = facts.latest.slice(0, RECENT).reverse();
   const channel = t.conversation.channel === "webchat" ? "web chat" : "SMS";
   return [
     { role: "system", content: systemPrompt },
-    { role: "system", content: describeFacts(t, facts, contact, { channel, olderHidden: latest.length > RECENT }) },
+    { role: "system", content: describeFacts(t, facts, contact, { channel, olderHidden: facts.latest.length > RECENT }) },
     ...recent.map((m): LlmMessage => {
       const body = boundInboundText(m.body, MAX_MESSAGE_CHARS);
       return m.direction === "inbound"

@@ -33,13 +33,13 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   // the homeowner's messages this turn answers (the whole burst)
   const lastInbound = o.inboundText;
   // independent reads side by side: the turn waits on the database once, not twice
-  const [{ prompt }, firstFacts] = await Promise.all([publishedPrompt(ctx.prisma, t.business), loadConversationFacts(ctx, t, now, lastInbound)]);
+  const [{ prompt }, firstFacts] = await Promise.all([publishedPrompt(ctx.sql, t.business), loadConversationFacts(ctx, t, now, lastInbound)]);
   let facts = firstFacts;
   const fm = prompt.frontMatter;
   const model = profile.ai.model ?? fm.model ?? ctx.env.OPENAI_MODEL ?? "gpt-4o-mini";
   const tools = toolsFor(fm.tools);
   const scope = { business: t.business, conversationId: t.conversation.id, contactId: t.conversation.contactId, now };
-  const messages: LlmMessage[] = await buildModelMessages(ctx, t, renderPrompt(prompt, promptVariables(profile, now)), facts, {
+  const messages: LlmMessage[] = buildModelMessages(t, renderPrompt(prompt, promptVariables(profile, now)), facts, {
     name: t.contact.name ?? null,
     zip: t.contact.zip ?? null,
   });

@@ -25,19 +25,12 @@ export const AGENT_CHANNELS = ["sms", "mms", "webchat", "voice"];
 export type TurnOutcome = TurnRecord["status"] | "not-needed";
 
 export async function runAgentTurn(ctx: Ctx, conversationId: string, responders: readonly TurnResponder[] = []): Promise<TurnOutcome> {
-  // the conversation, its contact and what in it is unanswered are read side by side (a turn is on
-  // the reply's critical path: one round trip, not four in a row)
-  const [found, contact, unread] = await Promise.all([
-    ctx.prisma.conversation.findUnique({ where: { id: conversationId } }),
-    ctx.prisma.contact.findFirst({ where: { conversations: { some: { id: conversationId } } } }),
-    unansweredIn(ctx, conversationId),
-  ]);
-  const conv = found && contact ? { ...found, contact } : undefined;
+  const conv = await readTurnInput(ctx, conversationId);
   if (!conv || conv.status !== "open" || conv.handledBy === "human") return "not-needed";
   const business = await ctx.directory.byId(conv.businessId);
   if (!business) return "not-needed";
   if (conv.channel !== "webchat" && conv.contact.optedOutAt) return "not-needed";
-  const unanswered = unread.filter((m) => answerable(m));
+  const unanswered = conv.unanswered.filter((m) => answerable(m));
   const trigger = unanswered.at(-1);
   if (!trigger) return "not-needed";
 
@@ -112,15 +105,61 @@ async function askResponders(
   return { kind: "pass", notes };
 }
 
-/** The inbound messages (of the channels the agent answers) since the last reply by the AI, a template or a person. */
-function unansweredIn(ctx: Ctx, conversationId: string) {
-  // one statement: the last reply's time is a subquery, not a round trip of its own
-  return ctx.prisma.$queryRaw<{ id: string; body: string; channel: string; createdAt: Date; providerId: string | null }[]>`
-    SELECT "id", "body", "channel", "createdAt", "providerId" FROM "Message"
-    WHERE "conversationId" = ${conversationId} AND "direction" = 'inbound' AND "channel" = ANY(${AGENT_CHANNELS}::text[])
-      AND "createdAt" > coalesce((SELECT max("createdAt") FROM "Message" WHERE "conversationId" = ${conversationId}
-        AND "direction" = 'outbound' AND "author" IN ('ai', 'template', 'human')), '-infinity'::timestamp)
-    ORDER BY "createdAt" ASC, "id" ASC`;
+interface TurnInput {
+  id: string;
+  businessId: string;
+  contactId: string;
+  channel: string;
+  status: string;
+  handledBy: string;
+  businessNumber: string | null;
+  contact: { phone: string | null; name: string | null; zip: string | null; optedOutAt: Date | null };
+  /** the inbound messages (of the channels the agent answers) since the last reply by the AI, a template or a person */
+  unanswered: { id: string; body: string; channel: string; createdAt: Date; providerId: string | null }[];
+}
+
+// One statement (a turn is on the reply's critical path): the conversation, its contact and what
+// in it is unanswered; the last reply's time is a subquery, not a round trip of its own.
+const TURN_INPUT_SQL = `
+SELECT c."id", c."businessId", c."contactId", c."channel", c."status", c."handledBy", c."businessNumber",
+       ct."phone", ct."name", ct."zip", ct."optedOutAt",
+       coalesce((SELECT json_agg(json_build_object('id', m."id", 'body', m."body", 'channel', m."channel",
+                  'atMs', (extract(epoch from m."createdAt") * 1000)::float8, 'providerId', m."providerId")
+                  ORDER BY m."createdAt" ASC, m."id" ASC)
+                 FROM "Message" m
+                WHERE m."conversationId" = c."id" AND m."direction" = 'inbound' AND m."channel" = ANY($2::text[])
+                  AND m."createdAt" > coalesce((SELECT max(r."createdAt") FROM "Message" r WHERE r."conversationId" = c."id"
+                    AND r."direction" = 'outbound' AND r."author" IN ('ai', 'template', 'human')), '-infinity'::timestamp)), '[]') AS "unanswered"
+  FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
+ WHERE c."id" = $1`;
+
+async function readTurnInput(ctx: Ctx, conversationId: string): Promise<TurnInput | undefined> {
+  const [r] = await ctx.sql<{
+    id: string;
+    businessId: string;
+    contactId: string;
+    channel: string;
+    status: string;
+    handledBy: string;
+    businessNumber: string | null;
+    phone: string | null;
+    name: string | null;
+    zip: string | null;
+    optedOutAt: Date | null;
+    unanswered: { id: string; body: string; channel: string; atMs: number; providerId: string | null }[];
+  }>(TURN_INPUT_SQL, [conversationId, AGENT_CHANNELS]);
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    businessId: r.businessId,
+    contactId: r.contactId,
+    channel: r.channel,
+    status: r.status,
+    handledBy: r.handledBy,
+    businessNumber: r.businessNumber,
+    contact: { phone: r.phone, name: r.name, zip: r.zip, optedOutAt: r.optedOutAt },
+    unanswered: r.unanswered.map(({ atMs, ...m }) => ({ ...m, createdAt: new Date(atMs) })),
+  };
 }
 
 /** STOP/START/HELP and plain-language opt-outs have their own flow; a voice entry only once it has a transcript. */

@@ -56,7 +56,7 @@ export function promptRoutes(ctx: Ctx, runReplay: RunReplay | undefined): Router
 
   r.get("/api/admin/businesses/:slug/prompts", async (req: Request, res: Response) => {
     const business = await businessOf(req, res);
-    const current = await publishedPrompt(ctx.prisma, business);
+    const current = await publishedPrompt(ctx.sql, business);
     const file = resolvePromptPath(business.profile.ai.prompt);
     const history = await ctx.prisma.promptVersion.findMany({ where: { businessId: business.id }, orderBy: { version: "desc" }, take: 100 });
     const dir = join(PROMPTS_DIR, "templates");

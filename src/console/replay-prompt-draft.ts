@@ -33,7 +33,7 @@ export type RunReplay = (o: {
 const rowsOf = (rows: ReplayRow[]) => rows.map((r) => ({ name: r.name, passed: r.passed, failures: r.failures }));
 
 export async function replayPromptDraft(
-  ctx: Pick<Ctx, "env" | "log" | "prisma">,
+  ctx: Pick<Ctx, "env" | "log" | "sql">,
   runReplay: RunReplay,
   business: BusinessRef,
   text: string,
@@ -45,7 +45,7 @@ export async function replayPromptDraft(
   try {
     const draftFile = join(dir, "draft.md");
     writeFileSync(draftFile, text);
-    const current = await publishedPrompt(ctx.prisma, business);
+    const current = await publishedPrompt(ctx.sql, business);
     let publishedFile = resolvePromptPath(business.profile.ai.prompt);
     if (current.version !== null) {
       publishedFile = join(dir, "published.md");

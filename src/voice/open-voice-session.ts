@@ -43,11 +43,11 @@ export async function openVoiceSession(ctx: Ctx, f: TRelaySetup): Promise<VoiceS
   const target: ReplyTarget = { business, conversation: conv, contact: conv.contact, replyToAt: ctx.clock.now() };
   // the greeting said who is speaking: no "first message" rule on a call
   const facts = { ...(await loadConversationFacts(ctx, target, ctx.clock.now(), "")), firstAiMessage: false };
-  const before = await buildModelMessages(ctx, target, "", facts, { name: conv.contact.name, zip: conv.contact.zip });
+  const before = buildModelMessages(target, "", facts, { name: conv.contact.name, zip: conv.contact.zip });
   let agent: VoiceSession["agent"];
   try {
     // the prompt the owner published from the console applies to calls as it does to texts
-    const { prompt } = await publishedPrompt(ctx.prisma, business);
+    const { prompt } = await publishedPrompt(ctx.sql, business);
     agent = { prompt, system: renderPrompt(prompt, promptVariables(business.profile, ctx.clock.now())), tools: toolsFor(prompt.frontMatter.tools) };
   } catch (e) {
     // a broken prompt file: the caller is handed to a person at their first words

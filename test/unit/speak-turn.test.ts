@@ -18,15 +18,11 @@ const profile = ZProfile.parse({
 });
 const business = { id: "b1", slug: "acme", profile } as unknown as BusinessRef;
 const ctx = {
-  prisma: {
-    offeredSlot: { findMany: async () => [] },
-    appointment: { findMany: async () => [] },
-    lead: { findFirst: async () => null },
-    message: { count: async () => 1 },
-  },
+  // the facts' one statement: nothing offered or booked, no answers, the AI has spoken, no messages
+  sql: async () => [{ offered: [], booked: [], answers: null, aiSpoke: true, latest: [] }],
   log: { warn: () => {}, info: () => {}, error: () => {} },
 } as unknown as Ctx;
-const facts = { offeredSlots: [], bookedSlots: [], leadAnswers: {}, firstAiMessage: false, lastInbound: "" };
+const facts = { offeredSlots: [], bookedSlots: [], leadAnswers: {}, firstAiMessage: false, lastInbound: "", latest: [] };
 
 function slowTool(ms: number): AgentTool {
   return defineTool({

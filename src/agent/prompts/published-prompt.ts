@@ -2,7 +2,7 @@
 // (PromptVersion), read on every turn so a publish applies from the next one; with none, the file
 // its profile names (prompts/system.md by default), which stays the default a business starts from.
 import type { BusinessRef } from "../../business/business-directory.ts";
-import type { Prisma } from "../../db/open-database.ts";
+import type { SqlRunner } from "../../db/open-database.ts";
 import { loadPrompt, parsePrompt, type PromptFile } from "./load-prompt.ts";
 
 export interface PublishedPrompt {
@@ -14,12 +14,12 @@ export interface PublishedPrompt {
 
 const parsed = new Map<string, PromptFile>();
 
-export async function publishedPrompt(prisma: Pick<Prisma, "promptVersion">, business: Pick<BusinessRef, "id" | "slug" | "profile">): Promise<PublishedPrompt> {
-  const row = await prisma.promptVersion.findFirst({
-    where: { businessId: business.id },
-    orderBy: { version: "desc" },
-    select: { id: true, version: true, text: true },
-  });
+export async function publishedPrompt(sql: SqlRunner, business: Pick<BusinessRef, "id" | "slug" | "profile">): Promise<PublishedPrompt> {
+  // raw SQL: read on every agent turn, before the model is asked
+  const [row] = await sql<{ id: string; version: number; text: string }>(
+    `SELECT "id", "version", "text" FROM "PromptVersion" WHERE "businessId" = $1 ORDER BY "version" DESC LIMIT 1`,
+    [business.id],
+  );
   if (!row) {
     const prompt = loadPrompt(business.profile.ai.prompt);
     return { prompt, text: "", version: null };
