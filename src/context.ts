@@ -1,7 +1,7 @@
 // Everything a service needs, handed in (tests build one with real databases and fakes at the edges).
 import type { BusinessDirectory } from "./business/business-directory.ts";
 import type { TEnv } from "./config/env.ts";
-import type { Prisma, SqlRunner } from "./db/open-database.ts";
+import type { Prisma, SqlRunner, SqlTransaction } from "./db/open-database.ts";
 import type { EventDispatcher } from "./events/create-event-dispatcher.ts";
 import type { Queues } from "./jobs/queues.ts";
 import type { Clock } from "./lib/clock.ts";
@@ -21,6 +21,8 @@ export interface Ctx {
   prisma: Prisma;
   /** raw SQL for the hottest paths only (see Database.sql) */
   sql: SqlRunner;
+  /** a transaction of raw SQL, for the same hot paths (run it through withSqlTransaction) */
+  sqlTx: SqlTransaction;
   queues: Queues;
   directory: BusinessDirectory;
   provider: SmsProvider;

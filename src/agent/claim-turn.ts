@@ -2,8 +2,7 @@
 // written under a per-conversation advisory lock (lock, then one statement), refused while another turn runs (a turn that
 // has run longer than its budget counts as dead: its process crashed).
 import type { Ctx } from "../context.ts";
-import { withTransaction } from "../db/with-transaction.ts";
-import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
+import { withSqlTransaction } from "../db/with-transaction.ts";
 import { newId } from "../lib/new-id.ts";
 
 /** a turn older than this is taken to have died with its process */
@@ -34,18 +33,10 @@ export async function claimTurn(
   c: { businessId: string; conversationId: string; triggerMessageId: string; mode: "llm" | "template" },
 ): Promise<string | undefined> {
   const now = ctx.clock.now();
-  return withTransaction(ctx.prisma, async (tx) => {
-    await withAdvisoryLock(tx, `agent:${c.conversationId}`);
-    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-      CLAIM_SQL,
-      c.conversationId,
-      c.triggerMessageId,
-      c.businessId,
-      now.toISOString(),
-      c.mode,
-      TURN_BUDGET_MS,
-      newId(),
-    );
+  // raw SQL (on the reply's critical path); the lock is withAdvisoryLock's key for `agent:<id>`
+  return withSqlTransaction(ctx.sqlTx, async (sql) => {
+    await sql(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text`, [`agent:${c.conversationId}`]);
+    const rows = await sql<{ id: string }>(CLAIM_SQL, [c.conversationId, c.triggerMessageId, c.businessId, now.toISOString(), c.mode, TURN_BUDGET_MS, newId()]);
     return rows[0]?.id;
   });
 }
@@ -64,20 +55,24 @@ export interface TurnRecord {
 }
 
 export async function finishTurn(ctx: Ctx, turnId: string, r: TurnRecord): Promise<void> {
-  await ctx.prisma.agentTurn.update({
-    where: { id: turnId },
-    data: {
-      status: r.status,
-      ...(r.mode ? { mode: r.mode } : {}),
-      model: r.model ?? null,
-      promptTokens: r.promptTokens ?? null,
-      completionTokens: r.completionTokens ?? null,
-      latencyMs: r.latencyMs ?? null,
-      toolCalls: (r.toolCalls ?? []) as object,
-      guard: (r.guard ?? []) as object,
-      replyMessageId: r.replyMessageId ?? null,
-      error: r.error?.slice(0, 1000) ?? null,
-      finishedAt: ctx.clock.now(),
-    },
-  });
+  // raw SQL: every turn ends here, and the next text's turn may be waiting behind it
+  await ctx.sql(
+    `UPDATE "AgentTurn" SET "status" = $2, "mode" = coalesce($3, "mode"), "model" = $4, "promptTokens" = $5, "completionTokens" = $6,
+       "latencyMs" = $7, "toolCalls" = $8::jsonb, "guard" = $9::jsonb, "replyMessageId" = $10, "error" = $11, "finishedAt" = $12::timestamp
+     WHERE "id" = $1`,
+    [
+      turnId,
+      r.status,
+      r.mode ?? null,
+      r.model ?? null,
+      r.promptTokens ?? null,
+      r.completionTokens ?? null,
+      r.latencyMs ?? null,
+      JSON.stringify(r.toolCalls ?? []),
+      JSON.stringify(r.guard ?? []),
+      r.replyMessageId ?? null,
+      r.error?.slice(0, 1000) ?? null,
+      ctx.clock.now().toISOString(),
+    ],
+  );
 }

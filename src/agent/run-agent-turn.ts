@@ -83,8 +83,9 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string, responders:
     });
     record = { status: "replied", mode: "template", error: why, ...fallback };
   }
-  await finishTurn(ctx, turnId, record);
-  if (await newerThan(ctx, conversationId, trigger.createdAt, trigger.id)) await requestAgentTurn(ctx, conversationId, 0);
+  // the record and the look for a newer message side by side (independent: one round trip)
+  const [, newer] = await Promise.all([finishTurn(ctx, turnId, record), newerThan(ctx, conversationId, trigger.createdAt, trigger.id)]);
+  if (newer) await requestAgentTurn(ctx, conversationId, 0);
   return record.status;
 }
 
@@ -169,9 +170,10 @@ function answerable(m: { body: string; channel: string; providerId: string | nul
 }
 
 async function newerThan(ctx: Ctx, conversationId: string, at: Date, id: string): Promise<boolean> {
-  const newer = await ctx.prisma.message.findFirst({
-    where: { conversationId, direction: "inbound", channel: { in: AGENT_CHANNELS }, OR: [{ createdAt: { gt: at } }, { createdAt: at, id: { gt: id } }] },
-    select: { id: true },
-  });
-  return newer !== null;
+  const [r] = await ctx.sql<{ newer: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM "Message" WHERE "conversationId" = $1 AND "direction" = 'inbound' AND "channel" = ANY($2::text[])
+       AND ("createdAt" > $3::timestamp OR ("createdAt" = $3::timestamp AND "id" > $4))) AS "newer"`,
+    [conversationId, AGENT_CHANNELS, at.toISOString(), id],
+  );
+  return r?.newer === true;
 }

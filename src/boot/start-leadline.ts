@@ -98,6 +98,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     env,
     prisma: db.prisma,
     sql: db.sql,
+    sqlTx: db.sqlTransaction,
     queues,
     directory: createBusinessDirectory(db.prisma, { ttlMs: opts.directoryTtlMs, log }),
     provider,

@@ -26,6 +26,8 @@ export interface Database {
   kind: "postgres" | "pglite";
   /** plain SQL with $1… parameters, bypassing Prisma: only for the hottest paths (webhook ingest) */
   sql: SqlRunner;
+  /** one transaction of plain SQL on one connection (BEGIN … COMMIT; ROLLBACK when `fn` throws) */
+  sqlTransaction: SqlTransaction;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   /** LISTEN on a notification channel */
@@ -39,6 +41,7 @@ export interface Database {
 }
 
 export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>;
+export type SqlTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => Promise<T>;
 
 // Prisma stores DateTime as `timestamp(3)` (no zone) holding UTC. Both drivers would read one in
 // the process's local zone (`new Date("2026-12-07 09:00:00")`); raw SQL reads it as UTC, as Prisma does.
@@ -212,6 +215,22 @@ function openPostgres(url: string, poolSize = 20): Database {
     prisma,
     kind: "postgres",
     sql: async (text, values) => (await pool.query({ text, values, types: pgTypes as pg.CustomTypesConfig })).rows,
+    sqlTransaction: async (fn) => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const r = await fn(async (text, values) => (await client.query({ text, values, types: pgTypes as pg.CustomTypesConfig })).rows);
+        await client.query("COMMIT");
+        return r;
+      } catch (e) {
+        // a connection that cannot even roll back is not handed to the next caller
+        await client.query("ROLLBACK").catch((r: Error) => (broken = r));
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
     migrate: () => migratePostgres(url),
     ping: async () => {
       await pool.query("SELECT 1");
@@ -263,6 +282,12 @@ async function openPglite(dataDir: string, claim: Claim): Promise<Database> {
     prisma,
     kind: "pglite",
     sql: async <R>(text: string, values: unknown[]) => (await lite.query<R>(text, values as never[], { parsers: { [TIMESTAMP_OID]: parseUtcTimestamp } })).rows,
+    sqlTransaction: (fn) =>
+      lite.transaction((tx) =>
+        fn(
+          async <R>(text: string, values: unknown[]) => (await tx.query<R>(text, values as never[], { parsers: { [TIMESTAMP_OID]: parseUtcTimestamp } })).rows,
+        ),
+      ),
     migrate: () => applyMigrations(adapter, { schema: SCHEMA, migrations: MIGRATIONS }),
     ping: async () => {
       await lite.query("SELECT 1");

@@ -3,7 +3,7 @@
 // whole function is re-run, since a transaction's reads are stale once it aborted; so `fn` must
 // have no side effects outside the database. Everything else, unique violations included, is a
 // real answer and is rethrown unchanged on the first attempt.
-import type { Prisma } from "./open-database.ts";
+import type { Prisma, SqlRunner, SqlTransaction } from "./open-database.ts";
 import { isRetryableTxError, isUniqueViolation } from "./map-db-error.ts";
 
 /** The client handed to `prisma.$transaction(async (tx) => …)`. */
@@ -25,23 +25,39 @@ export interface TransactionOptions {
 }
 
 export async function withTransaction<T>(prisma: Prisma, fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
-  const retries = Math.max(0, opts.retries ?? 3);
   const txOpts = {
     ...(opts.isolationLevel ? { isolationLevel: opts.isolationLevel } : {}),
     ...(opts.maxWaitMs !== undefined ? { maxWait: opts.maxWaitMs } : {}),
     ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
   };
+  return retried(() => prisma.$transaction(fn, txOpts), opts);
+}
+
+/**
+ * The same for a transaction of raw SQL (the hot paths: a few statements, none through Prisma's
+ * engine). Read committed; the pool's own wait and no transaction timeout.
+ */
+export async function withSqlTransaction<T>(
+  run: SqlTransaction,
+  fn: (sql: SqlRunner) => Promise<T>,
+  opts: Pick<TransactionOptions, "retries" | "retryUniqueViolation"> = {},
+): Promise<T> {
+  return retried(() => run(fn), opts);
+}
+
+async function retried<T>(attempt: () => Promise<T>, opts: Pick<TransactionOptions, "retries" | "retryUniqueViolation">): Promise<T> {
+  const retries = Math.max(0, opts.retries ?? 3);
   let uniqueRetried = false;
-  for (let attempt = 0; ; attempt++) {
+  for (let n = 0; ; n++) {
     try {
-      return await prisma.$transaction(fn, txOpts);
+      return await attempt();
     } catch (e) {
       if (opts.retryUniqueViolation && !uniqueRetried && isUniqueViolation(e)) {
         uniqueRetried = true;
         continue;
       }
-      if (attempt >= retries || !isRetryableTxError(e)) throw e;
-      await sleep(backoffMs(attempt));
+      if (n >= retries || !isRetryableTxError(e)) throw e;
+      await sleep(backoffMs(n));
     }
   }
 }

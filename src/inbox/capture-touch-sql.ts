@@ -3,8 +3,7 @@
 // response; an existing lead is flagged and its details merged when the touch brings them), the
 // Touch row, and `lead.updated` when the lead was made or changed. It was a seven-statement
 // transaction; every lead, call and first text goes through it.
-import type { Prisma } from "../db/open-database.ts";
-import type { Tx } from "../db/with-transaction.ts";
+import { rawSqlOf, type RawDb } from "../db/raw-sql-of.ts";
 import { newId } from "../lib/new-id.ts";
 
 export interface TouchRow {
@@ -82,9 +81,8 @@ WITH existing AS (
 SELECT l."id" AS "leadId", EXISTS (SELECT 1 FROM made) AS "newLead" FROM lead l`;
 
 /** In the caller's transaction, or on its own (a statement is atomic). */
-export async function captureTouchSql(db: Tx | Prisma, t: TouchRow): Promise<{ leadId: string; newLead: boolean }> {
-  const rows = await db.$queryRawUnsafe<{ leadId: string; newLead: boolean }[]>(
-    SQL,
+export async function captureTouchSql(db: RawDb, t: TouchRow): Promise<{ leadId: string; newLead: boolean }> {
+  const rows = await rawSqlOf(db)<{ leadId: string; newLead: boolean }>(SQL, [
     t.businessId,
     t.contactId,
     t.conversationId,
@@ -100,6 +98,6 @@ export async function captureTouchSql(db: Tx | Prisma, t: TouchRow): Promise<{ l
     t.campaignId,
     t.needsAttention || t.details !== null,
     ...FIELD_COLUMNS.map((c) => t.fields[c]),
-  );
+  ]);
   return rows[0]!;
 }

@@ -1,7 +1,7 @@
 // Attribution: the contact's first lead keeps its first touch; every touch (later forms, ads,
 // chats) is also kept as a Touch row, so "which source" questions have a full answer.
 import type { Prisma } from "../db/open-database.ts";
-import type { Tx } from "../db/with-transaction.ts";
+import type { RawDb } from "../db/raw-sql-of.ts";
 import type { TAttribution } from "../attribution/attribution-schema.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
 import { toE164 } from "../lib/phone.ts";
@@ -23,8 +23,8 @@ export interface TouchInput {
   at: Date;
 }
 
-/** One statement (capture-touch-sql.ts): on its own, or inside the caller's transaction. */
-export async function captureTouch(db: Prisma | Tx, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
+/** One statement (capture-touch-sql.ts): on its own, or inside the caller's transaction (Prisma's or raw SQL's). */
+export async function captureTouch(db: RawDb, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
   const a = t.attribution;
   return captureTouchSql(db, {
     businessId: t.businessId,

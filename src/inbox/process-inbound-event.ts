@@ -5,9 +5,13 @@ import type { Ctx } from "../context.ts";
 import type { InboundHandlers, StoredEvent } from "./stored-event.ts";
 
 export async function processInboundEvent(ctx: Ctx, handlers: InboundHandlers, eventId: string): Promise<"processed" | "skipped"> {
-  const row = await ctx.prisma.inboundEvent.findUnique({ where: { id: eventId } });
+  // raw SQL, read and (below) marked: every text's answer and every missed call's text-back starts here
+  const [row] = await ctx.sql<{ id: string; kind: string; businessId: string | null; payload: Record<string, unknown>; receivedAt: Date; status: string }>(
+    `SELECT "id", "kind", "businessId", "payload", "receivedAt", "status" FROM "InboundEvent" WHERE "id" = $1`,
+    [eventId],
+  );
   if (!row || row.status !== "pending") return "skipped";
-  const event: StoredEvent = { ...row, payload: row.payload as Record<string, unknown> };
+  const event: StoredEvent = { id: row.id, kind: row.kind, businessId: row.businessId, payload: row.payload, receivedAt: row.receivedAt };
   try {
     await dispatch(ctx, handlers, event);
   } catch (e) {
@@ -17,10 +21,10 @@ export async function processInboundEvent(ctx: Ctx, handlers: InboundHandlers, e
     });
     throw e;
   }
-  await ctx.prisma.inboundEvent.updateMany({
-    where: { id: eventId, status: "pending" },
-    data: { status: "processed", processedAt: ctx.clock.now(), error: null },
-  });
+  await ctx.sql(`UPDATE "InboundEvent" SET "status" = 'processed', "processedAt" = $2::timestamp, "error" = NULL WHERE "id" = $1 AND "status" = 'pending'`, [
+    eventId,
+    ctx.clock.now().toISOString(),
+  ]);
   return "processed";
 }
 

@@ -2,9 +2,11 @@
 // form's lead message — is written here and nowhere else. One transaction resolves the contact
 // and conversation, stores the message once per provider id, keeps the conversation's
 // bookkeeping and emits `message.added`, so subscribers see exactly what was stored. For a phone
-// alone that is four round trips (record-message-sql.ts): BEGIN, contact + lock, the rest, COMMIT.
-import type { Prisma } from "../db/open-database.ts";
-import { withTransaction, type Tx } from "../db/with-transaction.ts";
+// alone (a text, a call) that is four round trips of raw SQL (record-message-sql.ts): BEGIN,
+// contact + lock, the rest, COMMIT; a chat's or an email's contact goes through Prisma.
+import type { Ctx } from "../context.ts";
+import { rawSqlOf, type RawDb } from "../db/raw-sql-of.ts";
+import { withSqlTransaction, withTransaction, type Tx } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
 import { captureTouch } from "./capture-touch.ts";
 import { lockContactByPhone, storeInboundMessage, type LockedContact } from "./record-message-sql.ts";
@@ -42,14 +44,20 @@ export interface InboundMessageResult {
   opened: boolean;
 }
 
-export async function recordInboundMessage(prisma: Prisma, input: InboundMessageInput): Promise<InboundMessageResult> {
+export async function recordInboundMessage(db: Pick<Ctx, "prisma" | "sqlTx">, input: InboundMessageInput): Promise<InboundMessageResult> {
   // A contact created by a writer outside this transaction can win the unique (business, phone)
   // race; the whole door then runs again and finds it.
-  return withTransaction(prisma, (tx) => recordInTx(tx, input), { retryUniqueViolation: true });
+  const c = input.contact;
+  if (!("id" in c) && c.phone && !c.email) {
+    const phone = c.phone;
+    const contact = { businessId: input.businessId, ...c, phone, at: input.at };
+    return withSqlTransaction(db.sqlTx, async (sql) => storeLocked(sql, await lockContactByPhone(sql, contact), input), { retryUniqueViolation: true });
+  }
+  return withTransaction(db.prisma, async (tx) => storeLocked(tx, await lockContact(tx, input), input), { retryUniqueViolation: true });
 }
 
-async function recordInTx(tx: Tx, i: InboundMessageInput): Promise<InboundMessageResult> {
-  const contact = await lockContact(tx, i);
+async function storeLocked(db: RawDb, contact: LockedContact, i: InboundMessageInput): Promise<InboundMessageResult> {
+  const sql = rawSqlOf(db);
   const facts = {
     businessId: i.businessId,
     contactId: contact.id,
@@ -66,10 +74,10 @@ async function recordInTx(tx: Tx, i: InboundMessageInput): Promise<InboundMessag
   };
   // a race lost to a writer that takes no contact lock: the next statement sees what it committed
   for (let attempt = 1; ; attempt++) {
-    const stored = await storeInboundMessage(tx, facts);
+    const stored = await storeInboundMessage(sql, facts);
     if (stored) {
       if (stored.opened && i.touchIfOpened) {
-        await captureTouch(tx, {
+        await captureTouch(sql, {
           ...i.touchIfOpened,
           attribution: {},
           businessId: i.businessId,
@@ -91,8 +99,7 @@ async function lockContact(tx: Tx, i: InboundMessageInput): Promise<LockedContac
     await withAdvisoryLock(tx, `contact:${c.id}`);
     return c;
   }
-  // a phone alone (an SMS, a call): one statement; an email may join two contacts (the locked path)
-  if (i.contact.phone && !i.contact.email) return lockContactByPhone(tx, { businessId: i.businessId, ...i.contact, phone: i.contact.phone, at: i.at });
+  // (a phone alone goes the raw way, above); an email may join two contacts: the locked path
   const c = await resolveContactTx(tx, { ...i.contact, businessId: i.businessId }, i.at);
   await withAdvisoryLock(tx, `contact:${c.id}`);
   return { id: c.id, optedOutAt: c.optedOutAt };

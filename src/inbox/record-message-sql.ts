@@ -2,7 +2,7 @@
 // a phone-only contact found or made and its lock taken together, then — under that lock, in a
 // statement whose snapshot is taken after the lock was granted — the conversation found or opened,
 // the message stored once per provider id, the conversation's bookkeeping and `message.added`.
-import type { Tx } from "../db/with-transaction.ts";
+import { rawSqlOf, type RawDb } from "../db/raw-sql-of.ts";
 import { newId } from "../lib/new-id.ts";
 
 export interface LockedContact {
@@ -26,10 +26,17 @@ SELECT "id", "optedOutAt", pg_advisory_xact_lock(hashtextextended('contact:' || 
 
 /** The contact for this phone (made if new), locked for the rest of the transaction like withAdvisoryLock(`contact:<id>`). */
 export async function lockContactByPhone(
-  tx: Tx,
+  tx: RawDb,
   c: { businessId: string; phone: string; zip?: string | undefined; name?: string | undefined; at: Date },
 ): Promise<LockedContact> {
-  const rows = await tx.$queryRawUnsafe<LockedContact[]>(CONTACT_SQL, newId(), c.businessId, c.phone, c.zip ?? null, c.name ?? null, c.at.toISOString());
+  const rows = await rawSqlOf(tx)<{ id: string; optedOutAt: Date | null }>(CONTACT_SQL, [
+    newId(),
+    c.businessId,
+    c.phone,
+    c.zip ?? null,
+    c.name ?? null,
+    c.at.toISOString(),
+  ]);
   return { id: rows[0]!.id, optedOutAt: rows[0]!.optedOutAt };
 }
 
@@ -109,9 +116,8 @@ FROM target t`;
  * after its snapshot by a writer that takes no contact lock — the open conversation (a call's first
  * sight) or the same provider id (a duplicate delivery racing this one); run it again and it is found.
  */
-export async function storeInboundMessage(tx: Tx, m: MessageFacts): Promise<StoredMessage | undefined> {
-  const rows = await tx.$queryRawUnsafe<{ conversationId: string; opened: boolean; messageId: string | null; priorId: string | null }[]>(
-    MESSAGE_SQL,
+export async function storeInboundMessage(tx: RawDb, m: MessageFacts): Promise<StoredMessage | undefined> {
+  const rows = await rawSqlOf(tx)<{ conversationId: string; opened: boolean; messageId: string | null; priorId: string | null }>(MESSAGE_SQL, [
     m.businessId,
     m.contactId,
     m.conversationId,
@@ -126,7 +132,7 @@ export async function storeInboundMessage(tx: Tx, m: MessageFacts): Promise<Stor
     m.to,
     m.replyChannel,
     m.businessNumber,
-  );
+  ]);
   const r = rows[0];
   if (!r) {
     if (m.conversationId) throw new Error(`conversation ${m.conversationId} not found in business ${m.businessId}`);

@@ -1,5 +1,6 @@
 // The `deliver-message` job: one provider call per message row, never two.
 import type { Ctx } from "../context.ts";
+import type { Message } from "../generated/prisma/client.ts";
 import { countNumberSends } from "./count-number-sends.ts";
 import type { DeliverOutcome } from "./deliver-outcome.ts";
 import { deliverToChat } from "./deliver-to-chat.ts";
@@ -11,6 +12,7 @@ import { evaluateSendPolicy } from "./policy/evaluate-send-policy.ts";
 import { localDayOf } from "./policy/number-daily-cap.ts";
 import { OPT_OUT_CONFIRMATION } from "./record-outbound.ts";
 import { setMessageStatus } from "./set-message-status.ts";
+import { markFirstResponse } from "./mark-first-response.ts";
 
 /** FCC 2024: an opt-out may be confirmed by one text within five minutes; later, none at all. */
 const CONFIRMATION_MAX_AGE_MS = 5 * 60_000;
@@ -21,13 +23,14 @@ export interface DeliverOptions {
 }
 
 export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverOptions): Promise<DeliverOutcome> {
-  // the row and its recipient's consent side by side: one round trip before the send, not two
-  const [row, contact] = await Promise.all([
-    ctx.prisma.message.findUnique({ where: { id: messageId } }),
-    ctx.prisma.contact.findFirst({ where: { messages: { some: { id: messageId } } }, select: { optedOutAt: true } }),
-  ]);
-  if (!row || !contact || row.direction !== "outbound") return { kind: "skip", reason: "no such outbound message" };
-  const msg = { ...row, contact };
+  // the row and its recipient's consent in one raw statement: every text waits on it before the send
+  const [found] = await ctx.sql<Message & { contactOptedOutAt: Date | null }>(
+    `SELECT m.*, c."optedOutAt" AS "contactOptedOutAt" FROM "Message" m JOIN "Contact" c ON c."id" = m."contactId" WHERE m."id" = $1`,
+    [messageId],
+  );
+  if (!found || found.direction !== "outbound") return { kind: "skip", reason: "no such outbound message" };
+  const { contactOptedOutAt, ...row } = found;
+  const msg = { ...row, contact: { optedOutAt: contactOptedOutAt } };
   const at = ctx.clock.now();
 
   if (msg.status === "sending") {
@@ -155,7 +158,7 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     // A status callback may already have moved it further: only advance from where we left it.
     const moved = await setMessageStatus(ctx.sql, { messageId, to: next, from: ["sending"], providerId: r.providerId, sentAt, at: sentAt });
     if (!moved) await ctx.prisma.message.update({ where: { id: msg.id }, data: { providerId: r.providerId, sentAt } });
-    await ctx.prisma.lead.updateMany({ where: { contactId: msg.contactId, firstResponseAt: null }, data: { firstResponseAt: sentAt } });
+    await markFirstResponse(ctx.sql, msg.contactId, sentAt);
     ctx.metrics.sends.inc({ status: next });
     return { kind: "done", status: next };
   } catch (e) {

@@ -8,6 +8,7 @@ import type { DeliverOutcome } from "./deliver-outcome.ts";
 import { type FindSentResult, ProviderError } from "./providers/sms-provider.ts";
 import { recordOptOut } from "./record-opt-out.ts";
 import { setMessageStatus } from "./set-message-status.ts";
+import { markFirstResponse } from "./mark-first-response.ts";
 
 export interface FailedSend {
   id: string;
@@ -113,7 +114,7 @@ export async function reconcileSend(ctx: Ctx, msg: FailedSend, error: Error, why
   const status = found.status === "partially_delivered" ? "delivered" : ADOPTED_AS_IS.has(found.status) ? found.status : "accepted";
   const moved = await setMessageStatus(ctx.sql, { messageId: msg.id, to: status, from: ["sending"], providerId: found.providerId, sentAt: at, at });
   if (!moved) await ctx.prisma.message.updateMany({ where: { id: msg.id, providerId: null }, data: { providerId: found.providerId, sentAt: at } });
-  await ctx.prisma.lead.updateMany({ where: { contactId: msg.contactId, firstResponseAt: null }, data: { firstResponseAt: at } });
+  await markFirstResponse(ctx.sql, msg.contactId, at);
   ctx.metrics.sends.inc({ status });
   ctx.log.warn({ messageId: msg.id, providerId: found.providerId, err: error.message }, "send outcome unknown; found at the provider, adopted");
   return { kind: "done", status };

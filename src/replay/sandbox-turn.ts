@@ -69,7 +69,7 @@ export async function sayAndAnswer(ctx: Ctx, sb: Sandbox, body: string, provider
   const at = ctx.clock.now();
   const businessNumber = sb.business.profile.phoneNumbers[0];
   const sms = sb.channel === "sms";
-  const r = await recordInboundMessage(ctx.prisma, {
+  const r = await recordInboundMessage(ctx, {
     businessId: sb.business.id,
     contact: { id: sb.contactId },
     conversationId: sb.conversationId,

@@ -142,7 +142,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     // stamped when written, after the reply before it: the transcript keeps the call's order
     const record = () =>
       write("utterance", () =>
-        recordInboundMessage(ctx.prisma, {
+        recordInboundMessage(ctx, {
           businessId: sess.business.id,
           contact: { id: sess.target.conversation.contactId },
           conversationId: sess.target.conversation.id,

@@ -26,7 +26,7 @@ export async function textBackSilentCall(ctx: Ctx, business: BusinessRef, callSi
     receivedAt: at,
   });
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason: "hung-up-on-ai", aiOutcome: call.aiOutcome ?? "silent" } });
-  await recordInboundMessage(ctx.prisma, {
+  await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { id: call.contactId },
     conversationId: call.conversationId,

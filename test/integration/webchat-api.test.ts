@@ -263,7 +263,7 @@ describe("text me instead", () => {
     const streaming = readEvents(s, (e) => e.some((x) => x.text === "after the sms"));
     await settle(300);
     // e.g. a merge by e-mail address: whatever the route, SMS is not for an unproven chat
-    await recordInboundMessage(t.ctx.prisma, {
+    await recordInboundMessage(t.ctx, {
       businessId: row.businessId,
       contact: { id: row.contactId },
       conversationId: row.conversationId,

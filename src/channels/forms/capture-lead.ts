@@ -92,7 +92,7 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     details,
     at: i.receivedAt,
   });
-  await recordInboundMessage(ctx.prisma, {
+  await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { id: contactId },
     conversationId,

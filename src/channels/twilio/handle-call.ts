@@ -57,7 +57,7 @@ async function followCall(ctx: Ctx, event: StoredEvent, business: BusinessRef, p
   // the caller has their text: the rest waits for the other callers' texts
   await ctx.gate.demote(BOOKKEEPING_WAIT_MS);
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
-  await recordInboundMessage(ctx.prisma, {
+  await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { id: call.contactId },
     conversationId: call.conversationId,

@@ -22,7 +22,7 @@ export async function handleRecording(ctx: Ctx, event: StoredEvent, business: Bu
   });
   // Recording and transcription callbacks can be processed at the same moment: whichever creates
   // the message, the words end up on it.
-  const { created } = await recordInboundMessage(ctx.prisma, {
+  const { created } = await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { id: call.contactId },
     conversationId,

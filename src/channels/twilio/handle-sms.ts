@@ -19,7 +19,7 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   const p = ZTwilioSms.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   const media = mediaOf(p, p.NumMedia);
-  const { contact, conversation } = await recordInboundMessage(ctx.prisma, {
+  const { contact, conversation } = await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { phone, zip: p.FromZip },
     channel: media.length ? "mms" : "sms",

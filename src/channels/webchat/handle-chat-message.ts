@@ -16,7 +16,7 @@ export async function handleChatMessage(ctx: Ctx, event: StoredEvent, business: 
   const session = await ctx.prisma.chatSession.findFirst({ where: { id: p.sessionId, businessId: business.id } });
   if (!session) return; // session deleted since: nothing to attach to
   const providerId = `chat:${p.sessionId}:${p.clientId}`;
-  await recordInboundMessage(ctx.prisma, {
+  await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { id: session.contactId },
     conversationId: session.conversationId,
