@@ -3,14 +3,14 @@
 // attempt), else a safe fallback goes out and a person takes over.
 import type { Ctx } from "../context.ts";
 import { wallMs } from "../lib/clock.ts";
-import { buildModelMessages, loadConversationFacts } from "./build-model-messages.ts";
+import { buildModelMessages, loadConversationFacts, type ConversationFacts } from "./build-model-messages.ts";
 import type { TurnRecord } from "./claim-turn.ts";
 import { guardReply } from "./guard-reply.ts";
 import { businessFacts, servicesMentioned } from "./guard/guard-facts.ts";
 import { deadlinePassed } from "./llm/complete-before.ts";
 import { draftReply } from "./draft-reply.ts";
 import type { LlmMessage, LlmProvider } from "./llm/llm-provider.ts";
-import { publishedPrompt } from "./prompts/published-prompt.ts";
+import { publishedPrompt, type PublishedPrompt } from "./prompts/published-prompt.ts";
 import { promptVariables, renderPrompt } from "./prompts/render-prompt.ts";
 import { renderTemplate } from "../lib/render-template.ts";
 import { sendAgentReply, type ReplyTarget } from "./send-agent-reply.ts";
@@ -24,6 +24,19 @@ export interface ConverseOptions {
   isStale: () => Promise<boolean>;
   /** aborts at the turn's deadline: the model call is abandoned and nothing the model wrote is sent */
   deadline: AbortSignal;
+  /** the prompt and the facts, read while the turn was being claimed (see readModelInput) */
+  input?: Promise<ModelInput>;
+}
+
+export interface ModelInput {
+  prompt: PublishedPrompt["prompt"];
+  facts: ConversationFacts;
+}
+
+/** The published prompt and the conversation's facts, side by side (one wait on the database). */
+export async function readModelInput(ctx: Ctx, t: ReplyTarget, now: Date, lastInbound: string): Promise<ModelInput> {
+  const [{ prompt }, facts] = await Promise.all([publishedPrompt(ctx.sql, t.business), loadConversationFacts(ctx, t, now, lastInbound)]);
+  return { prompt, facts };
 }
 
 export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarget, o: ConverseOptions): Promise<TurnRecord> {
@@ -32,9 +45,9 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   const profile = t.business.profile;
   // the homeowner's messages this turn answers (the whole burst)
   const lastInbound = o.inboundText;
-  // independent reads side by side: the turn waits on the database once, not twice
-  const [{ prompt }, firstFacts] = await Promise.all([publishedPrompt(ctx.sql, t.business), loadConversationFacts(ctx, t, now, lastInbound)]);
-  let facts = firstFacts;
+  const { prompt, facts: firstFacts } = await (o.input ?? readModelInput(ctx, t, now, lastInbound));
+  // responders' notes may have joined the homeowner's words since the facts were read
+  let facts = { ...firstFacts, lastInbound };
   const fm = prompt.frontMatter;
   const model = profile.ai.model ?? fm.model ?? ctx.env.OPENAI_MODEL ?? "gpt-4o-mini";
   const tools = toolsFor(fm.tools);

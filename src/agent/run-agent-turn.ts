@@ -8,7 +8,7 @@ import type { Ctx } from "../context.ts";
 import { raiseAlert } from "../alerts/raise-alert.ts";
 import { classifyKeyword } from "../inbox/classify-keyword.ts";
 import { claimTurn, finishTurn, type TurnRecord } from "./claim-turn.ts";
-import { converseWithModel } from "./converse-with-model.ts";
+import { converseWithModel, readModelInput } from "./converse-with-model.ts";
 import { detectEmergency } from "./detect-emergency.ts";
 import { handleEmergency } from "./handle-emergency.ts";
 import { LlmError } from "./llm/llm-provider.ts";
@@ -37,11 +37,14 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string, responders:
   // the homeowner is answered within the deadline whatever the model does (wall time: a timer, not business time)
   const deadline = AbortSignal.timeout(business.profile.ai.replyDeadlineSeconds * 1000);
   const useModel = Boolean(ctx.llm) && business.profile.ai.enabled;
-  const turnId = await claimTurn(ctx, { businessId: business.id, conversationId, triggerMessageId: trigger.id, mode: useModel ? "llm" : "template" });
-  if (!turnId) return "not-needed";
   const target: ReplyTarget = { business, conversation: conv, contact: conv.contact, replyToAt: trigger.createdAt };
   // bounded: a burst of long texts must not make the classifiers or the model read without end
   const text = boundInboundText(unanswered.map((m) => m.body).join("\n"));
+  // what the model will read is read while the turn is claimed (a refused claim wastes one read)
+  const input = useModel ? readModelInput(ctx, target, ctx.clock.now(), text) : undefined;
+  input?.catch(() => undefined); // a failure is the model path's to report, if it is taken
+  const turnId = await claimTurn(ctx, { businessId: business.id, conversationId, triggerMessageId: trigger.id, mode: useModel ? "llm" : "template" });
+  if (!turnId) return "not-needed";
   let record: TurnRecord = { status: "failed" };
   try {
     const emergency = detectEmergency(text, business.profile.ai.emergencyPhrases);
@@ -58,6 +61,7 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string, responders:
         triggerId: trigger.id,
         isStale: () => newerThan(ctx, conversationId, trigger.createdAt, trigger.id),
         deadline,
+        ...(input ? { input } : {}),
       });
     }
   } catch (e) {
@@ -83,8 +87,8 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string, responders:
     });
     record = { status: "replied", mode: "template", error: why, ...fallback };
   }
-  // the record and the look for a newer message side by side (independent: one round trip)
-  const [, newer] = await Promise.all([finishTurn(ctx, turnId, record), newerThan(ctx, conversationId, trigger.createdAt, trigger.id)]);
+  // the record and the look for a newer message: one statement
+  const { newer } = await finishTurn(ctx, turnId, record, { conversationId, channels: AGENT_CHANNELS, at: trigger.createdAt, id: trigger.id });
   if (newer) await requestAgentTurn(ctx, conversationId, 0);
   return record.status;
 }

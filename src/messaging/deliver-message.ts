@@ -22,12 +22,21 @@ export interface DeliverOptions {
   lastAttempt: boolean;
 }
 
-export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverOptions): Promise<DeliverOutcome> {
+/** a message row with its contact's opt-out: what a delivery starts from */
+export type DeliverRow = Message & { contactOptedOutAt: Date | null };
+
+/**
+ * `written`: the row as the caller's own statement just wrote it (a reply delivered at once), so it
+ * is not read back; the status claims below still decide, so a stale copy cannot send twice.
+ */
+export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverOptions, written?: DeliverRow): Promise<DeliverOutcome> {
   // the row and its recipient's consent in one raw statement: every text waits on it before the send
-  const [found] = await ctx.sql<Message & { contactOptedOutAt: Date | null }>(
-    `SELECT m.*, c."optedOutAt" AS "contactOptedOutAt" FROM "Message" m JOIN "Contact" c ON c."id" = m."contactId" WHERE m."id" = $1`,
-    [messageId],
-  );
+  const [found] = written
+    ? [written]
+    : await ctx.sql<DeliverRow>(
+        `SELECT m.*, c."optedOutAt" AS "contactOptedOutAt" FROM "Message" m JOIN "Contact" c ON c."id" = m."contactId" WHERE m."id" = $1`,
+        [messageId],
+      );
   if (!found || found.direction !== "outbound") return { kind: "skip", reason: "no such outbound message" };
   const { contactOptedOutAt, ...row } = found;
   const msg = { ...row, contact: { optedOutAt: contactOptedOutAt } };
@@ -156,9 +165,20 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     const sentAt = ctx.clock.now();
     const next = r.status === "sent" || r.status === "delivered" ? r.status : "accepted";
     // A status callback may already have moved it further: only advance from where we left it.
-    const moved = await setMessageStatus(ctx.sql, { messageId, to: next, from: ["sending"], providerId: r.providerId, sentAt, at: sentAt });
-    if (!moved) await ctx.prisma.message.update({ where: { id: msg.id }, data: { providerId: r.providerId, sentAt } });
-    await markFirstResponse(ctx.sql, msg.contactId, sentAt);
+    // the lead's first response is marked in the same statement (or beside the catch-up write)
+    const moved = await setMessageStatus(ctx.sql, {
+      messageId,
+      to: next,
+      from: ["sending"],
+      providerId: r.providerId,
+      sentAt,
+      at: sentAt,
+      firstResponseAt: sentAt,
+    });
+    if (!moved) {
+      await ctx.prisma.message.update({ where: { id: msg.id }, data: { providerId: r.providerId, sentAt } });
+      await markFirstResponse(ctx.sql, msg.contactId, sentAt);
+    }
     ctx.metrics.sends.inc({ status: next });
     return { kind: "done", status: next };
   } catch (e) {

@@ -42,6 +42,7 @@ export interface OutboundRow {
   oncePerContactSince?: Date | undefined;
 }
 
+/** the whole row as written, and its contact's opt-out as the statement saw it (the delivery's own inputs) */
 export interface RecordedRow extends Record<string, unknown> {
   id: string;
   status: string;
@@ -83,7 +84,7 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
         ${p(r.authorName ?? null)}, ${p(r.origin ?? null)}, ${p(r.enrollmentId ?? null)}, ${p(r.topic ?? null)}, ${at}, ${at}
       FROM claim c
       ON CONFLICT ("dedupeKey") DO NOTHING
-      RETURNING "id", "status", "conversationId", "contactId", "channel", "author", "businessId"
+      RETURNING *
     ),
     ev AS (
       INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
@@ -95,6 +96,6 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
       UPDATE "Conversation" SET "lastMessageAt" = GREATEST("lastMessageAt", ${at}::timestamp), "updatedAt" = ${at}
       FROM ins WHERE "Conversation"."id" = ins."conversationId"
     )
-    SELECT "id", "status" FROM ins`;
+    SELECT ins.*, (SELECT "optedOutAt" FROM claim) AS "contactOptedOutAt" FROM ins`;
   return { text, values: v };
 }

@@ -9,7 +9,7 @@ import { withTransaction } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
 import type { Lane } from "../lib/lane.ts";
-import { deliverMessage } from "./deliver-message.ts";
+import { deliverMessage, type DeliverRow } from "./deliver-message.ts";
 import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { gatherPolicyFacts, replyIsFresh } from "./gather-policy-facts.ts";
 import { evaluateSendPolicy, type PolicyVerdict } from "./policy/evaluate-send-policy.ts";
@@ -141,10 +141,13 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
   });
 
   let recorded: RecordedRow | undefined;
+  // the row as the fast path wrote it: an immediate delivery starts from it instead of reading it back
+  let written: DeliverRow | undefined;
   if (noText || replyIsFresh(input.kind, input.replyToAt, now, profile)) {
     // Fast path (a reply to someone who just wrote): one statement; opt-out is checked inside it.
     const { text, values } = recordOutboundSql(row({ action: "send", kind: noText ? input.kind : "reply" }));
     recorded = (await ctx.sql<RecordedRow>(text, values))[0];
+    written = recorded as DeliverRow | undefined;
   } else {
     // Proactive: the cap is counted and the row written under one lock per contact, so two
     // sequences firing at once cannot both take the last allowed message of the day.
@@ -171,7 +174,7 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
     return msg;
   }
   const lane = laneOfPurpose(input.purpose);
-  if (input.immediate) msg.handedToProvider = (await deliverNow(ctx, msg.id, lane)).handedToProvider;
+  if (input.immediate) msg.handedToProvider = (await deliverNow(ctx, msg.id, lane, written)).handedToProvider;
   else await queueDelivery(ctx, msg.id, { lane });
   return msg;
 }
@@ -188,9 +191,9 @@ async function afterDuplicate(ctx: Ctx, prior: { id: string; status: string }, p
  * done (rate limited, provider trouble, our own error) falls back to the delivery job, which
  * claims by status, so the message is still sent once.
  */
-export async function deliverNow(ctx: Ctx, messageId: string, lane: Lane = "conversation"): Promise<{ handedToProvider: boolean }> {
+export async function deliverNow(ctx: Ctx, messageId: string, lane: Lane = "conversation", written?: DeliverRow): Promise<{ handedToProvider: boolean }> {
   try {
-    const outcome = await deliverMessage(ctx, messageId, { lastAttempt: false });
+    const outcome = await deliverMessage(ctx, messageId, { lastAttempt: false }, written);
     if (outcome.kind === "wait") await queueDelivery(ctx, messageId, { delayMs: outcome.ms, lane });
     else if (outcome.kind === "retry") await queueDelivery(ctx, messageId, { delayMs: 2000, lane });
     return { handedToProvider: outcome.kind === "done" && ["accepted", "sent", "delivered"].includes(outcome.status) };

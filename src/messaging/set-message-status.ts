@@ -19,6 +19,8 @@ export interface StatusChange {
   at: Date;
   /** internal moves (queued → sending) are not news to anyone */
   emit?: boolean;
+  /** the text reached the provider: the contact's leads not yet answered are answered at this time (speed to lead) */
+  firstResponseAt?: Date;
 }
 
 const COLUMNS = ["providerId", "errorCode", "errorMessage", "sentAt", "sendAt", "holdReason", "attemptedAt"] as const;
@@ -46,12 +48,18 @@ export async function setMessageStatus(sql: SqlRunner, c: StatusChange): Promise
   }
   if (c.incrementAttempts) sets.push(`"attempts" = "attempts" + 1`);
   const emit = c.emit ?? true;
+  let answered = "";
+  if (c.firstResponseAt) {
+    v.push(c.firstResponseAt.toISOString());
+    const at = `$${v.length}::timestamp`;
+    answered = `, lead AS (UPDATE "Lead" SET "firstResponseAt" = ${at}, "updatedAt" = ${at} WHERE "contactId" = (SELECT "contactId" FROM m) AND "firstResponseAt" IS NULL)`;
+  }
   const rows = await sql<{ id: string }>(
     `WITH m AS (
        UPDATE "Message" SET ${sets.join(", ")}
        WHERE "id" = $1 AND "status" = ANY($3::text[])
        RETURNING "id", "businessId", "conversationId", "contactId", "status", "errorCode"
-     )${emit ? `, ev AS (${statusEventsSql("m", "$4")})` : ""}
+     )${emit ? `, ev AS (${statusEventsSql("m", "$4")})` : ""}${answered}
      SELECT "id" FROM m`,
     v,
   );

@@ -67,6 +67,28 @@ describe("claimTurn", () => {
     });
   }
 
+  it("a dead turn is closed as failed when the next claim finds it (so the sweep may run its message again)", async () => {
+    const conv = await conversation();
+    const dead = await seed(conv.id, "m0", "running", TURN_BUDGET_MS + 1000);
+    expect(await claim(conv.id, "m1")).toBeDefined();
+    const closed = await t.ctx.prisma.agentTurn.findUniqueOrThrow({ where: { id: dead.id } });
+    expect(closed).toMatchObject({ status: "failed", error: "died with its process" });
+    expect(closed.finishedAt).not.toBeNull();
+  });
+
+  it("claims at once for different triggers of one conversation: exactly one runs", async () => {
+    const conv = await conversation();
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, k) => claim(conv.id, `m${k}`)));
+    expect(ids.filter(Boolean)).toHaveLength(1);
+    expect(await t.ctx.prisma.agentTurn.count({ where: { conversationId: conv.id, status: "running" } })).toBe(1);
+  });
+
+  it("the database refuses a second running turn in a conversation, whoever writes it", async () => {
+    const conv = await conversation();
+    await seed(conv.id, "m0", "running", 1000);
+    await expect(seed(conv.id, "m1", "running", 500)).rejects.toThrow();
+  });
+
   it("two claims at once for one trigger: exactly one wins", async () => {
     const conv = await conversation();
     const ids = await Promise.all(Array.from({ length: 6 }, () => claim(conv.id, "m1")));
