@@ -50,7 +50,11 @@ export async function applySequenceEvent(ctx: Ctx, e: DomainEvent): Promise<void
 
   if (isEvent(e, "lead.updated")) {
     if (e.payload.change !== "created") return;
-    const lead = await ctx.prisma.lead.findUnique({ where: { id: e.payload.leadId } });
+    // raw SQL: every new lead passes here (its row is read for what enrolment needs)
+    const [lead] = await ctx.sql<{ id: string; contactId: string; conversationId: string | null; channel: string; isTest: boolean; details: unknown }>(
+      `SELECT "id", "contactId", "conversationId", "channel", "isTest", "details" FROM "Lead" WHERE "id" = $1`,
+      [e.payload.leadId],
+    );
     if (!lead || lead.isTest) return;
     const service = (lead.details as { service?: unknown } | null)?.service;
     await enroll(
@@ -115,10 +119,11 @@ export async function applySequenceEvent(ctx: Ctx, e: DomainEvent): Promise<void
 
 /** Ends the contact's enrollments that this condition stops (those started before the event). */
 async function stopFor(ctx: Ctx, profile: TProfile, e: DomainEvent, contactId: string, condition: StopCondition): Promise<void> {
-  const active = await ctx.prisma.enrollment.findMany({
-    where: { businessId: e.businessId, contactId, status: "active", startedAt: { lt: e.at } },
-    select: { id: true, sequenceKey: true },
-  });
+  // raw SQL: every inbound message passes here
+  const active = await ctx.sql<{ id: string; sequenceKey: string }>(
+    `SELECT "id", "sequenceKey" FROM "Enrollment" WHERE "businessId" = $1 AND "contactId" = $2 AND "status" = 'active' AND "startedAt" < $3::timestamp`,
+    [e.businessId, contactId, e.at.toISOString()],
+  );
   const ids = active.filter((x) => sequenceFor(profile, x.sequenceKey)?.stopWhen.includes(condition)).map((x) => x.id);
   await stopEnrollments(ctx, ids, condition);
 }

@@ -404,7 +404,11 @@ describe("one contact, many doors", () => {
     expect(leads).toHaveLength(1);
     expect(leads[0]!.channel).toBe("webchat"); // first touch kept
     expect(leads[0]!.details).toMatchObject({ message: "Sump pump died" }); // the form's details join the lead
-    const changes = await t.ctx.prisma.domainEvent.findMany({ where: { type: "lead.updated", payload: { path: ["leadId"], equals: leads[0]!.id } } });
+    // in the stream's order (without an ORDER BY, Postgres returns rows in whatever order its plan meets them)
+    const changes = await t.ctx.prisma.domainEvent.findMany({
+      where: { type: "lead.updated", payload: { path: ["leadId"], equals: leads[0]!.id } },
+      orderBy: { seq: "asc" },
+    });
     expect(changes.map((e) => (e.payload as { change: string }).change)).toEqual(["created", "details"]);
     expect(leads[0]!.touches.map((x) => x.channel)).toEqual(expect.arrayContaining(["webchat", "form"]));
   });
