@@ -25,8 +25,10 @@ export async function sweepAgentTurns(ctx: Ctx): Promise<{ requested: number }> 
     const answered = await ctx.prisma.agentTurn.findFirst({
       where: {
         conversationId: r.conversationId,
+        // a turn for this message that ended, or any turn still alive; one running past its budget
+        // died with its process: its message is asked for again (the claim closes it, then runs it again)
         OR: [
-          { triggerMessageId: r.id, status: { not: "failed" } },
+          { triggerMessageId: r.id, status: { notIn: ["failed", "running"] } },
           { status: "running", startedAt: { gt: new Date(now - TURN_BUDGET_MS) } },
         ],
       },

@@ -2,6 +2,7 @@
 // budget) does not block, a failed one is run again under its own id.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimTurn, TURN_BUDGET_MS } from "../../src/agent/claim-turn.ts";
+import { sweepAgentTurns } from "../../src/agent/sweep-agent-turns.ts";
 import { acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 
 let t: TestLeadline;
@@ -93,5 +94,29 @@ describe("claimTurn", () => {
     const conv = await conversation();
     const ids = await Promise.all(Array.from({ length: 6 }, () => claim(conv.id, "m1")));
     expect(ids.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("a turn that died with its process", () => {
+  it("its message is asked for again by the sweep, and the claim runs it again under the same row", async () => {
+    const conv = await conversation();
+    const at = new Date(t.clock.now().getTime() - 60_000); // old enough for the sweep, young enough to answer
+    const msg = await t.ctx.prisma.message.create({
+      data: {
+        businessId,
+        conversationId: conv.id,
+        contactId: conv.contactId,
+        direction: "inbound",
+        channel: "sms",
+        author: "contact",
+        body: "Still there?",
+        status: "received",
+        createdAt: at,
+      },
+    });
+    const dead = await seed(conv.id, msg.id, "running", TURN_BUDGET_MS + 1000);
+    expect((await sweepAgentTurns(t.ctx)).requested).toBe(1);
+    expect(await claim(conv.id, msg.id)).toBe(dead.id);
+    expect(await t.ctx.prisma.agentTurn.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "running", error: null });
   });
 });
