@@ -14,6 +14,7 @@ import { publishedPrompt, type PublishedPrompt } from "./prompts/published-promp
 import { promptVariables, renderPrompt } from "./prompts/render-prompt.ts";
 import { renderTemplate } from "../lib/render-template.ts";
 import { sendAgentReply, type ReplyTarget } from "./send-agent-reply.ts";
+import type { NewerInbound } from "../messaging/record-outbound.ts";
 import { runToolCall, toolsFor } from "./tools/agent-tools.ts";
 
 export interface ConverseOptions {
@@ -22,6 +23,8 @@ export interface ConverseOptions {
   inboundText: string;
   /** true once a newer homeowner message makes this turn's reply stale */
   isStale: () => Promise<boolean>;
+  /** the same question, asked by the reply's own insert (one statement instead of two) */
+  staleAfter: NewerInbound;
   /** aborts at the turn's deadline: the model call is abandoned and nothing the model wrote is sent */
   deadline: AbortSignal;
   /** the prompt and the facts, read while the turn was being claimed (see readModelInput) */
@@ -106,8 +109,8 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
   // a reply finished after the deadline is late: the template answer has its turn instead
   if (o.deadline.aborted) throw deadlinePassed();
 
-  if (await o.isStale()) return { ...record, status: "superseded" };
   if (reply === undefined) {
+    if (await o.isStale()) return { ...record, status: "superseded" };
     // the model could not produce a reply that passes: a safe answer, and a person takes over
     const { handoffToHuman } = await import("./tools/handoff-to-human.ts");
     if (!handedOff) await handoffToHuman.run(ctx, scope, { reason: "the assistant could not write a reply that passes the checks" });
@@ -119,7 +122,8 @@ export async function converseWithModel(ctx: Ctx, llm: LlmProvider, t: ReplyTarg
     });
     return { ...record, status: "handed-off", replyMessageId: sent?.id };
   }
-  const sent = await sendAgentReply(ctx, t, { body: reply, author: "ai", purpose: "reply", dedupeKey: `ai-${o.triggerId}` });
+  const sent = await sendAgentReply(ctx, t, { body: reply, author: "ai", purpose: "reply", dedupeKey: `ai-${o.triggerId}`, unlessNewerInbound: o.staleAfter });
+  if (sent === null) return { ...record, status: "superseded" };
   return { ...record, status: handedOff ? "handed-off" : "replied", replyMessageId: sent?.id };
 }
 

@@ -60,6 +60,7 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string, responders:
         inboundText: asked?.notes.length ? [text, ...asked.notes].join("\n") : text,
         triggerId: trigger.id,
         isStale: () => newerThan(ctx, conversationId, trigger.createdAt, trigger.id),
+        staleAfter: { at: trigger.createdAt, id: trigger.id, channels: AGENT_CHANNELS },
         deadline,
         ...(input ? { input } : {}),
       });

@@ -2,6 +2,7 @@
 // that prompted the turn, on the conversation's channel, from the number the homeowner used.
 import type { Ctx } from "../context.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
+import type { NewerInbound } from "../messaging/record-outbound.ts";
 import { sendMessage, type QueuedMessage } from "../messaging/send-message.ts";
 
 export interface ReplyTarget {
@@ -12,11 +13,12 @@ export interface ReplyTarget {
   replyToAt: Date;
 }
 
+/** undefined: no number to reply from or to; null: `unlessNewerInbound` found a newer message (nothing written) */
 export async function sendAgentReply(
   ctx: Ctx,
   t: ReplyTarget,
-  r: { body: string; author: "ai" | "template" | "system"; purpose: string; dedupeKey?: string },
-): Promise<QueuedMessage | undefined> {
+  r: { body: string; author: "ai" | "template" | "system"; purpose: string; dedupeKey?: string; unlessNewerInbound?: NewerInbound },
+): Promise<QueuedMessage | undefined | null> {
   const webchat = t.conversation.channel === "webchat";
   const from = t.conversation.businessNumber ?? t.business.profile.phoneNumbers[0];
   if (!webchat && (!t.contact.phone || !from)) {
@@ -36,6 +38,7 @@ export async function sendAgentReply(
     kind: "reply",
     replyToAt: t.replyToAt,
     ...(r.dedupeKey ? { dedupeKey: r.dedupeKey } : {}),
+    ...(r.unlessNewerInbound ? { unlessNewerInbound: r.unlessNewerInbound } : {}),
     immediate: true,
   });
 }

@@ -40,6 +40,15 @@ export interface OutboundRow {
   at: Date;
   /** once per contact per window (missed-call text-back): claims Contact.lastTextBackAt when it is older than this */
   oncePerContactSince?: Date | undefined;
+  /** a reply to this inbound message: nothing is written when a newer one (of these channels) arrived meanwhile */
+  unlessNewerInbound?: NewerInbound | undefined;
+}
+
+/** the inbound message a reply answers, and which channels' newer messages make the reply stale */
+export interface NewerInbound {
+  at: Date;
+  id: string;
+  channels: readonly string[];
 }
 
 /** the whole row as written, and its contact's opt-out as the statement saw it (the delivery's own inputs) */
@@ -58,16 +67,22 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
   const at = p(r.at);
   // a text to a phone; a line spoken on the caller's own call is a record, which an opt-out does not stop
   const phone = r.channel === "sms" || r.channel === "mms";
+  // a reply a newer inbound message has made stale is not written (the same statement decides)
+  const n = r.unlessNewerInbound;
+  const stale = n
+    ? ` AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "conversationId" = ${p(r.conversationId)} AND "direction" = 'inbound'
+        AND "channel" = ANY(${p(n.channels)}::text[]) AND ("createdAt" > ${p(n.at)}::timestamp OR ("createdAt" = ${p(n.at)}::timestamp AND "id" > ${p(n.id)})))`
+    : "";
   // the contact row the message hangs on: claimed (text-back window) or just read
   const source = r.oncePerContactSince
     ? `claim AS (
         UPDATE "Contact" SET "lastTextBackAt" = ${at}
         WHERE "id" = ${p(r.contactId)} AND "businessId" = ${p(r.businessId)} AND "optedOutAt" IS NULL
           AND ("lastTextBackAt" IS NULL OR "lastTextBackAt" <= ${p(r.oncePerContactSince)})
-          AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "dedupeKey" = ${p(r.dedupeKey)})
+          AND NOT EXISTS (SELECT 1 FROM "Message" WHERE "dedupeKey" = ${p(r.dedupeKey)})${stale}
         RETURNING "id", "optedOutAt"
       ),`
-    : `claim AS (SELECT "id", "optedOutAt" FROM "Contact" WHERE "id" = ${p(r.contactId)} AND "businessId" = ${p(r.businessId)}),`;
+    : `claim AS (SELECT "id", "optedOutAt" FROM "Contact" WHERE "id" = ${p(r.contactId)} AND "businessId" = ${p(r.businessId)}${stale}),`;
   const blocked = phone && r.purpose !== OPT_OUT_CONFIRMATION ? `c."optedOutAt" IS NOT NULL` : "false";
   const text = `WITH ${source}
     ins AS (

@@ -13,7 +13,7 @@ import { deliverMessage, type DeliverRow } from "./deliver-message.ts";
 import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { gatherPolicyFacts, replyIsFresh } from "./gather-policy-facts.ts";
 import { evaluateSendPolicy, type PolicyVerdict } from "./policy/evaluate-send-policy.ts";
-import { recordOutboundSql, type OutboundRow, type RecordedRow } from "./record-outbound.ts";
+import { recordOutboundSql, type NewerInbound, type OutboundRow, type RecordedRow } from "./record-outbound.ts";
 
 /** What every outbound message needs. */
 export interface SendCore {
@@ -44,6 +44,8 @@ export type SendAs =
       replyToAt: Date;
       /** once per contact per window: nothing is written when the contact was texted this way since then */
       oncePerContactSince?: Date;
+      /** nothing is written when a message newer than the one answered arrived (the reply would be stale) */
+      unlessNewerInbound?: NewerInbound;
     }
   /** a notice the business starts, not tied to a sequence: the whole policy applies (consent by scope, quiet hours, caps) */
   | { kind: "proactive"; author: "template" | "ai" | "system"; scope?: "transactional" | "marketing"; topic?: string }
@@ -61,6 +63,7 @@ interface Outbound extends SendCore {
   replyToAt: Date | undefined;
   scope: "transactional" | "marketing";
   oncePerContactSince: Date | undefined;
+  unlessNewerInbound: NewerInbound | undefined;
   authorName: string | undefined;
   origin: "slack" | "console" | undefined;
   enrollmentId: string | undefined;
@@ -68,10 +71,17 @@ interface Outbound extends SendCore {
 }
 
 function outboundOf(input: SendInput): Outbound {
-  const none = { oncePerContactSince: undefined, authorName: undefined, origin: undefined, enrollmentId: undefined, topic: undefined };
+  const none = {
+    oncePerContactSince: undefined,
+    unlessNewerInbound: undefined,
+    authorName: undefined,
+    origin: undefined,
+    enrollmentId: undefined,
+    topic: undefined,
+  };
   switch (input.kind) {
     case "reply":
-      return { ...input, ...none, scope: "transactional", oncePerContactSince: input.oncePerContactSince };
+      return { ...input, ...none, scope: "transactional", oncePerContactSince: input.oncePerContactSince, unlessNewerInbound: input.unlessNewerInbound };
     case "proactive":
       return { ...input, ...none, replyToAt: undefined, scope: input.scope ?? "transactional", topic: input.topic };
     case "step":
@@ -99,8 +109,9 @@ export interface QueuedMessage {
   handedToProvider?: boolean;
 }
 
-/** Records and queues one outbound message; null when `oncePerContactSince` (or an opt-out) kept it from being written. */
+/** Records and queues one outbound message; null when `oncePerContactSince` (or an opt-out) or `unlessNewerInbound` kept it from being written. */
 export async function sendMessage(ctx: Ctx, input: SendInput & { oncePerContactSince: Date }): Promise<QueuedMessage | null>;
+export async function sendMessage(ctx: Ctx, input: SendInput & { unlessNewerInbound: NewerInbound }): Promise<QueuedMessage | null>;
 export async function sendMessage(ctx: Ctx, input: SendInput): Promise<QueuedMessage>;
 export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMessage | null> {
   const input = outboundOf(send);
@@ -138,6 +149,7 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
     topic: input.topic,
     at: now,
     oncePerContactSince: input.oncePerContactSince,
+    unlessNewerInbound: input.unlessNewerInbound,
   });
 
   let recorded: RecordedRow | undefined;
@@ -164,7 +176,7 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
       const prior = await ctx.prisma.message.findUnique({ where: { dedupeKey: input.dedupeKey }, select: { id: true, status: true } });
       if (prior) return afterDuplicate(ctx, prior, input.purpose);
     }
-    if (input.oncePerContactSince) return null;
+    if (input.oncePerContactSince || input.unlessNewerInbound) return null;
     throw new Error(`contact ${input.contactId} not in business ${input.businessId}`);
   }
   const msg: QueuedMessage = { id: recorded.id, status: recorded.status, created: true };

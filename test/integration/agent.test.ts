@@ -261,4 +261,24 @@ describe("one turn per burst", () => {
     expect(said).toEqual(expect.arrayContaining(["hi", "my drain is clogged", "zip 10001"]));
     await t.apply(profile);
   });
+
+  it("a text that arrives while the model writes makes that reply stale: it is not sent, and the next turn answers both", async () => {
+    const phone = newPhone();
+    model.say(
+      () => {
+        void text(phone, "actually it's the bathroom sink too"); // stored while this answer is being written
+        return { after: 800, step: { content: "Hi, this is Acme Plumbing's virtual assistant. A clogged kitchen drain, got it." } };
+      },
+      { content: "Hi, this is Acme Plumbing's virtual assistant. The kitchen drain and the bathroom sink, got it." },
+    );
+    await text(phone, "my kitchen drain is clogged");
+    await waitFor(() => repliesTo(phone).length === 1, "one answer", 10_000);
+    await settle(1000);
+    expect(repliesTo(phone)).toEqual(["Hi, this is Acme Plumbing's virtual assistant. The kitchen drain and the bathroom sink, got it."]);
+    const conv = await t.ctx.prisma.conversation.findFirstOrThrow({ where: { contact: { phone } } });
+    const turns = await t.ctx.prisma.agentTurn.findMany({ where: { conversationId: conv.id }, orderBy: { startedAt: "asc" } });
+    expect(turns.map((x) => x.status)).toEqual(["superseded", "replied"]);
+    const said = model.requests[1]!.messages.filter((m) => m.role === "user").map((m) => m.content);
+    expect(said).toEqual(expect.arrayContaining(["my kitchen drain is clogged", "actually it's the bathroom sink too"]));
+  });
 });
