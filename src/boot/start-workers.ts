@@ -28,7 +28,9 @@ export const TURN_RESPONDERS: readonly TurnResponder[] = [answerSequenceReply];
 type Handler<K extends JobName> = (ctx: Ctx, data: z.infer<(typeof JOBS)[K]["schema"]>, job: Job, token: string | undefined) => Promise<unknown>;
 
 const HANDLERS: { [K in JobName]: Handler<K> } = {
-  "process-inbound": (ctx, { eventId }) => processInboundEvent(ctx, INBOUND_HANDLERS, eventId),
+  // the first start of a webhook's own job uses the row it carries; any later start reads the row and its status
+  "process-inbound": (ctx, { eventId, event }, job) =>
+    processInboundEvent(ctx, INBOUND_HANDLERS, eventId, event && job.attemptsStarted <= 1 ? { ...event, receivedAt: new Date(event.receivedAt) } : undefined),
   async "deliver-message"(ctx, { messageId }, job, token) {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const outcome = await deliverMessage(ctx, messageId, { lastAttempt });

@@ -4,12 +4,23 @@
 import type { Ctx } from "../context.ts";
 import type { InboundHandlers, StoredEvent } from "./stored-event.ts";
 
-export async function processInboundEvent(ctx: Ctx, handlers: InboundHandlers, eventId: string): Promise<"processed" | "skipped"> {
+/**
+ * `stored`: the row as the webhook just stored it (pending), handed along by the job's first run;
+ * without it the row is read, and one no longer pending is skipped.
+ */
+export async function processInboundEvent(
+  ctx: Ctx,
+  handlers: InboundHandlers,
+  eventId: string,
+  stored?: Omit<StoredEvent, "id">,
+): Promise<"processed" | "skipped"> {
   // raw SQL, read and (below) marked: every text's answer and every missed call's text-back starts here
-  const [row] = await ctx.sql<{ id: string; kind: string; businessId: string | null; payload: Record<string, unknown>; receivedAt: Date; status: string }>(
-    `SELECT "id", "kind", "businessId", "payload", "receivedAt", "status" FROM "InboundEvent" WHERE "id" = $1`,
-    [eventId],
-  );
+  const [row] = stored
+    ? [{ id: eventId, ...stored, status: "pending" }]
+    : await ctx.sql<{ id: string; kind: string; businessId: string | null; payload: Record<string, unknown>; receivedAt: Date; status: string }>(
+        `SELECT "id", "kind", "businessId", "payload", "receivedAt", "status" FROM "InboundEvent" WHERE "id" = $1`,
+        [eventId],
+      );
   if (!row || row.status !== "pending") return "skipped";
   const event: StoredEvent = { id: row.id, kind: row.kind, businessId: row.businessId, payload: row.payload, receivedAt: row.receivedAt };
   try {

@@ -22,27 +22,20 @@ export async function recordInboundEvent(ctx: Ctx, e: InboundEventInput): Promis
   // Hot path (every webhook): one round trip, and a duplicate is "no row returned", not an exception.
   const id = newId();
   const lane = e.lane ?? laneOfEvent(e.kind, e.payload);
+  const receivedAt = (e.receivedAt ?? ctx.clock.now()).toISOString();
   const rows = await ctx.sql<{ id: string }>(
     `INSERT INTO "InboundEvent" ("id", "businessId", "provider", "kind", "externalId", "payload", "status", "receivedAt", "lane")
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
      ON CONFLICT ("provider", "externalId") DO NOTHING
      RETURNING "id"`,
-    [
-      id,
-      e.businessId,
-      e.provider,
-      e.kind,
-      e.externalId,
-      JSON.stringify(e.payload),
-      e.finalStatus ?? "pending",
-      (e.receivedAt ?? ctx.clock.now()).toISOString(),
-      lane,
-    ],
+    [id, e.businessId, e.provider, e.kind, e.externalId, JSON.stringify(e.payload), e.finalStatus ?? "pending", receivedAt, lane],
   );
   if (rows.length === 0) return { id: undefined, duplicate: true };
   if (!e.finalStatus) {
     // Not awaited: the row is the promise. If Redis is down the sweeper queues it later.
-    ctx.queues.enqueueInbound(id, lane).catch((err: Error) => ctx.log.warn({ eventId: id, err: err.message }, "event not queued now; the sweeper will"));
+    // the job carries the row as stored: its first run does not read it back
+    const event = { kind: e.kind, businessId: e.businessId, payload: e.payload, receivedAt };
+    ctx.queues.enqueueInbound(id, lane, event).catch((err: Error) => ctx.log.warn({ eventId: id, err: err.message }, "event not queued now; the sweeper will"));
   }
   return { id, duplicate: false };
 }

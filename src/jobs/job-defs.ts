@@ -52,7 +52,14 @@ export const JOBS = {
     queues: { urgent: "urgent", conversation: "inbound", bulk: "inbound" },
     attempts: 8,
     backoffFactor: 1,
-    schema: z.object({ eventId: ZRowId }),
+    // the webhook hands its stored row along, so the job's first run need not read it back (a
+    // retry, a stalled job's re-run and the sweeper's re-add read the row and its status)
+    schema: z.object({
+      eventId: ZRowId,
+      event: z
+        .object({ kind: z.string(), businessId: z.string().nullable(), payload: z.record(z.string(), z.unknown()), receivedAt: z.iso.datetime() })
+        .optional(),
+    }),
   }),
   "deliver-message": define({
     name: "deliver-message",

@@ -3,7 +3,11 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { LANES } from "../lib/lane.ts";
+import type { z } from "zod";
 import { JOBS, QUEUES, type JobName, type Lane, type QueueName } from "./job-defs.ts";
+
+/** a stored webhook as its `process-inbound` job carries it */
+export type CarriedEvent = NonNullable<z.infer<(typeof JOBS)["process-inbound"]["schema"]>["event"]>;
 
 export interface Queues {
   prefix: string;
@@ -12,7 +16,8 @@ export interface Queues {
   redis: Redis;
   byName: Record<QueueName, Queue>;
   all: Queue[];
-  enqueueInbound(eventId: string, lane?: Lane): Promise<void>;
+  /** `event`: the row as the webhook stored it (kind, business, payload, receivedAt ISO), carried in the job */
+  enqueueInbound(eventId: string, lane?: Lane, event?: CarriedEvent): Promise<void>;
   enqueueDelivery(messageId: string, opts?: { delayMs?: number | undefined; lane?: Lane | undefined }): Promise<void>;
   /** a debounced agent turn for the conversation (see agent/request-agent-turn.ts) */
   enqueueAgentTurn(conversationId: string, delayMs: number): Promise<void>;
@@ -50,7 +55,7 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
   });
 
   // Webhooks arrive in bursts: adds made in the same tick go to Redis as one pipelined addBulk per queue.
-  let batch: { eventId: string; lane: Lane; done: (e?: Error) => void }[] = [];
+  let batch: { eventId: string; lane: Lane; event: CarriedEvent | undefined; done: (e?: Error) => void }[] = [];
   const flushInbound = () => {
     const jobs = batch;
     batch = [];
@@ -58,7 +63,13 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
       const mine = jobs.filter((j) => j.lane === lane);
       if (!mine.length) continue;
       target("process-inbound", lane)
-        .addBulk(mine.map((j) => ({ name: "process-inbound", data: { eventId: j.eventId }, opts: jobOpts("process-inbound", j.eventId) })))
+        .addBulk(
+          mine.map((j) => ({
+            name: "process-inbound",
+            data: j.event ? { eventId: j.eventId, event: j.event } : { eventId: j.eventId },
+            opts: jobOpts("process-inbound", j.eventId),
+          })),
+        )
         .then(
           () => mine.forEach((j) => j.done()),
           (e: Error) => mine.forEach((j) => j.done(e)),
@@ -71,10 +82,10 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
     redis,
     byName,
     all: Object.values(byName),
-    enqueueInbound(eventId, lane = "conversation") {
+    enqueueInbound(eventId, lane = "conversation", event) {
       return new Promise<void>((ok, fail) => {
         if (batch.length === 0) setImmediate(flushInbound);
-        batch.push({ eventId, lane, done: (e) => (e ? fail(e) : ok()) });
+        batch.push({ eventId, lane, event, done: (e) => (e ? fail(e) : ok()) });
       });
     },
     async enqueueDelivery(messageId, o = {}) {
