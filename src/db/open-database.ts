@@ -17,6 +17,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { applyMigrations } from "./schema-engine.ts";
 import { listenPostgres } from "./listen-postgres.ts";
+import { liteSqlRunner, liteSqlTransaction, pgSqlRunner, pgSqlTransaction, type SqlRunner, type SqlTransaction } from "./raw-sql-runners.ts";
 
 export type Prisma = InstanceType<typeof PrismaClient>;
 
@@ -40,22 +41,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>;
-export type SqlTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => Promise<T>;
-
-// Prisma stores DateTime as `timestamp(3)` (no zone) holding UTC. Both drivers would read one in
-// the process's local zone (`new Date("2026-12-07 09:00:00")`); raw SQL reads it as UTC, as Prisma does.
-const TIMESTAMP_OID = 1114;
-/** "2026-12-07 09:00:00.123" (or ±infinity) → that instant in UTC */
-export function parseUtcTimestamp(s: string): Date {
-  if (s === "infinity") return new Date(8.64e15);
-  if (s === "-infinity") return new Date(-8.64e15);
-  return new Date(`${s.replace(" ", "T")}Z`);
-}
-const pgTypes = {
-  getTypeParser: (oid: number, format?: "text" | "binary") =>
-    oid === TIMESTAMP_OID ? parseUtcTimestamp : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format ?? "text"),
-};
+export type { SqlRunner, SqlTransaction } from "./raw-sql-runners.ts";
+export { parseUtcTimestamp } from "./raw-sql-runners.ts";
 
 export interface OpenDatabaseOptions {
   url?: string;
@@ -214,23 +201,8 @@ function openPostgres(url: string, poolSize = 20): Database {
   return {
     prisma,
     kind: "postgres",
-    sql: async (text, values) => (await pool.query({ text, values, types: pgTypes as pg.CustomTypesConfig })).rows,
-    sqlTransaction: async (fn) => {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query("BEGIN");
-        const r = await fn(async (text, values) => (await client.query({ text, values, types: pgTypes as pg.CustomTypesConfig })).rows);
-        await client.query("COMMIT");
-        return r;
-      } catch (e) {
-        // a connection that cannot even roll back is not handed to the next caller
-        await client.query("ROLLBACK").catch((r: Error) => (broken = r));
-        throw e;
-      } finally {
-        client.release(broken);
-      }
-    },
+    sql: pgSqlRunner(pool),
+    sqlTransaction: pgSqlTransaction(pool),
     migrate: () => migratePostgres(url),
     ping: async () => {
       await pool.query("SELECT 1");
@@ -281,13 +253,8 @@ async function openPglite(dataDir: string, claim: Claim): Promise<Database> {
   return {
     prisma,
     kind: "pglite",
-    sql: async <R>(text: string, values: unknown[]) => (await lite.query<R>(text, values as never[], { parsers: { [TIMESTAMP_OID]: parseUtcTimestamp } })).rows,
-    sqlTransaction: (fn) =>
-      lite.transaction((tx) =>
-        fn(
-          async <R>(text: string, values: unknown[]) => (await tx.query<R>(text, values as never[], { parsers: { [TIMESTAMP_OID]: parseUtcTimestamp } })).rows,
-        ),
-      ),
+    sql: liteSqlRunner(lite),
+    sqlTransaction: liteSqlTransaction(lite),
     migrate: () => applyMigrations(adapter, { schema: SCHEMA, migrations: MIGRATIONS }),
     ping: async () => {
       await lite.query("SELECT 1");

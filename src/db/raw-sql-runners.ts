@@ -1,0 +1,64 @@
+// Raw SQL with $1… parameters on either database, bypassing Prisma (the hot paths): a runner and a
+// transaction for a pg pool and for PGlite. Prisma stores DateTime as `timestamp(3)` (no zone)
+// holding UTC; both drivers would read one in the process's local zone
+// (`new Date("2026-12-07 09:00:00")`), so these read it as UTC, as Prisma does.
+import type { PGlite, Transaction } from "@electric-sql/pglite";
+import pg from "pg";
+
+export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>;
+export type SqlTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => Promise<T>;
+
+const TIMESTAMP_OID = 1114;
+
+/** "2026-12-07 09:00:00.123" (or ±infinity) → that instant in UTC */
+export function parseUtcTimestamp(s: string): Date {
+  if (s === "infinity") return new Date(8.64e15);
+  if (s === "-infinity") return new Date(-8.64e15);
+  return new Date(`${s.replace(" ", "T")}Z`);
+}
+
+const pgTypes = {
+  getTypeParser: (oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_OID ? parseUtcTimestamp : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format ?? "text"),
+} as pg.CustomTypesConfig;
+
+const onPg =
+  (q: pg.Pool | pg.PoolClient): SqlRunner =>
+  async (text, values) =>
+    (await q.query({ text, values, types: pgTypes })).rows;
+
+export function pgSqlRunner(pool: pg.Pool): SqlRunner {
+  return onPg(pool);
+}
+
+export function pgSqlTransaction(pool: pg.Pool): SqlTransaction {
+  return async (fn) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const r = await fn(onPg(client));
+      await client.query("COMMIT");
+      return r;
+    } catch (e) {
+      // a connection that cannot even roll back is not handed to the next caller
+      await client.query("ROLLBACK").catch((r: Error) => (broken = r));
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
+const onLite =
+  (q: PGlite | Transaction): SqlRunner =>
+  async <R>(text: string, values: unknown[]) =>
+    (await q.query<R>(text, values as never[], { parsers: { [TIMESTAMP_OID]: parseUtcTimestamp } })).rows;
+
+export function liteSqlRunner(lite: PGlite): SqlRunner {
+  return onLite(lite);
+}
+
+export function liteSqlTransaction(lite: PGlite): SqlTransaction {
+  return (fn) => lite.transaction((tx) => fn(onLite(tx)));
+}
