@@ -16,6 +16,7 @@ import { PromptError } from "./prompts/load-prompt.ts";
 import { replyWithTemplate } from "./reply-with-template.ts";
 import { requestAgentTurn } from "./request-agent-turn.ts";
 import { boundInboundText } from "./bound-inbound-text.ts";
+import { readTurnInput } from "./read-turn-input.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
 import type { TurnResponder } from "./turn-responder.ts";
 
@@ -25,7 +26,7 @@ export const AGENT_CHANNELS = ["sms", "mms", "webchat", "voice"];
 export type TurnOutcome = TurnRecord["status"] | "not-needed";
 
 export async function runAgentTurn(ctx: Ctx, conversationId: string, responders: readonly TurnResponder[] = []): Promise<TurnOutcome> {
-  const conv = await readTurnInput(ctx, conversationId);
+  const conv = await readTurnInput(ctx, conversationId, AGENT_CHANNELS);
   if (!conv || conv.status !== "open" || conv.handledBy === "human") return "not-needed";
   const business = await ctx.directory.byId(conv.businessId);
   if (!business) return "not-needed";
@@ -109,63 +110,6 @@ async function askResponders(
     if (answer.kind === "note") notes.push(answer.note);
   }
   return { kind: "pass", notes };
-}
-
-interface TurnInput {
-  id: string;
-  businessId: string;
-  contactId: string;
-  channel: string;
-  status: string;
-  handledBy: string;
-  businessNumber: string | null;
-  contact: { phone: string | null; name: string | null; zip: string | null; optedOutAt: Date | null };
-  /** the inbound messages (of the channels the agent answers) since the last reply by the AI, a template or a person */
-  unanswered: { id: string; body: string; channel: string; createdAt: Date; providerId: string | null }[];
-}
-
-// One statement (a turn is on the reply's critical path): the conversation, its contact and what
-// in it is unanswered; the last reply's time is a subquery, not a round trip of its own.
-const TURN_INPUT_SQL = `
-SELECT c."id", c."businessId", c."contactId", c."channel", c."status", c."handledBy", c."businessNumber",
-       ct."phone", ct."name", ct."zip", ct."optedOutAt",
-       coalesce((SELECT json_agg(json_build_object('id', m."id", 'body', m."body", 'channel', m."channel",
-                  'atMs', (extract(epoch from m."createdAt") * 1000)::float8, 'providerId', m."providerId")
-                  ORDER BY m."createdAt" ASC, m."id" ASC)
-                 FROM "Message" m
-                WHERE m."conversationId" = c."id" AND m."direction" = 'inbound' AND m."channel" = ANY($2::text[])
-                  AND m."createdAt" > coalesce((SELECT max(r."createdAt") FROM "Message" r WHERE r."conversationId" = c."id"
-                    AND r."direction" = 'outbound' AND r."author" IN ('ai', 'template', 'human')), '-infinity'::timestamp)), '[]') AS "unanswered"
-  FROM "Conversation" c JOIN "Contact" ct ON ct."id" = c."contactId"
- WHERE c."id" = $1`;
-
-async function readTurnInput(ctx: Ctx, conversationId: string): Promise<TurnInput | undefined> {
-  const [r] = await ctx.sql<{
-    id: string;
-    businessId: string;
-    contactId: string;
-    channel: string;
-    status: string;
-    handledBy: string;
-    businessNumber: string | null;
-    phone: string | null;
-    name: string | null;
-    zip: string | null;
-    optedOutAt: Date | null;
-    unanswered: { id: string; body: string; channel: string; atMs: number; providerId: string | null }[];
-  }>(TURN_INPUT_SQL, [conversationId, AGENT_CHANNELS]);
-  if (!r) return undefined;
-  return {
-    id: r.id,
-    businessId: r.businessId,
-    contactId: r.contactId,
-    channel: r.channel,
-    status: r.status,
-    handledBy: r.handledBy,
-    businessNumber: r.businessNumber,
-    contact: { phone: r.phone, name: r.name, zip: r.zip, optedOutAt: r.optedOutAt },
-    unanswered: r.unanswered.map(({ atMs, ...m }) => ({ ...m, createdAt: new Date(atMs) })),
-  };
 }
 
 /** STOP/START/HELP and plain-language opt-outs have their own flow; a voice entry only once it has a transcript. */
