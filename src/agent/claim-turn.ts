@@ -11,9 +11,6 @@ import { newId } from "../lib/new-id.ts";
 /** a turn older than this is taken to have died with its process */
 export const TURN_BUDGET_MS = 90_000;
 
-// Under the conversation's lock (so its snapshot is taken after the lock was granted): refused while
-// another turn runs within its budget; a failed turn for this trigger is run again (the job's retry
-// or the sweep); one that ran already is not; else a new turn.
 // the fast path: refused by either unique index (a running turn, dead or alive; a turn for this trigger)
 const INSERT_SQL = `
 INSERT INTO "AgentTurn" ("id", "businessId", "conversationId", "triggerMessageId", "status", "mode", "startedAt")
@@ -26,6 +23,9 @@ const CLOSE_DEAD_SQL = `
 UPDATE "AgentTurn" SET "status" = 'failed', "error" = 'died with its process', "finishedAt" = $2::timestamp
 WHERE "conversationId" = $1 AND "status" = 'running' AND "startedAt" <= $2::timestamp - $3 * interval '1 millisecond'`;
 
+// Under the conversation's lock (so its snapshot is taken after the lock was granted): refused while
+// another turn runs within its budget; a failed turn for this trigger is run again (the job's retry
+// or the sweep); one that ran already is not; else a new turn.
 const CLAIM_SQL = `
 WITH busy AS (
   SELECT 1 FROM "AgentTurn" WHERE "conversationId" = $1 AND "status" = 'running' AND "startedAt" > $4::timestamp - $6 * interval '1 millisecond'
