@@ -5,7 +5,8 @@
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import pg from "pg";
 
-export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[]) => Promise<R[]>;
+/** `prepareAs`: a name under which Postgres keeps the statement's plan per connection (a statement run very often); PGlite ignores it */
+export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[], prepareAs?: string) => Promise<R[]>;
 export type SqlTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => Promise<T>;
 
 const TIMESTAMP_OID = 1114;
@@ -24,8 +25,8 @@ const pgTypes = {
 
 const onPg =
   (q: pg.Pool | pg.PoolClient): SqlRunner =>
-  async (text, values) =>
-    (await q.query({ text, values, types: pgTypes })).rows;
+  async (text, values, prepareAs) =>
+    (await q.query(prepareAs ? { name: prepareAs, text, values, types: pgTypes } : { text, values, types: pgTypes })).rows;
 
 export function pgSqlRunner(pool: pg.Pool): SqlRunner {
   return onPg(pool);

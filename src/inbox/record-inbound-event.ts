@@ -2,6 +2,7 @@
 import type { Ctx } from "../context.ts";
 import { laneOfEvent, type Lane } from "./lane-of-event.ts";
 import { newId } from "../lib/new-id.ts";
+import { insertInboundEvent } from "./insert-inbound-events.ts";
 import { withTimeout } from "../lib/with-timeout.ts";
 
 export interface InboundEventInput {
@@ -19,18 +20,23 @@ export interface InboundEventInput {
 }
 
 export async function recordInboundEvent(ctx: Ctx, e: InboundEventInput): Promise<{ id: string | undefined; duplicate: boolean }> {
-  // Hot path (every webhook): one round trip, and a duplicate is "no row returned", not an exception.
+  // Hot path (every webhook): one INSERT shared with the webhooks of the same turn, and a duplicate
+  // is "not stored", not an exception.
   const id = newId();
   const lane = e.lane ?? laneOfEvent(e.kind, e.payload);
   const receivedAt = (e.receivedAt ?? ctx.clock.now()).toISOString();
-  const rows = await ctx.sql<{ id: string }>(
-    `INSERT INTO "InboundEvent" ("id", "businessId", "provider", "kind", "externalId", "payload", "status", "receivedAt", "lane")
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
-     ON CONFLICT ("provider", "externalId") DO NOTHING
-     RETURNING "id"`,
-    [id, e.businessId, e.provider, e.kind, e.externalId, JSON.stringify(e.payload), e.finalStatus ?? "pending", receivedAt, lane],
-  );
-  if (rows.length === 0) return { id: undefined, duplicate: true };
+  const stored = await insertInboundEvent(ctx.sql, {
+    id,
+    businessId: e.businessId,
+    provider: e.provider,
+    kind: e.kind,
+    externalId: e.externalId,
+    payload: JSON.stringify(e.payload),
+    status: e.finalStatus ?? "pending",
+    receivedAt,
+    lane,
+  });
+  if (!stored) return { id: undefined, duplicate: true };
   if (!e.finalStatus) {
     // Not awaited: the row is the promise. If Redis is down the sweeper queues it later.
     // the job carries the row as stored: its first run does not read it back
