@@ -31,7 +31,7 @@
 //     campaign: the dry run (who gets what, when, in their zone) and the launch, in a process of its own
 //   sms — sms.gsm7_pct / sms.segments_mean: over the eval corpus' scripted replies (or the agent section's replies)
 // Knobs: BENCH_ONLY (comma-separated sections, e.g. BENCH_ONLY=busy,two npm run bench; default: all),
-// BENCH_SECONDS, BENCH_CONNECTIONS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent), BENCH_VOICE_T_MS (voice),
+// BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_INGEST_ROUNDS (ingest), BENCH_TURNS, BENCH_WARMUP_TURNS (agent), BENCH_VOICE_T_MS (voice),
 // BENCH_CONSOLE_REPORTS, BENCH_CONSOLE_LOADS (console).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -65,6 +65,7 @@ const NUMBER = "+15555550100";
 const NUMBER_MPS = 200;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const INGEST_ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 3);
 const FORM_TOKEN = "bench-form-token";
 const TURNS = Number(process.env.BENCH_TURNS ?? 200);
 const WARMUP_TURNS = Number(process.env.BENCH_WARMUP_TURNS ?? 20);
@@ -364,18 +365,36 @@ async function main() {
       await load(bare.url); // warm-up
       const b = await load(bare.url);
       await bare.stop();
+      // The floor and the app take turns, BENCH_INGEST_ROUNDS times each: the machine drifts by ±5 % over a
+      // minute, so one run of each can put the ratio anywhere in 0.85–0.99; each figure is the median
+      // round, and the ratio is the median of the rounds' own ratios.
       await load(floor.url); // warm-up
-      const f = await load(floor.url);
       const web = await startChild("src/main.ts", { ...baseEnv, ROLE: "web", LOG_LEVEL: "info" }, ready);
       await load(web.url); // warm-up (JIT, pool, directory cache)
-      const l = await load(web.url);
+      const rounds: { f: Awaited<ReturnType<typeof load>>; l: Awaited<ReturnType<typeof load>> }[] = [];
+      for (let i = 0; i < INGEST_ROUNDS; i++) rounds.push({ f: await load(floor.url), l: await load(web.url) });
       await web.stop();
-      emit("ingest.rps", l.rps, "req/s", { target: ">= 1500", non2xx: l.non2xx, errors: l.errors });
+      const median = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+      const f = median(rounds, (r) => r.f.rps).f;
+      const l = median(rounds, (r) => r.l.rps).l;
+      const ratios = rounds.map((r) => Math.round((r.l.rps / r.f.rps) * 100) / 100);
+      const failed = (k: "f" | "l", what: "non2xx" | "errors") => rounds.reduce((n, r) => n + r[k][what], 0);
+      emit("ingest.rps", l.rps, "req/s", { target: ">= 1500", non2xx: failed("l", "non2xx"), errors: failed("l", "errors") });
       emit("ingest.p99_ms", l.p99, "ms", { target: "< 50" });
       emit("ingest.bare_express_rps", b.rps, "req/s");
       emit("ingest.vs_bare_express", l.rps / b.rps, "ratio", { target: ">= 0.25" });
-      emit("ingest.floor_rps", f.rps, "req/s", { p99_ms: f.p99, non2xx: f.non2xx, errors: f.errors, floor: "signature + one INSERT + empty TwiML" });
-      emit("ingest.vs_floor", l.rps / f.rps, "ratio", { target: ">= 0.9" });
+      emit("ingest.floor_rps", f.rps, "req/s", {
+        p99_ms: f.p99,
+        non2xx: failed("f", "non2xx"),
+        errors: failed("f", "errors"),
+        floor: "signature + one INSERT + empty TwiML",
+      });
+      emit(
+        "ingest.vs_floor",
+        median(ratios, (x) => x),
+        "ratio",
+        { target: ">= 0.9", rounds: ratios },
+      );
     }
 
     // The ingest run left tens of thousands of SMS events pending (no worker ran): set them aside so
