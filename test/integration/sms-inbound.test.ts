@@ -106,6 +106,37 @@ describe("POST /webhooks/twilio/sms", () => {
     expect(msg.media).toEqual([{ url: p.MediaUrl0, contentType: "image/jpeg" }]);
   });
 
+  // A webhook's job carries the row it stored, and its first start uses it. A later start (a retry,
+  // or a crashed worker's job started again: BullMQ counts starts in the job's `ats` field) must
+  // read the row instead, and skip it once it is no longer pending.
+  it.each([
+    { start: "a first start uses the row its job carries", startedBefore: 0, outcome: "processed", stored: 1 },
+    { start: "a later start reads the row and skips it: already processed", startedBefore: 1, outcome: "skipped", stored: 0 },
+  ])("$start", async ({ startedBefore, outcome, stored }) => {
+    const from = nextCaller();
+    const p = sms(from, "first");
+    await t.post("/webhooks/twilio/sms", p);
+    const event = await waitFor(async () => {
+      const e = await t.ctx.prisma.inboundEvent.findFirst({ where: { externalId: p.MessageSid } });
+      return e?.status === "processed" ? e : undefined;
+    }, "event processed");
+    // the same event's job once more, carrying a payload the row does not hold: its message shows
+    // whether the run trusted the carried copy
+    const again = sms(from, "carried copy");
+    const queue = t.ctx.queues.byName.inbound;
+    const jobId = `${event.id}-again-${startedBefore}`;
+    const carried = { kind: "sms", businessId: event.businessId, payload: again, receivedAt: event.receivedAt.toISOString() };
+    await queue.add("process-inbound", { eventId: event.id, event: carried }, { jobId, delay: 300 });
+    if (startedBefore) await t.ctx.queues.redis.hset(`${t.prefix}:inbound:${jobId}`, "ats", String(startedBefore));
+    const job = await waitFor(async () => {
+      const j = await queue.getJob(jobId);
+      return j && (await j.isCompleted()) ? j : undefined;
+    }, "job run again");
+    expect(job.attemptsStarted).toBe(startedBefore + 1);
+    expect(job.returnvalue).toBe(outcome);
+    expect(await t.ctx.prisma.message.count({ where: { providerId: again.MessageSid } })).toBe(stored);
+  });
+
   it("does nothing for a number no business owns", async () => {
     const p = smsParams({ from: nextCaller(), to: "+15555550777", body: "hi" });
     const res = await t.post("/webhooks/twilio/sms", p);
