@@ -361,11 +361,24 @@ describe("Redis is the trigger, Postgres the truth", () => {
 
 describe("consent at the moment of sending", () => {
   it("a STOP that lands while a text waits for its number's send slot stops that text", async () => {
-    // mps 1: the second text from the number waits about a second for its slot, after its row was
-    // read; the STOP blocks the queued row, so the claim before the provider call finds nothing to send
+    // mps 1: of two texts from the number, one goes and the other waits about a second for its slot,
+    // after its row was read; the STOP blocks the queued row, so the claim before the provider call
+    // finds nothing to send. That second was the whole window for this test's own steps (the other
+    // text seen, a status read, a webhook processed): on a loaded machine they took longer once, and
+    // which text took the first slot was a race too. So the waiting text, whichever it is, stays at its
+    // slot (after the limiter granted it) until the STOP has landed.
     const own = await startTestLeadline();
     try {
       const id = await own.apply(acmeProfile({ messaging: { mps: 1 } }));
+      let takes = 0;
+      let letGo!: () => void;
+      const stopLanded = new Promise<void>((r) => (letGo = r));
+      const take = own.ctx.limiter.take.bind(own.ctx.limiter);
+      own.ctx.limiter.take = async (...args) => {
+        const wait = await take(...args);
+        if (++takes === 2) await stopLanded;
+        return wait;
+      };
       const texted = async () => {
         const phone = nextPhone();
         const at = own.clock.now();
@@ -388,13 +401,15 @@ describe("consent at the moment of sending", () => {
         });
         return { phone, msg: msg! };
       };
-      const first = await texted();
-      const second = await texted();
-      await waitFor(() => twilio.sent.find((m) => m.To === first.phone), "the first text (the second now waits for its slot)");
+      const both = [await texted(), await texted()];
+      const gone = await waitFor(() => twilio.sent.find((m) => both.some((t) => t.phone === m.To)), "one text (the other now waits at its slot)");
+      const second = both.find((t) => t.phone !== gone.To)!;
+      await waitFor(() => takes >= 2 || undefined, "the other text at its slot");
       expect((await own.ctx.prisma.message.findUniqueOrThrow({ where: { id: second.msg.id } })).status).toBe("queued");
       const stop = await own.post("/webhooks/twilio/sms", smsParams({ from: second.phone, to: ACME_NUMBER, body: "STOP" }));
       expect(stop.status).toBe(200);
       await waitFor(async () => (await own.ctx.prisma.contact.findFirstOrThrow({ where: { phone: second.phone } })).optedOutAt, "the opt-out");
+      letGo();
       const held = await waitFor(async () => {
         const r = await own.ctx.prisma.message.findUniqueOrThrow({ where: { id: second.msg.id } });
         return r.status === "queued" ? undefined : r;
