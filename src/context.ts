@@ -1,7 +1,7 @@
 // Everything a service needs, handed in (tests build one with real databases and fakes at the edges).
 import type { BusinessDirectory } from "./business/business-directory.ts";
 import type { TEnv } from "./config/env.ts";
-import type { Prisma, SqlRunner, SqlTransaction } from "./db/open-database.ts";
+import type { Prisma, SqlBatch, SqlRunner, SqlTransaction } from "./db/open-database.ts";
 import type { EventDispatcher } from "./events/create-event-dispatcher.ts";
 import type { Queues } from "./jobs/queues.ts";
 import type { Clock } from "./lib/clock.ts";
@@ -23,6 +23,8 @@ export interface Ctx {
   sql: SqlRunner;
   /** a transaction of raw SQL, for the same hot paths (run it through withSqlTransaction) */
   sqlTx: SqlTransaction;
+  /** a few raw statements as one transaction in one round trip (the one door in) */
+  sqlBatch: SqlBatch;
   queues: Queues;
   directory: BusinessDirectory;
   provider: SmsProvider;

@@ -6,6 +6,7 @@ import { formatSlot } from "../scheduling/format-slot.ts";
 import { boundInboundText } from "./bound-inbound-text.ts";
 import type { LlmMessage } from "./llm/llm-provider.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 const RECENT = 20;
 /** longer than any one SMS (1,600) or chat message (1,000): a stored body past it is shown by its head and tail */
@@ -59,7 +60,7 @@ export async function loadConversationFacts(ctx: Ctx, t: ReplyTarget, now: Date,
     answers: Record<string, unknown> | null;
     aiSpoke: boolean;
     latest: RecentMessage[];
-  }>(FACTS_SQL, [t.conversation.id, t.business.id, t.conversation.contactId, now.toISOString(), RECENT + 1]);
+  }>(FACTS_SQL, [t.conversation.id, t.business.id, t.conversation.contactId, now.toISOString(), RECENT + 1], preparedName(FACTS_SQL));
   const span = (x: Span) => ({ startAt: new Date(x.startMs), endAt: new Date(x.endMs), serviceKey: x.serviceKey });
   return {
     offeredSlots: r!.offered.map(span),

@@ -7,6 +7,7 @@
 import type { Ctx } from "../context.ts";
 import { withSqlTransaction } from "../db/with-transaction.ts";
 import { newId } from "../lib/new-id.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 /** a turn older than this is taken to have died with its process */
 export const TURN_BUDGET_MS = 90_000;
@@ -51,7 +52,7 @@ export async function claimTurn(
   const now = ctx.clock.now();
   const at = now.toISOString();
   // raw SQL throughout: the claim is on the reply's critical path
-  const [made] = await ctx.sql<{ id: string }>(INSERT_SQL, [newId(), c.businessId, c.conversationId, c.triggerMessageId, c.mode, at]);
+  const [made] = await ctx.sql<{ id: string }>(INSERT_SQL, [newId(), c.businessId, c.conversationId, c.triggerMessageId, c.mode, at], preparedName(INSERT_SQL));
   if (made) return made.id;
   // the lock is withAdvisoryLock's key for `agent:<id>`; a fast-path insert racing the revival of a
   // failed turn makes it a unique violation: run again, and the running turn refuses it
@@ -109,14 +110,16 @@ export async function finishTurn(
        "latencyMs" = $7, "toolCalls" = $8::jsonb, "guard" = $9::jsonb, "replyMessageId" = $10, "error" = $11, "finishedAt" = $12::timestamp
      WHERE "id" = $1`;
   if (!newerThan) {
-    await ctx.sql(update, values);
+    await ctx.sql(update, values, preparedName(update));
     return { newer: false };
   }
-  const [row] = await ctx.sql<{ newer: boolean }>(
-    `WITH f AS (${update})
+  const text = `WITH f AS (${update})
      SELECT EXISTS (SELECT 1 FROM "Message" WHERE "conversationId" = $13 AND "direction" = 'inbound' AND "channel" = ANY($14::text[])
-       AND ("createdAt" > $15::timestamp OR ("createdAt" = $15::timestamp AND "id" > $16))) AS "newer"`,
+       AND ("createdAt" > $15::timestamp OR ("createdAt" = $15::timestamp AND "id" > $16))) AS "newer"`;
+  const [row] = await ctx.sql<{ newer: boolean }>(
+    text,
     [...values, newerThan.conversationId, newerThan.channels, newerThan.at.toISOString(), newerThan.id],
+    preparedName(text),
   );
   return { newer: row?.newer === true };
 }

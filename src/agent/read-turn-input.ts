@@ -2,6 +2,7 @@
 // conversation, its contact and what in it is unanswered; the last reply's time is a subquery, not
 // a round trip of its own.
 import type { Ctx } from "../context.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 export interface TurnInput {
   id: string;
@@ -33,7 +34,7 @@ type Row = Omit<TurnInput, "contact" | "unanswered"> &
   TurnInput["contact"] & { unanswered: (Omit<TurnInput["unanswered"][number], "createdAt"> & { atMs: number })[] };
 
 export async function readTurnInput(ctx: Pick<Ctx, "sql">, conversationId: string, channels: readonly string[]): Promise<TurnInput | undefined> {
-  const [r] = await ctx.sql<Row>(TURN_INPUT_SQL, [conversationId, channels]);
+  const [r] = await ctx.sql<Row>(TURN_INPUT_SQL, [conversationId, channels], preparedName(TURN_INPUT_SQL));
   if (!r) return undefined;
   const { phone, name, zip, optedOutAt, unanswered, ...conversation } = r;
   return {

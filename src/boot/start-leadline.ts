@@ -99,6 +99,7 @@ export async function startLeadline(env: TEnv, opts: StartOptions = {}): Promise
     prisma: db.prisma,
     sql: db.sql,
     sqlTx: db.sqlTransaction,
+    sqlBatch: db.sqlBatch,
     queues,
     directory: createBusinessDirectory(db.prisma, { ttlMs: opts.directoryTtlMs, log }),
     provider,

@@ -17,7 +17,17 @@ import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapt
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { applyMigrations } from "./schema-engine.ts";
 import { listenPostgres } from "./listen-postgres.ts";
-import { liteSqlRunner, liteSqlTransaction, pgSqlRunner, pgSqlTransaction, type SqlRunner, type SqlTransaction } from "./raw-sql-runners.ts";
+import {
+  liteSqlBatch,
+  liteSqlRunner,
+  liteSqlTransaction,
+  pgSqlBatch,
+  pgSqlRunner,
+  pgSqlTransaction,
+  type SqlBatch,
+  type SqlRunner,
+  type SqlTransaction,
+} from "./raw-sql-runners.ts";
 
 export type Prisma = InstanceType<typeof PrismaClient>;
 
@@ -29,6 +39,8 @@ export interface Database {
   sql: SqlRunner;
   /** one transaction of plain SQL on one connection (BEGIN … COMMIT; ROLLBACK when `fn` throws) */
   sqlTransaction: SqlTransaction;
+  /** a few statements as one transaction in one round trip (see SqlBatch) */
+  sqlBatch: SqlBatch;
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
   /** LISTEN on a notification channel */
@@ -41,7 +53,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type { SqlRunner, SqlTransaction } from "./raw-sql-runners.ts";
+export type { SqlBatch, SqlRunner, SqlStatement, SqlTransaction } from "./raw-sql-runners.ts";
 export { parseUtcTimestamp } from "./raw-sql-runners.ts";
 
 export interface OpenDatabaseOptions {
@@ -194,8 +206,10 @@ async function claimEmbedded(dataDir: string, serve: boolean, waitMs: number): P
 }
 
 function openPostgres(url: string, poolSize = 20): Database {
-  // One pool shared by Prisma and the raw hot path.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // One pool shared by Prisma and the raw hot path. Pipelining: a query is sent without waiting for
+  // the one before on its connection, so a batch (sqlBatch) is one round trip; callers that await
+  // each query (Prisma, pool.query, sqlTransaction) see no difference.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, pipeline: true });
   pool.on("error", () => {}); // a dropped idle connection is replaced on next use
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
@@ -203,6 +217,7 @@ function openPostgres(url: string, poolSize = 20): Database {
     kind: "postgres",
     sql: pgSqlRunner(pool),
     sqlTransaction: pgSqlTransaction(pool),
+    sqlBatch: pgSqlBatch(pool),
     migrate: () => migratePostgres(url),
     ping: async () => {
       await pool.query("SELECT 1");
@@ -255,6 +270,7 @@ async function openPglite(dataDir: string, claim: Claim): Promise<Database> {
     kind: "pglite",
     sql: liteSqlRunner(lite),
     sqlTransaction: liteSqlTransaction(lite),
+    sqlBatch: liteSqlBatch(lite),
     migrate: () => applyMigrations(adapter, { schema: SCHEMA, migrations: MIGRATIONS }),
     ping: async () => {
       await lite.query("SELECT 1");

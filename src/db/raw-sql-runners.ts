@@ -8,6 +8,19 @@ import pg from "pg";
 /** `prepareAs`: a name under which Postgres keeps the statement's plan per connection (a statement run very often); PGlite ignores it */
 export type SqlRunner = <R extends Record<string, unknown>>(text: string, values: unknown[], prepareAs?: string) => Promise<R[]>;
 export type SqlTransaction = <T>(fn: (sql: SqlRunner) => Promise<T>) => Promise<T>;
+export interface SqlStatement {
+  text: string;
+  values: unknown[];
+  /** as SqlRunner's */
+  prepareAs?: string | undefined;
+}
+/**
+ * Statements run in order as one transaction, written together (BEGIN, each, COMMIT): one round
+ * trip on Postgres. A later statement sees what the earlier ones wrote but not their results, so it
+ * finds what it needs by key. A failing statement aborts the transaction (what follows it is refused
+ * and the COMMIT rolls back) and its error is thrown. Each statement's rows, in order.
+ */
+export type SqlBatch = (statements: readonly SqlStatement[]) => Promise<Record<string, unknown>[][]>;
 
 const TIMESTAMP_OID = 1114;
 
@@ -51,6 +64,41 @@ export function pgSqlTransaction(pool: pg.Pool): SqlTransaction {
   };
 }
 
+/** The pool's clients must pipeline (`pipeline: true`): the statements are sent without waiting for each other. */
+export function pgSqlBatch(pool: pg.Pool): SqlBatch {
+  return async (statements) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      // corked, so the whole transaction leaves in one write
+      const socket = client.connection.stream;
+      socket.cork();
+      let sent: Promise<pg.QueryResult>[];
+      try {
+        sent = [
+          client.query("BEGIN"),
+          ...statements.map((s) => client.query({ ...(s.prepareAs ? { name: s.prepareAs } : {}), text: s.text, values: s.values, types: pgTypes })),
+          client.query("COMMIT"),
+        ];
+      } finally {
+        socket.uncork(); // never handed back corked
+      }
+      const settled = await Promise.allSettled(sent);
+      // the first failure is the cause; the refusals after it only echo it
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) {
+        // a COMMIT in a transaction aborted by a statement rolls back; if it was the COMMIT itself
+        // that failed, or the connection, the client is not handed on in a doubtful state
+        if (settled.at(-1)!.status === "rejected" || client.getTransactionStatus() !== "I") broken = failed.reason as Error;
+        throw failed.reason;
+      }
+      return settled.slice(1, -1).map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value.rows);
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
 const onLite =
   (q: PGlite | Transaction): SqlRunner =>
   async <R>(text: string, values: unknown[]) =>
@@ -62,4 +110,15 @@ export function liteSqlRunner(lite: PGlite): SqlRunner {
 
 export function liteSqlTransaction(lite: PGlite): SqlTransaction {
   return (fn) => lite.transaction((tx) => fn(onLite(tx)));
+}
+
+/** PGlite runs in this process: no round trips to save, so the statements simply run in order in one transaction. */
+export function liteSqlBatch(lite: PGlite): SqlBatch {
+  return (statements) =>
+    lite.transaction(async (tx) => {
+      const sql = onLite(tx);
+      const rows: Record<string, unknown>[][] = [];
+      for (const s of statements) rows.push(await sql(s.text, s.values));
+      return rows;
+    });
 }

@@ -45,7 +45,8 @@ export async function withSqlTransaction<T>(
   return retried(() => run(fn), opts);
 }
 
-async function retried<T>(attempt: () => Promise<T>, opts: Pick<TransactionOptions, "retries" | "retryUniqueViolation">): Promise<T> {
+/** The same rule for work that is one transaction by itself (a SqlBatch): `attempt` is run again whole. */
+export async function retried<T>(attempt: () => Promise<T>, opts: Pick<TransactionOptions, "retries" | "retryUniqueViolation">): Promise<T> {
   const retries = Math.max(0, opts.retries ?? 3);
   let uniqueRetried = false;
   for (let n = 0; ; n++) {

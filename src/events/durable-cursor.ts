@@ -5,6 +5,7 @@
 // which at-least-once delivery allows (subscribers are written for it).
 import type { SqlRunner } from "../db/open-database.ts";
 import type { Logger } from "../lib/logger.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 const CURSOR_WRITE_MS = 50;
 
@@ -39,6 +40,10 @@ export interface CursorOptions {
   isLive(c: CursorState): boolean;
 }
 
+// every delivered batch moves a cursor
+const ADVANCE_SQL = `UPDATE "EventCursor" SET "position" = GREATEST("position", $3::bigint), "leaseUntil" = clock_timestamp() + $4 * interval '1 millisecond', "updatedAt" = clock_timestamp()
+         WHERE "subscriber" = $1 AND "leaseOwner" = $2 RETURNING 1 AS "ok"`;
+
 export function createDurableCursors(o: CursorOptions): DurableCursors {
   async function write(c: CursorState): Promise<void> {
     clearTimeout(c.writeTimer);
@@ -48,11 +53,7 @@ export function createDurableCursors(o: CursorOptions): DurableCursors {
     const asked = performance.now();
     try {
       // moving the cursor renews the lease: a long catch-up is not taken over halfway
-      const rows = await o.sql(
-        `UPDATE "EventCursor" SET "position" = GREATEST("position", $3::bigint), "leaseUntil" = clock_timestamp() + $4 * interval '1 millisecond', "updatedAt" = clock_timestamp()
-         WHERE "subscriber" = $1 AND "leaseOwner" = $2 RETURNING 1 AS "ok"`,
-        [c.name, o.owner, seq.toString(), o.leaseMs],
-      );
+      const rows = await o.sql(ADVANCE_SQL, [c.name, o.owner, seq.toString(), o.leaseMs], preparedName(ADVANCE_SQL));
       if (!rows[0]) {
         // another process took the subscriber over (this one was away longer than the lease): the next run asks again
         c.leaseHeldUntil = 0;

@@ -8,6 +8,7 @@
 // Another database's transactions can write no row here: they are not waited for.
 import type { SqlRunner } from "../db/open-database.ts";
 import type { DomainEvent } from "./domain-event.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 export interface EventBatch {
   events: DomainEvent[];
@@ -22,15 +23,15 @@ interface Row extends Record<string, unknown> {
   atMs: number | string;
 }
 
-export async function readEvents(sql: SqlRunner, after: bigint, limit = 200): Promise<EventBatch> {
-  const rows = await sql<Row>(
-    `SELECT "seq"::text AS "seq", "businessId", "type", "subject", "payload",
+// every wake-up of every process's dispatcher reads here
+const READ_SQL = `SELECT "seq"::text AS "seq", "businessId", "type", "subject", "payload",
        (extract(epoch from "createdAt") * 1000)::float8 AS "atMs"
      FROM "DomainEvent"
      WHERE "seq" > $1
-     ORDER BY "DomainEvent"."seq" LIMIT $2`, // the column, not the text alias ("10" would sort before "9")
-    [after.toString(), limit],
-  );
+     ORDER BY "DomainEvent"."seq" LIMIT $2`; // the column, not the text alias ("10" would sort before "9")
+
+export async function readEvents(sql: SqlRunner, after: bigint, limit = 200): Promise<EventBatch> {
+  const rows = await sql<Row>(READ_SQL, [after.toString(), limit], preparedName(READ_SQL));
   const events = rows.map(
     (r) =>
       ({

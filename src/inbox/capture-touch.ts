@@ -5,7 +5,8 @@ import type { RawDb } from "../db/raw-sql-of.ts";
 import type { TAttribution } from "../attribution/attribution-schema.ts";
 import type { BusinessRef } from "../business/business-directory.ts";
 import { toE164 } from "../lib/phone.ts";
-import { captureTouchSql } from "./capture-touch-sql.ts";
+import { captureTouchSql, type TouchRow } from "./capture-touch-sql.ts";
+import type { ContactKey } from "./contact-key.ts";
 
 export interface TouchInput {
   businessId: string;
@@ -25,10 +26,15 @@ export interface TouchInput {
 
 /** One statement (capture-touch-sql.ts): on its own, or inside the caller's transaction (Prisma's or raw SQL's). */
 export async function captureTouch(db: RawDb, t: TouchInput): Promise<{ leadId: string; newLead: boolean }> {
+  return captureTouchSql(db, touchRowOf(t, { id: t.contactId }));
+}
+
+/** The touch's row (its attribution spread over the columns), for the contact of that id or phone. */
+export function touchRowOf(t: Omit<TouchInput, "contactId">, contact: ContactKey): TouchRow {
   const a = t.attribution;
-  return captureTouchSql(db, {
+  return {
     businessId: t.businessId,
-    contactId: t.contactId,
+    contact,
     conversationId: t.conversationId,
     channel: t.channel,
     source: t.source,
@@ -53,7 +59,7 @@ export async function captureTouch(db: RawDb, t: TouchInput): Promise<{ leadId: 
     needsAttention: t.needsAttention ?? false,
     details: t.details ?? null,
     at: t.at,
-  });
+  };
 }
 
 /** The source a call or text to this business number is attributed to (its tracking number's, else phone / sms). */

@@ -3,11 +3,14 @@
 // ids, dedupe keys, atomic claims), so a re-run after a crash is safe.
 import type { Ctx } from "../context.ts";
 import type { InboundHandlers, StoredEvent } from "./stored-event.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 /**
  * `stored`: the row as the webhook just stored it (pending), handed along by the job's first run;
  * without it the row is read, and one no longer pending is skipped.
  */
+const PROCESSED_SQL = `UPDATE "InboundEvent" SET "status" = 'processed', "processedAt" = $2::timestamp, "error" = NULL WHERE "id" = $1 AND "status" = 'pending'`;
+
 export async function processInboundEvent(
   ctx: Ctx,
   handlers: InboundHandlers,
@@ -32,10 +35,7 @@ export async function processInboundEvent(
     });
     throw e;
   }
-  await ctx.sql(`UPDATE "InboundEvent" SET "status" = 'processed', "processedAt" = $2::timestamp, "error" = NULL WHERE "id" = $1 AND "status" = 'pending'`, [
-    eventId,
-    ctx.clock.now().toISOString(),
-  ]);
+  await ctx.sql(PROCESSED_SQL, [eventId, ctx.clock.now().toISOString()], preparedName(PROCESSED_SQL));
   return "processed";
 }
 

@@ -2,14 +2,24 @@
 // form's lead message — is written here and nowhere else. One transaction resolves the contact
 // and conversation, stores the message once per provider id, keeps the conversation's
 // bookkeeping and emits `message.added`, so subscribers see exactly what was stored. For a phone
-// alone (a text, a call) that is four round trips of raw SQL (record-message-sql.ts): BEGIN,
-// contact + lock, the rest, COMMIT; a chat's or an email's contact goes through Prisma.
+// alone (a text, a call) that is one batch of raw SQL, one round trip (record-message-sql.ts):
+// contact + lock, the message, the touch if it opened a conversation; a chat's or an email's
+// contact goes through Prisma.
 import type { Ctx } from "../context.ts";
 import { rawSqlOf, type RawDb } from "../db/raw-sql-of.ts";
-import { withSqlTransaction, withTransaction, type Tx } from "../db/with-transaction.ts";
+import { retried, withTransaction, type Tx } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
-import { captureTouch } from "./capture-touch.ts";
-import { lockContactByPhone, storeInboundMessage, type LockedContact } from "./record-message-sql.ts";
+import { captureTouch, touchRowOf } from "./capture-touch.ts";
+import { touchStatement } from "./capture-touch-sql.ts";
+import {
+  lockContactStatement,
+  readLockedContact,
+  readStoredMessage,
+  storeInboundMessage,
+  storeMessageStatement,
+  type LockedContact,
+  type MessageFacts,
+} from "./record-message-sql.ts";
 import { resolveContactTx, type ContactFacts } from "./resolve-contact.ts";
 
 export interface InboundMessageInput {
@@ -44,23 +54,21 @@ export interface InboundMessageResult {
   opened: boolean;
 }
 
-export async function recordInboundMessage(db: Pick<Ctx, "prisma" | "sqlTx">, input: InboundMessageInput): Promise<InboundMessageResult> {
+export async function recordInboundMessage(db: Pick<Ctx, "prisma" | "sqlBatch">, input: InboundMessageInput): Promise<InboundMessageResult> {
   // A contact created by a writer outside this transaction can win the unique (business, phone)
   // race; the whole door then runs again and finds it.
   const c = input.contact;
   if (!("id" in c) && c.phone && !c.email) {
     const phone = c.phone;
-    const contact = { businessId: input.businessId, ...c, phone, at: input.at };
-    return withSqlTransaction(db.sqlTx, async (sql) => storeLocked(sql, await lockContactByPhone(sql, contact), input), { retryUniqueViolation: true });
+    return retried(() => storeByPhone(db.sqlBatch, { businessId: input.businessId, ...c, phone, at: input.at }, input), { retryUniqueViolation: true });
   }
   return withTransaction(db.prisma, async (tx) => storeLocked(tx, await lockContact(tx, input), input), { retryUniqueViolation: true });
 }
 
-async function storeLocked(db: RawDb, contact: LockedContact, i: InboundMessageInput): Promise<InboundMessageResult> {
-  const sql = rawSqlOf(db);
-  const facts = {
+function factsOf(i: InboundMessageInput, contact: MessageFacts["contact"]): MessageFacts {
+  return {
     businessId: i.businessId,
-    contactId: contact.id,
+    contact,
     conversationId: i.conversationId ?? null,
     channel: i.channel,
     body: i.body,
@@ -72,7 +80,49 @@ async function storeLocked(db: RawDb, contact: LockedContact, i: InboundMessageI
     replyChannel: i.replyChannel ?? null,
     businessNumber: i.businessNumber ?? null,
   };
-  // a race lost to a writer that takes no contact lock: the next statement sees what it committed
+}
+
+/** A race lost to a writer that takes no contact lock: a later attempt sees what it committed. */
+const STORE_ATTEMPTS = 3;
+
+/** A phone alone: contact + lock, the message and the touch in one batch (one round trip). */
+async function storeByPhone(
+  batch: Ctx["sqlBatch"],
+  contact: Parameters<typeof lockContactStatement>[0],
+  i: InboundMessageInput,
+): Promise<InboundMessageResult> {
+  const facts = factsOf(i, { phone: contact.phone });
+  for (let attempt = 1; ; attempt++) {
+    const message = storeMessageStatement(facts);
+    // the touch goes only when the message opened the conversation (its statement checks)
+    const touch = i.touchIfOpened
+      ? [
+          touchStatement(
+            touchRowOf(
+              { ...i.touchIfOpened, attribution: {}, businessId: i.businessId, conversationId: message.conversationId, at: i.at },
+              { phone: contact.phone },
+            ),
+            { onlyIfOpened: true },
+          ),
+        ]
+      : [];
+    const [contactRows, messageRows] = await batch([lockContactStatement(contact), message, ...touch]);
+    const stored = readStoredMessage(messageRows!, facts);
+    if (stored)
+      return {
+        messageId: stored.messageId,
+        created: stored.created,
+        contact: readLockedContact(contactRows!),
+        conversation: { id: stored.conversationId },
+        opened: stored.opened,
+      };
+    if (attempt >= STORE_ATTEMPTS) throw new Error(`message ${i.providerId}: could not be stored (lost ${attempt} races)`);
+  }
+}
+
+async function storeLocked(db: RawDb, contact: LockedContact, i: InboundMessageInput): Promise<InboundMessageResult> {
+  const sql = rawSqlOf(db);
+  const facts = factsOf(i, { id: contact.id });
   for (let attempt = 1; ; attempt++) {
     const stored = await storeInboundMessage(sql, facts);
     if (stored) {
@@ -88,7 +138,7 @@ async function storeLocked(db: RawDb, contact: LockedContact, i: InboundMessageI
       }
       return { messageId: stored.messageId, created: stored.created, contact, conversation: { id: stored.conversationId }, opened: stored.opened };
     }
-    if (attempt >= 3) throw new Error(`message ${i.providerId}: could not be stored (lost ${attempt} races)`);
+    if (attempt >= STORE_ATTEMPTS) throw new Error(`message ${i.providerId}: could not be stored (lost ${attempt} races)`);
   }
 }
 

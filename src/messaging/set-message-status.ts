@@ -2,6 +2,7 @@
 // statement, so the event exists exactly when the change does and the hot path stays one round trip.
 import type { SqlRunner } from "../db/open-database.ts";
 import { statusesBefore } from "./status-order.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 export interface StatusChange {
   messageId: string;
@@ -54,14 +55,13 @@ export async function setMessageStatus(sql: SqlRunner, c: StatusChange): Promise
     const at = `$${v.length}::timestamp`;
     answered = `, lead AS (UPDATE "Lead" SET "firstResponseAt" = ${at}, "updatedAt" = ${at} WHERE "contactId" = (SELECT "contactId" FROM m) AND "firstResponseAt" IS NULL)`;
   }
-  const rows = await sql<{ id: string }>(
-    `WITH m AS (
+  // built from a fixed set of parts (the columns a change sets): prepared, every send passes here twice
+  const text = `WITH m AS (
        UPDATE "Message" SET ${sets.join(", ")}
        WHERE "id" = $1 AND "status" = ANY($3::text[])
        RETURNING "id", "businessId", "conversationId", "contactId", "status", "errorCode"
      )${emit ? `, ev AS (${statusEventsSql("m", "$4")})` : ""}${answered}
-     SELECT "id" FROM m`,
-    v,
-  );
+     SELECT "id" FROM m`;
+  const rows = await sql<{ id: string }>(text, v, preparedName(text));
   return rows.length > 0;
 }

@@ -11,8 +11,12 @@ import { planStep } from "./plan-step.ts";
 import { allSequences, sequenceFor, sequencesTriggeredBy } from "./sequence-registry.ts";
 import type { StopCondition, Trigger } from "./sequence-schema.ts";
 import { stopEnrollments, withdrawPending } from "./stop-enrollments.ts";
+import { preparedName } from "../db/prepared-name.ts";
 
 const INBOUND_CHANNELS = ["sms", "mms", "webchat"];
+
+const LEAD_SQL = `SELECT "id", "contactId", "conversationId", "channel", "isTest", "details" FROM "Lead" WHERE "id" = $1`;
+const ACTIVE_SQL = `SELECT "id", "sequenceKey" FROM "Enrollment" WHERE "businessId" = $1 AND "contactId" = $2 AND "status" = 'active' AND "startedAt" < $3::timestamp`;
 
 export async function startSequences(ctx: Ctx): Promise<() => Promise<void>> {
   for (const p of allSequences().problems) ctx.log.error({ file: p.file, line: p.line }, `sequence left out: ${p.message}`);
@@ -52,8 +56,9 @@ export async function applySequenceEvent(ctx: Ctx, e: DomainEvent): Promise<void
     if (e.payload.change !== "created") return;
     // raw SQL: every new lead passes here (its row is read for what enrolment needs)
     const [lead] = await ctx.sql<{ id: string; contactId: string; conversationId: string | null; channel: string; isTest: boolean; details: unknown }>(
-      `SELECT "id", "contactId", "conversationId", "channel", "isTest", "details" FROM "Lead" WHERE "id" = $1`,
+      LEAD_SQL,
       [e.payload.leadId],
+      preparedName(LEAD_SQL),
     );
     if (!lead || lead.isTest) return;
     const service = (lead.details as { service?: unknown } | null)?.service;
@@ -120,10 +125,7 @@ export async function applySequenceEvent(ctx: Ctx, e: DomainEvent): Promise<void
 /** Ends the contact's enrollments that this condition stops (those started before the event). */
 async function stopFor(ctx: Ctx, profile: TProfile, e: DomainEvent, contactId: string, condition: StopCondition): Promise<void> {
   // raw SQL: every inbound message passes here
-  const active = await ctx.sql<{ id: string; sequenceKey: string }>(
-    `SELECT "id", "sequenceKey" FROM "Enrollment" WHERE "businessId" = $1 AND "contactId" = $2 AND "status" = 'active' AND "startedAt" < $3::timestamp`,
-    [e.businessId, contactId, e.at.toISOString()],
-  );
+  const active = await ctx.sql<{ id: string; sequenceKey: string }>(ACTIVE_SQL, [e.businessId, contactId, e.at.toISOString()], preparedName(ACTIVE_SQL));
   const ids = active.filter((x) => sequenceFor(profile, x.sequenceKey)?.stopWhen.includes(condition)).map((x) => x.id);
   await stopEnrollments(ctx, ids, condition);
 }

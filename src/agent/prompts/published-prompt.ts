@@ -4,6 +4,7 @@
 import type { BusinessRef } from "../../business/business-directory.ts";
 import type { SqlRunner } from "../../db/open-database.ts";
 import { loadPrompt, parsePrompt, type PromptFile } from "./load-prompt.ts";
+import { preparedName } from "../../db/prepared-name.ts";
 
 export interface PublishedPrompt {
   prompt: PromptFile;
@@ -14,12 +15,11 @@ export interface PublishedPrompt {
 
 const parsed = new Map<string, PromptFile>();
 
+const LATEST_SQL = `SELECT "id", "version", "text" FROM "PromptVersion" WHERE "businessId" = $1 ORDER BY "version" DESC LIMIT 1`;
+
 export async function publishedPrompt(sql: SqlRunner, business: Pick<BusinessRef, "id" | "slug" | "profile">): Promise<PublishedPrompt> {
   // raw SQL: read on every agent turn, before the model is asked
-  const [row] = await sql<{ id: string; version: number; text: string }>(
-    `SELECT "id", "version", "text" FROM "PromptVersion" WHERE "businessId" = $1 ORDER BY "version" DESC LIMIT 1`,
-    [business.id],
-  );
+  const [row] = await sql<{ id: string; version: number; text: string }>(LATEST_SQL, [business.id], preparedName(LATEST_SQL));
   if (!row) {
     const prompt = loadPrompt(business.profile.ai.prompt);
     return { prompt, text: "", version: null };
