@@ -20,7 +20,14 @@ export interface SqlStatement {
  * finds what it needs by key. A failing statement aborts the transaction (what follows it is refused
  * and the COMMIT rolls back) and its error is thrown. Each statement's rows, in order.
  */
-export type SqlBatch = (statements: readonly SqlStatement[]) => Promise<Record<string, unknown>[][]>;
+export type SqlBatch = ((statements: readonly SqlStatement[]) => Promise<Record<string, unknown>[][]>) & {
+  /**
+   * true: the statements travel together (Postgres). false: they run one by one in this process
+   * (PGlite), where a batch saves nothing and a statement the caller could have skipped after
+   * reading an earlier result costs its full price: such a caller runs a transaction instead.
+   */
+  oneTrip: boolean;
+};
 
 const TIMESTAMP_OID = 1114;
 
@@ -66,7 +73,7 @@ export function pgSqlTransaction(pool: pg.Pool): SqlTransaction {
 
 /** The pool's clients must pipeline (`pipeline: true`): the statements are sent without waiting for each other. */
 export function pgSqlBatch(pool: pg.Pool): SqlBatch {
-  return async (statements) => {
+  const batch = async (statements: readonly SqlStatement[]) => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
@@ -97,6 +104,7 @@ export function pgSqlBatch(pool: pg.Pool): SqlBatch {
       client.release(broken);
     }
   };
+  return Object.assign(batch, { oneTrip: true });
 }
 
 const onLite =
@@ -114,11 +122,12 @@ export function liteSqlTransaction(lite: PGlite): SqlTransaction {
 
 /** PGlite runs in this process: no round trips to save, so the statements simply run in order in one transaction. */
 export function liteSqlBatch(lite: PGlite): SqlBatch {
-  return (statements) =>
+  const batch = (statements: readonly SqlStatement[]) =>
     lite.transaction(async (tx) => {
       const sql = onLite(tx);
       const rows: Record<string, unknown>[][] = [];
       for (const s of statements) rows.push(await sql(s.text, s.values));
       return rows;
     });
+  return Object.assign(batch, { oneTrip: false });
 }

@@ -2,12 +2,12 @@
 // form's lead message — is written here and nowhere else. One transaction resolves the contact
 // and conversation, stores the message once per provider id, keeps the conversation's
 // bookkeeping and emits `message.added`, so subscribers see exactly what was stored. For a phone
-// alone (a text, a call) that is one batch of raw SQL, one round trip (record-message-sql.ts):
-// contact + lock, the message, the touch if it opened a conversation; a chat's or an email's
-// contact goes through Prisma.
+// alone (a text, a call) on Postgres that is one batch of raw SQL, one round trip
+// (record-message-sql.ts): contact + lock, the message, the touch if it opened a conversation (on
+// PGlite the same statements one by one); a chat's or an email's contact goes through Prisma.
 import type { Ctx } from "../context.ts";
 import { rawSqlOf, type RawDb } from "../db/raw-sql-of.ts";
-import { retried, withTransaction, type Tx } from "../db/with-transaction.ts";
+import { retried, withSqlTransaction, withTransaction, type Tx } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
 import { captureTouch, touchRowOf } from "./capture-touch.ts";
 import { touchStatement } from "./capture-touch-sql.ts";
@@ -54,13 +54,22 @@ export interface InboundMessageResult {
   opened: boolean;
 }
 
-export async function recordInboundMessage(db: Pick<Ctx, "prisma" | "sqlBatch">, input: InboundMessageInput): Promise<InboundMessageResult> {
+export async function recordInboundMessage(db: Pick<Ctx, "prisma" | "sqlBatch" | "sqlTx">, input: InboundMessageInput): Promise<InboundMessageResult> {
   // A contact created by a writer outside this transaction can win the unique (business, phone)
   // race; the whole door then runs again and finds it.
   const c = input.contact;
   if (!("id" in c) && c.phone && !c.email) {
-    const phone = c.phone;
-    return retried(() => storeByPhone(db.sqlBatch, { businessId: input.businessId, ...c, phone, at: input.at }, input), { retryUniqueViolation: true });
+    const contact = { businessId: input.businessId, ...c, phone: c.phone, at: input.at };
+    if (db.sqlBatch.oneTrip) return retried(() => storeByPhone(db.sqlBatch, contact, input), { retryUniqueViolation: true });
+    // in-process (PGlite): statement by statement, each reading the one before
+    return withSqlTransaction(
+      db.sqlTx,
+      async (sql) => {
+        const lock = lockContactStatement(contact);
+        return storeLocked(sql, readLockedContact(await sql(lock.text, lock.values)), input);
+      },
+      { retryUniqueViolation: true },
+    );
   }
   return withTransaction(db.prisma, async (tx) => storeLocked(tx, await lockContact(tx, input), input), { retryUniqueViolation: true });
 }

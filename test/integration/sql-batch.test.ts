@@ -42,6 +42,10 @@ describe.each([
   }, 60_000);
   afterAll(() => db.close());
 
+  it("says whether its statements travel together (Postgres) or run one by one in this process (PGlite)", () => {
+    expect(db.sqlBatch.oneTrip).toBe(db.kind === "postgres");
+  });
+
   it("runs in order, each seeing what the ones before wrote, and returns each one's rows", async () => {
     const rows = await db.sqlBatch([contact("bat-1", "+15550000001"), note("+15550000001", "Dana")]);
     expect(rows).toEqual([[{ id: "bat-1" }], [{ id: "bat-1", name: "Dana" }]]);
