@@ -23,15 +23,17 @@ interface Row extends Record<string, unknown> {
   atMs: number | string;
 }
 
-// every wake-up of every process's dispatcher reads here
-const READ_SQL = `SELECT "seq"::text AS "seq", "businessId", "type", "subject", "payload",
+// every wake-up of every process's dispatcher reads here: kept prepared, so the limit is written
+// into the text (a generic plan with LIMIT $2 does not know it is small, and may sort the table)
+const readSql = (limit: number) => `SELECT "seq"::text AS "seq", "businessId", "type", "subject", "payload",
        (extract(epoch from "createdAt") * 1000)::float8 AS "atMs"
      FROM "DomainEvent"
      WHERE "seq" > $1
-     ORDER BY "DomainEvent"."seq" LIMIT $2`; // the column, not the text alias ("10" would sort before "9")
+     ORDER BY "DomainEvent"."seq" LIMIT ${Math.floor(limit)}`; // the column, not the text alias ("10" would sort before "9")
 
 export async function readEvents(sql: SqlRunner, after: bigint, limit = 200): Promise<EventBatch> {
-  const rows = await sql<Row>(READ_SQL, [after.toString(), limit], preparedName(READ_SQL));
+  const text = readSql(limit);
+  const rows = await sql<Row>(text, [after.toString()], preparedName(text));
   const events = rows.map(
     (r) =>
       ({
