@@ -1,6 +1,7 @@
 // Writes one outbound message row — and its `message.added` event, and the conversation's
 // bookkeeping — in ONE statement: the speed-to-lead paths pay a single round trip. The contact's
 // opt-out is read in the same statement, so a STOP that lands a moment earlier always wins.
+import { Prisma } from "../generated/prisma/client.ts";
 import { newId } from "../lib/new-id.ts";
 
 /**
@@ -57,6 +58,12 @@ export interface RecordedRow extends Record<string, unknown> {
   status: string;
 }
 
+// Every column of Message by name, not `*`: the statement is kept prepared, and a prepared `*` breaks
+// on every connection of a running process once a migration adds a column.
+const COLUMNS = Object.values(Prisma.MessageScalarFieldEnum)
+  .map((c) => `"${c}"`)
+  .join(", ");
+
 /** SQL text and $n values, to run on the pool (fast path) or inside a Prisma transaction. */
 export function recordOutboundSql(r: OutboundRow): { text: string; values: unknown[] } {
   const v: unknown[] = [];
@@ -99,7 +106,7 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
         ${p(r.authorName ?? null)}, ${p(r.origin ?? null)}, ${p(r.enrollmentId ?? null)}, ${p(r.topic ?? null)}, ${at}, ${at}
       FROM claim c
       ON CONFLICT ("dedupeKey") DO NOTHING
-      RETURNING *
+      RETURNING ${COLUMNS}
     ),
     ev AS (
       INSERT INTO "DomainEvent" ("businessId", "type", "subject", "payload", "createdAt")
@@ -111,6 +118,6 @@ export function recordOutboundSql(r: OutboundRow): { text: string; values: unkno
       UPDATE "Conversation" SET "lastMessageAt" = GREATEST("lastMessageAt", ${at}::timestamp), "updatedAt" = ${at}
       FROM ins WHERE "Conversation"."id" = ins."conversationId"
     )
-    SELECT ins.*, (SELECT "optedOutAt" FROM claim) AS "contactOptedOutAt" FROM ins`;
+    SELECT ${COLUMNS}, (SELECT "optedOutAt" FROM claim) AS "contactOptedOutAt" FROM ins`;
   return { text, values: v };
 }

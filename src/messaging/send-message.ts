@@ -7,6 +7,7 @@
 import type { Ctx } from "../context.ts";
 import { withTransaction } from "../db/with-transaction.ts";
 import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
+import { preparedName } from "../db/prepared-name.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
 import type { Lane } from "../lib/lane.ts";
 import { deliverMessage, type DeliverRow } from "./deliver-message.ts";
@@ -158,7 +159,8 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
   if (noText || replyIsFresh(input.kind, input.replyToAt, now, profile)) {
     // Fast path (a reply to someone who just wrote): one statement; opt-out is checked inside it.
     const { text, values } = recordOutboundSql(row({ action: "send", kind: noText ? input.kind : "reply" }));
-    recorded = (await ctx.sql<RecordedRow>(text, values))[0];
+    // its text is one of a few (which claims and checks apply)
+    recorded = (await ctx.sql<RecordedRow>(text, values, preparedName(text)))[0];
     written = recorded as DeliverRow | undefined;
   } else {
     // Proactive: the cap is counted and the row written under one lock per contact, so two
