@@ -36,14 +36,27 @@ textBack: { windowMinutes: 30 }
 `;
 
 function run(args: string[], env: Record<string, string>, ready?: RegExp): Promise<{ stop(): Promise<void>; out(): string }> {
-  const proc = spawn("npm", args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // its own process group: a SIGTERM to npm alone never reached Leadline under `sh -c` and `tsx`, so
+  // the check printed its figures and then waited on npm until killed from outside
+  const proc = spawn("npm", args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
   return new Promise((ok, fail) => {
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-proc.pid!, sig);
+      } catch {
+        // the group is gone already
+      }
+    };
     const stop = () =>
       new Promise<void>((done) => {
-        if (proc.exitCode !== null) return done();
-        proc.once("exit", () => done());
-        proc.kill("SIGTERM");
+        if (proc.exitCode !== null || proc.signalCode !== null) return done();
+        const last = setTimeout(() => signal("SIGKILL"), 15_000);
+        proc.once("exit", () => {
+          clearTimeout(last);
+          done();
+        });
+        signal("SIGTERM");
       });
     const onData = (d: Buffer) => {
       out += d.toString();
