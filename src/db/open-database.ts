@@ -209,12 +209,10 @@ async function claimEmbedded(dataDir: string, serve: boolean, waitMs: number): P
 const WARM_CONNECTIONS = 8;
 
 function openPostgres(url: string, poolSize = 20): Database {
-  // One pool shared by Prisma and the raw hot path. Pipelining: a query is sent without waiting for
-  // the one before on its connection, so a batch (sqlBatch) is one round trip; callers that await
-  // each query (Prisma, pool.query, sqlTransaction) see no difference.
-  // A warm core of connections is kept however quiet it gets. pg-pool closes every idle one after
-  // 10 s, so a quiet shop's next text met new backends (a fork, cold catalog caches, statements to
-  // prepare again): its door took 37–47 ms instead of 1–2 ms (5 ms with the core kept).
+  // One pool shared by Prisma and the raw hot path. Pipelined: a batch (sqlBatch) is one round trip;
+  // callers that await each query (Prisma, pool.query, sqlTransaction) see no difference. A warm
+  // core is kept however quiet it gets: with every idle connection closed after 10 s, a quiet shop's
+  // next text met new backends (a fork, cold caches): its door took 37–47 ms, not 5 ms.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, min: Math.min(poolSize, WARM_CONNECTIONS), connectionTimeoutMillis: 5_000, pipeline: true });
   pool.on("error", () => {}); // a dropped idle connection is replaced on next use
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
