@@ -8,6 +8,7 @@ import { inject } from "vitest";
 import { parseEnv } from "../../src/config/env.ts";
 import { ZProfile, type TProfileInput } from "../../src/config/profile-schema.ts";
 import { applyBusinessProfile } from "../../src/business/apply-business-profile.ts";
+import { openDatabase, type Database } from "../../src/db/open-database.ts";
 import { startLeadline, type Leadline, type StartOptions } from "../../src/boot/start-leadline.ts";
 import { runReplay } from "../../src/replay/run-replay.ts";
 import { ACCOUNT_SID, postTwilio } from "../fakes/twilio-webhooks.ts";
@@ -45,6 +46,24 @@ export async function createTestDatabase(): Promise<{ name: string; url: string 
   const name = `leadline_t_${inject("runId")}_${randomBytes(4).toString("hex")}`;
   await pgAdmin(`CREATE DATABASE ${name} TEMPLATE ${inject("templateDb")}`);
   return { name, url: dbUrl(name) };
+}
+
+/**
+ * For `describe.each`: a new Postgres database (a pool of `poolSize`) and a migrated embedded PGlite
+ * in `dir`, each opened as Leadline opens it.
+ */
+export function bothDatabases(dir: string, poolSize: number): [string, () => Promise<Database>][] {
+  return [
+    ["on Postgres", async () => openDatabase({ url: (await createTestDatabase()).url, poolSize })],
+    [
+      "on the embedded database",
+      async () => {
+        const lite = await openDatabase({ dataDir: join(dir, "lite"), waitMs: 0 });
+        await lite.migrate();
+        return lite;
+      },
+    ],
+  ];
 }
 
 export function deleteRedisPrefix(prefix: string): Promise<void> {

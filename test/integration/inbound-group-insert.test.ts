@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/open-database.ts";
+import type { Database } from "../../src/db/open-database.ts";
 import { insertInboundEvent, type InboundEventRow } from "../../src/inbox/insert-inbound-events.ts";
 import { newId } from "../../src/lib/new-id.ts";
-import { createTestDatabase } from "../helpers/test-leadline.ts";
+import { bothDatabases } from "../helpers/test-leadline.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "leadline-group-insert-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,17 +32,7 @@ const storedIds = async (externalIds: string[]) =>
   (await db.prisma.inboundEvent.findMany({ where: { externalId: { in: externalIds } }, orderBy: { externalId: "asc" } })).map((e) => [e.externalId, e.id]);
 
 // Postgres prepares the usual batch sizes per connection; the embedded PGlite runs the same statements
-describe.each([
-  ["on Postgres", async () => openDatabase({ url: (await createTestDatabase()).url, poolSize: 2 })],
-  [
-    "on the embedded database",
-    async () => {
-      const lite = await openDatabase({ dataDir: join(dir, "lite"), waitMs: 0 });
-      await lite.migrate();
-      return lite;
-    },
-  ],
-] as const)("the webhook door's shared INSERT %s", (_, open) => {
+describe.each(bothDatabases(dir, 2))("the webhook door's shared INSERT %s", (_, open) => {
   beforeAll(async () => {
     db = await open();
     businessId = (await db.prisma.business.create({ data: { slug: "group", name: "G", timezone: "UTC", profile: {} } })).id;

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../../src/db/open-database.ts";
+import type { Database } from "../../src/db/open-database.ts";
 import { preparedName } from "../../src/db/prepared-name.ts";
-import { createTestDatabase } from "../helpers/test-leadline.ts";
+import { bothDatabases } from "../helpers/test-leadline.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "leadline-sql-batch-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,17 +25,7 @@ const note = (phone: string, name: string) => ({ text: NOTE, values: [businessId
 const phonesStored = async (...phones: string[]) =>
   (await db.prisma.contact.findMany({ where: { businessId, phone: { in: phones } }, orderBy: { phone: "asc" } })).map((c) => [c.phone, c.name]);
 
-describe.each([
-  ["on Postgres", async () => openDatabase({ url: (await createTestDatabase()).url, poolSize: 1 })],
-  [
-    "on the embedded database",
-    async () => {
-      const lite = await openDatabase({ dataDir: join(dir, "lite"), waitMs: 0 });
-      await lite.migrate();
-      return lite;
-    },
-  ],
-] as const)("a batch of statements %s", (_, open) => {
+describe.each(bothDatabases(dir, 1))("a batch of statements %s", (_, open) => {
   beforeAll(async () => {
     db = await open();
     businessId = (await db.prisma.business.create({ data: { slug: "batch", name: "B", timezone: "UTC", profile: {} } })).id;
