@@ -12,7 +12,7 @@ import { twilioInboundKinds } from "../channels/twilio/twilio-inbound-kinds.ts";
 import { chatInboundKinds } from "../channels/webchat/chat-inbound-kinds.ts";
 import { processInboundEvent } from "../inbox/process-inbound-event.ts";
 import type { InboundHandlers } from "../inbox/stored-event.ts";
-import { JOBS, QUEUES, type JobName } from "../jobs/job-defs.ts";
+import { JOBS, QUEUES, type JobName, type QueueDef } from "../jobs/job-defs.ts";
 import { wallMs } from "../lib/clock.ts";
 import { deliverMessage } from "../messaging/deliver-message.ts";
 import { statusInboundKinds } from "../messaging/status-inbound-kinds.ts";
@@ -70,7 +70,8 @@ const LOCK_DURATION_MS = 10_000;
 export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<Workers> {
   const connection = new Redis(ctx.queues.redisUrl, { maxRetriesPerRequest: null });
   connection.on("error", (e) => ctx.log.warn({ err: e.message }, "worker redis connection"));
-  const workers = Object.values(QUEUES).map((def) => {
+  const defs: QueueDef[] = Object.values(QUEUES).flatMap((def: QueueDef) => Array.from({ length: def.fetchers ?? 1 }, () => def));
+  const workers = defs.map((def) => {
     const w = new Worker(
       def.name,
       async (job: Job, token?: string) => {
@@ -86,16 +87,18 @@ export async function startWorkers(ctx: Ctx, opts: WorkerOptions = {}): Promise<
         }
         // an urgent job holds its place until it ends or says its text is out (gate.demote)
         const leave = ctx.gate.enter();
+        const gate = ctx.gate.forJob(leave);
         try {
-          return await run({ ...ctx, gate: ctx.gate.forJob(leave) });
+          return await run({ ...ctx, gate });
         } finally {
           leave();
+          gate.end();
         }
       },
       {
         connection,
         prefix: ctx.queues.prefix,
-        concurrency: def.concurrency,
+        concurrency: Math.ceil(def.concurrency / (def.fetchers ?? 1)),
         lockDuration: opts.lockDurationMs ?? LOCK_DURATION_MS,
         stalledInterval: Math.max(500, (opts.lockDurationMs ?? LOCK_DURATION_MS) / 2),
       },

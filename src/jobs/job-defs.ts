@@ -17,10 +17,15 @@ export interface QueueDef {
   name: string;
   lane: Lane;
   concurrency: number;
+  /**
+   * BullMQ workers in each process, sharing the concurrency. A worker fetches its jobs one at a
+   * time, one Redis round trip each: with a burst on a busy event loop that was 5–50 ms per job.
+   */
+  fetchers?: number;
 }
 
 export const QUEUES = {
-  urgent: { name: "urgent", lane: "urgent", concurrency: 32 },
+  urgent: { name: "urgent", lane: "urgent", concurrency: 128, fetchers: 4 },
   inbound: { name: "inbound", lane: "conversation", concurrency: 16 },
   outbound: { name: "outbound", lane: "conversation", concurrency: 16 },
   // agent turns wait on a model for seconds: their own workers, so they never hold up the others

@@ -92,6 +92,7 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     details,
     at: i.receivedAt,
   });
+  await ctx.gate.clear(BOOKKEEPING_WAIT_MS);
   await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { id: contactId },
@@ -103,6 +104,7 @@ export async function captureLead(ctx: Ctx, business: BusinessRef, i: CaptureLea
     to: from ?? "",
     at: i.receivedAt,
   });
+  await ctx.gate.clear(BOOKKEEPING_WAIT_MS);
   const recorded = await ctx.prisma.consent.findFirst({ where: { contactId, basis: i.channel, grantedAt: i.receivedAt }, select: { id: true } });
   if (lead.phone && !recorded) {
     // They asked to be contacted: that request is the consent basis for replying by text

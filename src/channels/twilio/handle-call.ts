@@ -22,7 +22,11 @@ export async function handleCall(ctx: Ctx, event: StoredEvent, business: Busines
   try {
     await followCall(ctx, event, business, p, phone, call);
   } finally {
-    if (call.created) await captureCallTouch(ctx, business, p, call, event.receivedAt);
+    if (call.created) {
+      // bookkeeping: after this burst's texts (a no-op when this event's text-back demoted already)
+      await ctx.gate.demote(BOOKKEEPING_WAIT_MS);
+      await captureCallTouch(ctx, business, p, call, event.receivedAt);
+    }
   }
 }
 
@@ -57,6 +61,7 @@ async function followCall(ctx: Ctx, event: StoredEvent, business: BusinessRef, p
   // the caller has their text: the rest waits for the other callers' texts
   await ctx.gate.demote(BOOKKEEPING_WAIT_MS);
   await ctx.prisma.call.update({ where: { id: call.id }, data: { status: "missed", missedReason, ...(dialStatus ? { dialStatus } : {}) } });
+  await ctx.gate.clear(BOOKKEEPING_WAIT_MS);
   await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { id: call.contactId },
