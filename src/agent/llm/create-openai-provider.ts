@@ -10,6 +10,7 @@
 import { OpenAI } from "openai";
 import { wallMs } from "../../lib/clock.ts";
 import type { Metrics } from "../../metrics/create-metrics.ts";
+import { nodeHttpFetch } from "./node-http-fetch.ts";
 import { LlmError, type LlmProvider, type LlmRequest, type LlmResult } from "./llm-provider.ts";
 import { classify, RETRYABLE, type Failure } from "./openai-errors.ts";
 import { parseCompletion } from "./parse-completion.ts";
@@ -51,6 +52,7 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): LlmProvider {
     ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
     maxRetries: 0,
     timeout: timeoutMs,
+    fetch: nodeHttpFetch,
   });
 
   async function attempt(req: LlmRequest): Promise<Omit<LlmResult, "latencyMs">> {
