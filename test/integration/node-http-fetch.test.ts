@@ -21,7 +21,7 @@ beforeAll(async () => {
       } else if (req.url === "/stream") {
         res.writeHead(200, { "content-type": "text/event-stream" });
         res.write("data: first\n\n");
-        new Promise<void>((ok) => (releaseSecond = ok)).then(() => res.end("data: second\n\n"));
+        void new Promise<void>((ok) => (releaseSecond = ok)).then(() => res.end("data: second\n\n"));
       } else if (req.url === "/huge") {
         res.writeHead(200, { "content-type": "application/json" });
         const mb = Buffer.alloc(1024 * 1024, "x");
