@@ -17,8 +17,8 @@ export async function nodeHttpFetch(input: string | URL | Request, init: Request
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError(`fetch failed: unsupported protocol ${url.protocol}`);
   const headers: Record<string, string> = {};
   new Headers(init.headers).forEach((v, k) => (headers[k] = v));
-  const body = await bodyBytes(init.body);
-  if (body !== undefined) headers["content-length"] = String(body.byteLength);
+  const body = await bodyOf(init.body);
+  if (body !== undefined) headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
   const signal = init.signal ?? undefined;
   signal?.throwIfAborted();
   return new Promise<Response>((resolve, reject) => {
@@ -46,9 +46,10 @@ export async function nodeHttpFetch(input: string | URL | Request, init: Request
   });
 }
 
-async function bodyBytes(body: RequestInit["body"]): Promise<Uint8Array | undefined> {
+/** the SDK's JSON body is a string: written as it is (UTF-8), not copied into a buffer first */
+async function bodyOf(body: RequestInit["body"]): Promise<string | Uint8Array | undefined> {
   if (body === undefined || body === null) return undefined;
-  if (typeof body === "string") return Buffer.from(body);
+  if (typeof body === "string") return body;
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   // anything else (a stream, form data): let Response do the encoding, then send the bytes
