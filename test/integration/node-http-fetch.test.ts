@@ -27,6 +27,9 @@ beforeAll(async () => {
         const mb = Buffer.alloc(1024 * 1024, "x");
         const more = (n: number): void => void (n > 0 && res.write(mb, () => more(n - 1)));
         more(6);
+      } else if (req.url === "/odd-status") {
+        // a status fetch's Response cannot hold, written raw (node's server refuses it too)
+        req.socket.end("HTTP/1.1 999 Odd\r\ncontent-length: 0\r\n\r\n");
       } else if (req.url === "/hang") {
         // never answers
       } else res.writeHead(204).end();
@@ -64,6 +67,12 @@ describe("nodeHttpFetch", () => {
   it("a body past 4 MB is cut off with an error, not read into memory", async () => {
     const res = await nodeHttpFetch(`${base}/huge`);
     await expect(res.arrayBuffer()).rejects.toThrow();
+  });
+
+  it("a status outside 200-599 is a failed call (TypeError), not an exception thrown out of the socket's callback", async () => {
+    const e = await nodeHttpFetch(`${base}/odd-status`).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toMatch(/HTTP status 999/);
   });
 
   it("an empty answer has no body", async () => {

@@ -36,6 +36,12 @@ export async function nodeHttpFetch(input: string | URL | Request, init: Request
       });
       const status = res.statusCode ?? 500;
       const empty = status === 204 || status === 304 || init.method === "HEAD";
+      // a status Response refuses (outside 200–599) is the server's fault: a failed call, not a throw here
+      if (status < 200 || status > 599) {
+        res.destroy();
+        reject(new TypeError(`fetch failed: the server answered with HTTP status ${status}`));
+        return;
+      }
       if (empty) res.resume();
       resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage ?? "", headers: h }));
     });
