@@ -21,30 +21,36 @@ export interface Sweeper {
   stop(): void;
 }
 
-export function startSweeper(ctx: Ctx, everyMs: number): Sweeper {
+type SweepResult = Awaited<ReturnType<Sweeper["sweep"]>>;
+
+/** One pass over every table the sweeper watches. */
+async function sweepAll(ctx: Ctx): Promise<SweepResult> {
+  return {
+    inbound: await sweepInbound(ctx, MAX_EVENT_ATTEMPTS),
+    outbound: await sweepOutbound(ctx),
+    agent: await sweepAgentTurns(ctx),
+    slack: await sweepSlack(ctx),
+    sequences: await sweepSequences(ctx),
+  };
+}
+
+/**
+ * Sweeps every `everyMs` (0: only when `sweep()` is called), the first time at once: what a crash
+ * or a Redis loss left behind is re-queued as soon as a worker is back, not a period later, and
+ * the sweep's Prisma queries are compiled (tens of ms of CPU each, the first time a process runs
+ * one) before traffic rather than in the middle of a burst of texts.
+ */
+export function startSweeper(ctx: Ctx, everyMs: number, sweepOnce: (ctx: Ctx) => Promise<SweepResult> = sweepAll): Sweeper {
   let running: ReturnType<Sweeper["sweep"]> | undefined;
   const sweep: Sweeper["sweep"] = () => {
-    running ??= (async () => {
-      try {
-        return {
-          inbound: await sweepInbound(ctx, MAX_EVENT_ATTEMPTS),
-          outbound: await sweepOutbound(ctx),
-          agent: await sweepAgentTurns(ctx),
-          slack: await sweepSlack(ctx),
-          sequences: await sweepSequences(ctx),
-        };
-      } finally {
-        running = undefined;
-      }
-    })();
+    running ??= sweepOnce(ctx).finally(() => {
+      running = undefined;
+    });
     return running;
   };
-  const timer =
-    everyMs > 0
-      ? setInterval(() => {
-          sweep().catch((e: Error) => ctx.log.warn({ err: e.message }, "sweep failed; next one will retry"));
-        }, everyMs)
-      : undefined;
+  const tick = () => void sweep().catch((e: Error) => ctx.log.warn({ err: e.message }, "sweep failed; next one will retry"));
+  const timer = everyMs > 0 ? setInterval(tick, everyMs) : undefined;
   timer?.unref();
+  if (timer) tick();
   return { sweep, stop: () => clearInterval(timer) };
 }
