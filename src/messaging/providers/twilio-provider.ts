@@ -1,22 +1,10 @@
 import twilio from "twilio";
+import { createTwilioHttpClient } from "./twilio-http-client.ts";
 import { type FindSentQuery, outcomeOfNetworkError, ProviderError, type SmsProvider } from "./sms-provider.ts";
 
-const TWILIO_API = "https://api.twilio.com";
 /** Messages list: Twilio's default page size; the pages read before "cannot tell" */
 const LIST_PAGE_SIZE = 50;
 const LIST_MAX_PAGES = 3;
-
-/** The SDK has no base-URL option: a RequestClient that rewrites its host to TWILIO_API_BASE_URL. */
-function rebasingClient(baseUrl: string, timeoutMs: number): twilio.RequestClient {
-  const base = baseUrl.replace(/\/+$/, "");
-  class RebasingRequestClient extends twilio.RequestClient {
-    override request<_T>(opts: Parameters<twilio.RequestClient["request"]>[0]) {
-      const uri = opts.uri.startsWith(TWILIO_API) ? base + opts.uri.slice(TWILIO_API.length) : opts.uri;
-      return super.request({ ...opts, uri, timeout: timeoutMs }) as never; // the generic _T is only a label
-    }
-  }
-  return new RebasingRequestClient({ timeout: timeoutMs, keepAlive: true });
-}
 
 /** The Node/axios error code of a call that got no HTTP answer (axios copies it; some wrap it in `cause`). */
 function networkCode(e: unknown): string | undefined {
@@ -41,7 +29,7 @@ export interface TwilioProviderOptions {
 
 export function createTwilioProvider(opts: TwilioProviderOptions): SmsProvider {
   const client = twilio(opts.accountSid, opts.authToken, {
-    httpClient: rebasingClient(opts.baseUrl, opts.timeoutMs ?? 10_000),
+    httpClient: createTwilioHttpClient(opts.baseUrl, opts.timeoutMs ?? 10_000),
     autoRetry: false, // our queue retries with backoff and keeps the row
   });
   // The SDK loads its Messages API on first use (~80 ms, more on a busy machine): do it now, not
