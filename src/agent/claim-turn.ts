@@ -51,8 +51,14 @@ export async function claimTurn(
 ): Promise<string | undefined> {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  // raw SQL throughout: the claim is on the reply's critical path
-  const [made] = await ctx.sql<{ id: string }>(INSERT_SQL, [newId(), c.businessId, c.conversationId, c.triggerMessageId, c.mode, at], preparedName(INSERT_SQL));
+  // raw SQL throughout: the claim is on the reply's critical path. It commits without waiting for
+  // the disk (on Postgres): a claim a Postgres crash loses was followed by no send (the reply's
+  // claim-to-send commits synchronously before the provider call, and makes this one durable with
+  // it), and the message it answers is still unanswered, so the agent sweep asks for the turn again.
+  const values = [newId(), c.businessId, c.conversationId, c.triggerMessageId, c.mode, at];
+  const [made] = ctx.sqlBatch.oneTrip
+    ? ((await ctx.sqlBatch([{ text: INSERT_SQL, values, prepareAs: preparedName(INSERT_SQL) }], { relaxed: true }))[0] as { id: string }[])
+    : await ctx.sql<{ id: string }>(INSERT_SQL, values, preparedName(INSERT_SQL));
   if (made) return made.id;
   // the lock is withAdvisoryLock's key for `agent:<id>`; a fast-path insert racing the revival of a
   // failed turn makes it a unique violation: run again, and the running turn refuses it

@@ -40,5 +40,7 @@ export async function sendAgentReply(
     ...(r.dedupeKey ? { dedupeKey: r.dedupeKey } : {}),
     ...(r.unlessNewerInbound ? { unlessNewerInbound: r.unlessNewerInbound } : {}),
     immediate: true,
+    // a reply lost with Postgres before it was sent leaves its trigger unanswered: the turn runs again
+    rewrittenIfLost: true,
   });
 }

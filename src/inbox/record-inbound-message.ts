@@ -42,6 +42,12 @@ export interface InboundMessageInput {
   businessNumber?: string | undefined;
   /** a conversation this message opens is a touch (a lead if the contact has none), committed with it */
   touchIfOpened?: { channel: string; source: string; isTest?: boolean | undefined } | undefined;
+  /**
+   * The message comes from a stored webhook (an InboundEvent row, committed before its 2xx), which
+   * is processed again if a Postgres crash loses this write: it may commit without waiting for the
+   * disk (a phone alone on Postgres; `BatchOptions.relaxed`).
+   */
+  fromStoredEvent?: boolean | undefined;
 }
 
 export interface InboundMessageResult {
@@ -115,7 +121,7 @@ async function storeByPhone(
           ),
         ]
       : [];
-    const [contactRows, messageRows] = await batch([lockContactStatement(contact), message, ...touch]);
+    const [contactRows, messageRows] = await batch([lockContactStatement(contact), message, ...touch], { relaxed: i.fromStoredEvent === true });
     const stored = readStoredMessage(messageRows!, facts);
     if (stored)
       return {

@@ -13,6 +13,7 @@ import { localDayOf } from "./policy/number-daily-cap.ts";
 import { OPT_OUT_CONFIRMATION } from "./record-outbound.ts";
 import { setMessageStatus } from "./set-message-status.ts";
 import { markFirstResponse } from "./mark-first-response.ts";
+import type { SlotMode } from "./per-number-limiter.ts";
 
 /** FCC 2024: an opt-out may be confirmed by one text within five minutes; later, none at all. */
 const CONFIRMATION_MAX_AGE_MS = 5 * 60_000;
@@ -25,11 +26,18 @@ export interface DeliverOptions {
 /** a message row with its contact's opt-out: what a delivery starts from */
 export type DeliverRow = Message & { contactOptedOutAt: Date | null };
 
+/** campaigns take only a slot that is free now; everything else may reserve the next one */
+export function slotModeOf(purpose: string | null | undefined): SlotMode {
+  return laneOfPurpose(purpose) === "bulk" ? "free-only" : "reserve";
+}
+
 /**
  * `written`: the row as the caller's own statement just wrote it (a reply delivered at once), so it
  * is not read back; the status claims below still decide, so a stale copy cannot send twice.
+ * `slot`: the send slot the caller asked for while writing it (`limiter.take` for this row's number,
+ * rate and purpose), instead of asking here.
  */
-export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverOptions, written?: DeliverRow): Promise<DeliverOutcome> {
+export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverOptions, written?: DeliverRow, slot?: Promise<number>): Promise<DeliverOutcome> {
   // the row and its recipient's consent in one raw statement: every text waits on it before the send
   const [found] = written
     ? [written]
@@ -129,9 +137,8 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   const uncount = async () => {
     if (daily) await ctx.limiter.uncountDaily(from, daily.day);
   };
-  // campaigns take only a slot that is free now; everything else may reserve the next one
   const mps = business?.profile.messaging.mps ?? 1;
-  const wait = await ctx.limiter.take(from, mps, laneOfPurpose(msg.purpose) === "bulk" ? "free-only" : "reserve");
+  const wait = await (slot ?? ctx.limiter.take(from, mps, slotModeOf(msg.purpose)));
   if (wait > 0) {
     await uncount();
     return { kind: "wait", ms: wait };

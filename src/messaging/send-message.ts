@@ -10,7 +10,7 @@ import { withAdvisoryLock } from "../db/with-advisory-lock.ts";
 import { preparedName } from "../db/prepared-name.ts";
 import { normalizeGsm7 } from "./normalize-gsm7.ts";
 import type { Lane } from "../lib/lane.ts";
-import { deliverMessage, type DeliverRow } from "./deliver-message.ts";
+import { deliverMessage, slotModeOf, type DeliverRow } from "./deliver-message.ts";
 import { laneOfPurpose } from "./lane-of-purpose.ts";
 import { gatherPolicyFacts, replyIsFresh } from "./gather-policy-facts.ts";
 import { evaluateSendPolicy, type PolicyVerdict } from "./policy/evaluate-send-policy.ts";
@@ -34,6 +34,13 @@ export interface SendCore {
   mediaUrls?: string[];
   /** deliver in this job rather than via the queue (replies a person is waiting for) */
   immediate?: boolean;
+  /**
+   * With `immediate`: the caller's own durable state writes this message again if a Postgres crash
+   * loses it before it is sent (an agent turn: its trigger stays unanswered and the agent sweep runs
+   * it again). Its row may then commit without waiting for the disk (`BatchOptions.relaxed`): the
+   * delivery's claim, synchronous, makes it durable before the provider is called.
+   */
+  rewrittenIfLost?: boolean;
 }
 
 /** Who sends it and on what grounds: each kind carries only what the send policy needs for it. */
@@ -156,11 +163,25 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
   let recorded: RecordedRow | undefined;
   // the row as the fast path wrote it: an immediate delivery starts from it instead of reading it back
   let written: DeliverRow | undefined;
+  // an immediate text's send slot, asked for while its row is written (below)
+  let slot: Promise<number> | undefined;
   if (noText || replyIsFresh(input.kind, input.replyToAt, now, profile)) {
     // Fast path (a reply to someone who just wrote): one statement; opt-out is checked inside it.
     const { text, values } = recordOutboundSql(row({ action: "send", kind: noText ? input.kind : "reply" }));
+    // The send slot is taken beside the write, not after it: one round trip fewer before the
+    // provider call. Delivery still claims the row after the slot, so a STOP that lands meanwhile
+    // stops the text; a slot taken for a row that is not sent (opted out, a duplicate) is only a
+    // pause in the number's pacing.
+    if (input.immediate && !noText) {
+      slot = ctx.limiter.take(input.from, profile.messaging.mps, slotModeOf(input.purpose));
+      slot.catch(() => undefined); // Redis failing: delivery reports it, or it is not needed
+    }
     // its text is one of a few (which claims and checks apply)
-    recorded = (await ctx.sql<RecordedRow>(text, values, preparedName(text)))[0];
+    const statement = { text, values, prepareAs: preparedName(text) };
+    const relaxed = slot !== undefined && input.rewrittenIfLost === true && ctx.sqlBatch.oneTrip;
+    recorded = relaxed
+      ? ((await ctx.sqlBatch([statement], { relaxed: true }))[0]![0] as RecordedRow | undefined)
+      : (await ctx.sql<RecordedRow>(text, values, statement.prepareAs))[0];
     written = recorded as DeliverRow | undefined;
   } else {
     // Proactive: the cap is counted and the row written under one lock per contact, so two
@@ -188,7 +209,7 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
     return msg;
   }
   const lane = laneOfPurpose(input.purpose);
-  if (input.immediate) msg.handedToProvider = (await deliverNow(ctx, msg.id, lane, written)).handedToProvider;
+  if (input.immediate) msg.handedToProvider = (await deliverNow(ctx, msg.id, lane, written, slot)).handedToProvider;
   else await queueDelivery(ctx, msg.id, { lane });
   return msg;
 }
@@ -205,9 +226,15 @@ async function afterDuplicate(ctx: Ctx, prior: { id: string; status: string }, p
  * done (rate limited, provider trouble, our own error) falls back to the delivery job, which
  * claims by status, so the message is still sent once.
  */
-export async function deliverNow(ctx: Ctx, messageId: string, lane: Lane = "conversation", written?: DeliverRow): Promise<{ handedToProvider: boolean }> {
+export async function deliverNow(
+  ctx: Ctx,
+  messageId: string,
+  lane: Lane = "conversation",
+  written?: DeliverRow,
+  slot?: Promise<number>,
+): Promise<{ handedToProvider: boolean }> {
   try {
-    const outcome = await deliverMessage(ctx, messageId, { lastAttempt: false }, written);
+    const outcome = await deliverMessage(ctx, messageId, { lastAttempt: false }, written, slot);
     if (outcome.kind === "wait") await queueDelivery(ctx, messageId, { delayMs: outcome.ms, lane });
     else if (outcome.kind === "retry") await queueDelivery(ctx, messageId, { delayMs: 2000, lane });
     return { handedToProvider: outcome.kind === "done" && ["accepted", "sent", "delivered"].includes(outcome.status) };

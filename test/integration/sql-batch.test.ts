@@ -1,7 +1,7 @@
 // A SqlBatch (db/raw-sql-runners.ts) is one transaction sent in one write: each statement sees what
 // the ones before it wrote, a failing one takes the whole batch back with it, and the connection
 // it ran on serves the next caller normally — also when the batch prepared a statement it never
-// got to run. On Postgres (a pipelined pool of one connection, so every batch shares it) and on
+// got to run. A relaxed batch only skips the wait for the disk. On Postgres (a pipelined pool of one connection, so every batch shares it) and on
 // the embedded PGlite.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,5 +67,19 @@ describe.each(bothDatabases(dir, 1))("a batch of statements %s", (_, open) => {
     const results = await Promise.allSettled(phones.map((p, k) => db.sqlBatch([contact(`bat-c${k}`, p), note(p, `n${k}`)])));
     expect(results.map((r) => r.status)).toEqual(phones.map(() => "fulfilled"));
     expect(await phonesStored(...phones)).toEqual(phones.map((p, k) => [p, `n${k}`]));
+  });
+
+  it("a relaxed batch commits without waiting for the disk (Postgres: that transaction only), and returns its statements' rows as any batch", async () => {
+    const SETTING = `SELECT current_setting('synchronous_commit') AS "sync"`;
+    const setting = { text: SETTING, values: [] };
+    const relaxed = await db.sqlBatch([contact("bat-r1", "+15550000201"), setting, note("+15550000201", "Ray")], { relaxed: true });
+    expect(relaxed).toEqual([[{ id: "bat-r1" }], [{ sync: db.kind === "postgres" ? "off" : "on" }], [{ id: "bat-r1", name: "Ray" }]]);
+    expect(await phonesStored("+15550000201")).toEqual([["+15550000201", "Ray"]]);
+    // SET LOCAL: the connection's next transactions commit synchronously again
+    expect(await db.sqlBatch([setting])).toEqual([[{ sync: "on" }]]);
+    expect(await db.sql(SETTING, [])).toEqual([{ sync: "on" }]);
+    // a failing relaxed batch is taken back like any other
+    await expect(db.sqlBatch([contact("bat-r2", "+15550000202"), contact("bat-r1", "+15550000203")], { relaxed: true })).rejects.toThrow(/unique|duplicate/i);
+    expect(await phonesStored("+15550000202", "+15550000203")).toEqual([]);
   });
 });

@@ -33,6 +33,9 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
     businessNumber: p.To,
     // a new conversation is a touch, attributed to the tracking number they texted
     touchIfOpened: { channel: "sms", source: numberSource(business, p.To, "sms") },
+    // the event row is the durable record: the answer's own send commits synchronously before the
+    // provider call, and that commit makes this one durable with it
+    fromStoredEvent: true,
   });
 
   const keyword = classifyKeyword(p.Body);
