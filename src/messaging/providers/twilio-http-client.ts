@@ -19,7 +19,12 @@ type Answer = { statusCode: number; body: string; headers: http.IncomingHttpHead
 /** The SDK's RequestClient with its `request` sent over node:http(s); through a proxy (HTTP_PROXY), the SDK's own. */
 export function createTwilioHttpClient(baseUrl: string, timeoutMs: number): twilio.RequestClient {
   const base = baseUrl.replace(/\/+$/, "");
-  const agents = { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) };
+  // api.twilio.com gets the SDK's own socket limits (20 per host, 5 kept idle, 100 in all); a plain
+  // http base (a loopback fake) gets what the SDK's axios gave it: Node's unlimited keep-alive agent
+  const agents = {
+    "http:": new http.Agent({ keepAlive: true }),
+    "https:": new https.Agent({ keepAlive: true, maxSockets: 20, maxFreeSockets: 5, maxTotalSockets: 100 }),
+  };
   class NodeHttpRequestClient extends twilio.RequestClient {
     override request<_T>(opts: RequestOptions) {
       const uri = opts.uri.startsWith(TWILIO_API) ? base + opts.uri.slice(TWILIO_API.length) : opts.uri;
