@@ -1,6 +1,7 @@
 // The Twilio SDK's HTTP client, over node:http(s) with keep-alive agents. The SDK's own
-// RequestClient sends through axios: about 1 ms of CPU per text (its config merging, interceptors
-// and transforms) against ~0.2 ms here, on the path of every text-back and reply. Same contract as
+// RequestClient sends through axios (config merging, interceptors, transforms): a send cost 0.52 ms
+// of CPU that way against 0.28 ms here (a loopback server's share included), on the path of every
+// text-back and reply. Same contract as
 // the SDK's: its request options in, `{ statusCode, body, headers }` out (the SDK parses the JSON),
 // any status answered (the SDK turns 4xx/5xx into its RestException), no redirects followed, and a
 // Node error code (ECONNREFUSED, ECONNRESET, …) on a call that got no answer. The SDK has no
