@@ -55,7 +55,17 @@ export interface DispatcherOptions {
   retryBaseMs?: number;
   /** durable subscribers' work waits while a text-back or first text is being sent (live ones never do: a chat stream is a person waiting) */
   gate?: UrgentGate;
+  /** notifications within this long of the first are answered by one read (default NOTIFY_COALESCE_MS; 0: each at once) */
+  notifyCoalesceMs?: number;
 }
+
+/**
+ * An agent turn commits three or four times within ~15 ms (the message, the reply, its sending and
+ * sent marks), and each commit NOTIFYs: read on every one and each costs both ends a round trip,
+ * in the middle of the turn. Read once this long after the first instead; a person watching a
+ * chat or the console sees the event this much later at most.
+ */
+export const NOTIFY_COALESCE_MS = 15;
 
 /** the longest a durable subscriber's event waits behind urgent work */
 const GATE_WAIT_MS = 250;
@@ -95,9 +105,21 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
 
   const poll = setInterval(() => pokeAll(), o.pollMs ?? 1000);
   poll.unref();
+  const coalesceMs = o.notifyCoalesceMs ?? NOTIFY_COALESCE_MS;
+  let notified: NodeJS.Timeout | undefined;
 
   function pokeAll() {
     for (const p of pumps) void run(p);
+  }
+
+  /** a NOTIFY: the read follows within coalesceMs, and the notifications until then join it */
+  function onNotify() {
+    if (coalesceMs <= 0) return pokeAll();
+    if (notified || closed) return;
+    notified = setTimeout(() => {
+      notified = undefined;
+      pokeAll();
+    }, coalesceMs);
   }
 
   /** First contact with the database for a subscriber; retried by the next run while it is away. */
@@ -230,7 +252,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     listening ??= (async () => {
       if (!o.listen) return;
       try {
-        unlisten = await o.listen(EVENTS_CHANNEL, pokeAll);
+        unlisten = await o.listen(EVENTS_CHANNEL, onNotify);
       } catch (err) {
         o.log.warn({ err: (err as Error).message }, "cannot LISTEN for events; polling only");
       }
@@ -270,6 +292,7 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     async close() {
       closed = true;
       clearInterval(poll);
+      clearTimeout(notified);
       for (const p of pumps) clearTimeout(p.retryTimer);
       const durable = [...pumps].filter((p) => p.sub.durable);
       pumps.clear();

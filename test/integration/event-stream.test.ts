@@ -3,7 +3,8 @@
 import pg from "pg";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEventDispatcher, RetryLaterError, type EventDispatcher } from "../../src/events/create-event-dispatcher.ts";
+import type { SqlRunner } from "../../src/db/open-database.ts";
+import { createEventDispatcher, RetryLaterError, type DispatcherOptions, type EventDispatcher } from "../../src/events/create-event-dispatcher.ts";
 import type { DomainEvent } from "../../src/events/domain-event.ts";
 import { emitEvent } from "../../src/events/emit-event.ts";
 import { runningTransactions } from "../../src/events/read-events.ts";
@@ -32,7 +33,7 @@ afterEach(async () => {
 afterAll(() => t.close());
 
 const silent = pino({ level: "silent" });
-function dispatcher(o: { maxAttempts?: number } = {}): EventDispatcher {
+function dispatcher(o: Partial<DispatcherOptions> = {}): EventDispatcher {
   const d = createEventDispatcher({ sql: t.ll.db.sql, log: silent, ...(t.ll.db.listen ? { listen: t.ll.db.listen } : {}), pollMs: 100, retryBaseMs: 20, ...o });
   dispatchers.push(d);
   return d;
@@ -320,6 +321,31 @@ describe("the dispatcher", () => {
     await waitFor(() => got.length === 4, "all after the wait", 5000);
     expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(650);
     expect(got).toEqual(["test-1", "test-2", "test-3", "test-4"]);
+  });
+
+  it("commits close together wake one read of the stream, not one each (an agent turn commits three or four times)", async () => {
+    expect(t.ll.db.listen).toBeDefined(); // wake-ups by NOTIFY, as in production
+    const s = `subject-${++subject}`;
+    let reads = 0;
+    const counting: SqlRunner = (text, values, prepareAs) => {
+      if (text.includes('FROM "DomainEvent"') && text.includes('WHERE "seq" >')) reads++;
+      return t.ll.db.sql(text, values, prepareAs);
+    };
+    const got: string[] = [];
+    // no poll in the way: only notifications wake it
+    await dispatcher({ sql: counting, pollMs: 600_000, notifyCoalesceMs: 1000 }).subscribe({
+      name: "coalesced",
+      durable: false,
+      handle: async (e) => void (e.subject === s && got.push(byOf(e))),
+    });
+    await settle(200); // the first read, at subscribe
+    reads = 0;
+    for (let i = 1; i <= 5; i++) await emit(s, i); // five commits, five NOTIFYs
+    await waitFor(() => got.length === 5, "the five events", 5000);
+    expect(got).toEqual(["test-1", "test-2", "test-3", "test-4", "test-5"]);
+    // one read for the five (two if an unrelated commit opened the window just before them)
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(2);
   });
 
   it("two processes with the same durable subscriber deliver each event once (one holds the lease)", async () => {
