@@ -5,26 +5,19 @@
 // reply heard is a `voice` message in the conversation. The socket closing ends it all cleanly.
 import type { WebSocket } from "ws";
 import type { Ctx } from "../context.ts";
-import { raiseAlert } from "../alerts/raise-alert.ts";
-import { describeFacts } from "../agent/build-model-messages.ts";
 import { detectEmergency, safetyMessage } from "../agent/detect-emergency.ts";
-import type { LlmMessage } from "../agent/llm/llm-provider.ts";
 import { renderTemplate } from "../lib/render-template.ts";
-import { assignConversation } from "../inbox/assign-conversation.ts";
-import { recordInboundMessage } from "../inbox/record-inbound-message.ts";
 import { wallMs } from "../lib/clock.ts";
-import { sendMessage } from "../messaging/send-message.ts";
 import { asksForPerson } from "./asks-for-person.ts";
 import { parseRelayFrame, type RelayOut, type THandoffData, type TRelayFrame, type TRelaySetup } from "./relay-frames.ts";
 import { openVoiceSession, type VoiceSession } from "./open-voice-session.ts";
 import { recordCallOutcome } from "./record-call-outcome.ts";
 import { speakTurn } from "./speak-turn.ts";
 import { summarizeCall } from "./summarize-call.ts";
-import { utterancePrefix } from "./text-back-silent-call.ts";
-
-const VOICE_CHANNEL =
-  "a live phone call: you are SPEAKING, and your words are read aloud. Use one to three short sentences, no lists, links, emoji or symbols. " +
-  'Say times as people say them ("Tuesday at 2:30 PM"), never as dates in digits. To hand the caller to a person, call handoff_to_human';
+import { handCallToOffice } from "./hand-call-to-office.ts";
+import { recordCallerWords, recordReplyHeard } from "./record-call-lines.ts";
+import { textBookingConfirmation } from "./text-booking-confirmation.ts";
+import { buildVoiceMessages } from "./voice-model-messages.ts";
 
 export interface VoiceSessionOptions {
   /** a tool running longer than this gets a filler line (default 700 ms) */
@@ -140,20 +133,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     const n = ++sess.utterances;
     sess.target.replyToAt = ctx.clock.now();
     // stamped when written, after the reply before it: the transcript keeps the call's order
-    const record = () =>
-      write("utterance", () =>
-        recordInboundMessage(ctx, {
-          businessId: sess.business.id,
-          contact: { id: sess.target.conversation.contactId },
-          conversationId: sess.target.conversation.id,
-          channel: "voice",
-          providerId: `${utterancePrefix(sess.callSid)}${n}`,
-          body: recordText,
-          from: sess.target.contact.phone ?? undefined,
-          to: sess.target.conversation.businessNumber ?? undefined,
-          at: ctx.clock.now(),
-        }),
-      );
+    const record = () => write("utterance", () => recordCallerWords(ctx, sess, n, recordText));
     sess.transcript.push({ role: "user", content: modelText });
     const stop = new AbortController();
     const t: Turn = { n, stop, done: Promise.resolve(), record };
@@ -196,17 +176,14 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       sayLine(t, safetyMessage(emergency, profile.name));
       sayLine(t, "I'm connecting you with someone now.");
       closeTurn(t);
-      write("emergency", async () => {
-        await assignConversation(ctx, { businessId: sess.business.id, conversationId: sess.target.conversation.id, handledBy: "human", by: "emergency" });
-        await raiseAlert(ctx, {
-          businessId: sess.business.id,
+      write("emergency", () =>
+        handCallToOffice(ctx, sess, {
+          by: "emergency",
           kind: "emergency",
           message: `EMERGENCY on a call (${emergency.kind}): "${emergency.phrase}". Transferring the caller now.`,
-          subject: sess.target.conversation.id,
-          dedupeKey: `emergency-${sess.callSid}`,
           payload: { kind: emergency.kind, phrase: emergency.phrase, callSid: sess.callSid },
-        });
-      });
+        }),
+      );
       endCall(`emergency (${emergency.kind})`);
       return;
     }
@@ -216,19 +193,9 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       endCall(digit === "0" || asksForPerson(text) ? "the caller asked for a person" : "the AI is off for this business");
       return;
     }
-    // nothing is read from the database before the model is called: the prompt, tools and facts were
-    // loaded at setup (the facts again after a turn whose tools changed them)
-    const now = ctx.clock.now();
     const { prompt, system, tools } = sess.agent;
     const fm = prompt.frontMatter;
-    const facts = sess.facts;
-    const contact = { name: sess.target.contact.name ?? null, zip: sess.target.contact.zip ?? null };
-    const messages: LlmMessage[] = [
-      { role: "system", content: system },
-      { role: "system", content: describeFacts(sess.target, facts, contact, { channel: VOICE_CHANNEL, olderHidden: false }) },
-      ...sess.history,
-      ...sess.transcript,
-    ];
+    const now = ctx.clock.now();
     const r = await speakTurn(ctx, {
       llm: ctx.llm,
       target: sess.target,
@@ -238,8 +205,8 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
       maxToolSteps: fm.maxToolSteps,
       maxSentenceChars: fm.maxReplyChars,
       tools,
-      messages,
-      facts,
+      messages: buildVoiceMessages(sess, system), // nothing read from the database: the model is called at once
+      facts: sess.facts,
       utterance: text,
       fallback: renderTemplate(ctx.templates.agentFallback, { business: profile.name }),
       fillerAfterMs: o.fillerAfterMs ?? 700,
@@ -250,24 +217,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     sess.turns++;
     sess.promptTokens += r.promptTokens;
     sess.completionTokens += r.completionTokens;
-    for (const b of r.booked) {
-      write("booking confirmation", () =>
-        sendMessage(ctx, {
-          businessId: sess.business.id,
-          conversationId: sess.target.conversation.id,
-          contactId: sess.target.conversation.contactId,
-          to: sess.target.contact.phone ?? "",
-          from: sess.target.conversation.businessNumber ?? profile.phoneNumbers[0] ?? "",
-          body: `You're booked with ${profile.name} for ${b.when}. Reply here if anything changes.`,
-          author: "system",
-          purpose: "booking-confirmation",
-          kind: "reply",
-          replyToAt: sess.target.replyToAt,
-          dedupeKey: `voice-booked-${b.appointmentId}`,
-          immediate: true,
-        }),
-      );
-    }
+    for (const b of r.booked) write("booking confirmation", () => textBookingConfirmation(ctx, sess, b));
     closeTurn(t);
     if (r.handoff) endCall(r.handoff);
   }
@@ -288,22 +238,7 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     const r = pendingReply;
     pendingReply = undefined;
     if (!sess || !r || !r.text.trim()) return;
-    write("reply", () =>
-      sendMessage(ctx, {
-        businessId: sess.business.id,
-        conversationId: sess.target.conversation.id,
-        contactId: sess.target.conversation.contactId,
-        channel: "voice",
-        to: sess.target.contact.phone ?? "",
-        from: sess.target.conversation.businessNumber ?? "",
-        body: r.text,
-        author: "ai",
-        purpose: "voice-reply",
-        kind: "reply",
-        replyToAt: sess.target.replyToAt,
-        dedupeKey: `voice-${sess.callSid}-${r.n}`,
-      }),
-    );
+    write("reply", () => recordReplyHeard(ctx, sess, r.n, r.text));
   }
 
   /** hands the caller to a person: `end` with handoffData, the conversation to the office, an alert with the call's summary */
@@ -315,17 +250,14 @@ export function runVoiceSession(ctx: Ctx, ws: WebSocket, o: VoiceSessionOptions)
     const summary = summarizeCall(sess, reason);
     const data: THandoffData = { transfer: true, reason: reason.slice(0, 100), summary: summary.slice(0, 2000) };
     send({ type: "end", handoffData: JSON.stringify(data) });
-    write("handoff", async () => {
-      await assignConversation(ctx, { businessId: sess.business.id, conversationId: sess.target.conversation.id, handledBy: "human", by: "ai" });
-      await raiseAlert(ctx, {
-        businessId: sess.business.id,
+    write("handoff", () =>
+      handCallToOffice(ctx, sess, {
+        by: "ai",
         kind: "voice-handoff",
         message: `The voice assistant is transferring a caller (${sess.target.contact.phone ?? "unknown number"}): ${summary}`,
-        subject: sess.target.conversation.id,
-        dedupeKey: `voice-handoff-${sess.callSid}`,
         payload: { callSid: sess.callSid, reason },
-      });
-    });
+      }),
+    );
   }
 
   async function wrapUp(): Promise<void> {
