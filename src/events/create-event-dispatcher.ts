@@ -59,12 +59,8 @@ export interface DispatcherOptions {
   notifyCoalesceMs?: number;
 }
 
-/**
- * An agent turn commits three or four times within ~15 ms (the message, the reply, its sending and
- * sent marks), and each commit NOTIFYs: read on every one and each costs both ends a round trip,
- * in the middle of the turn. Read once this long after the first instead; a person watching a
- * chat or the console sees the event this much later at most.
- */
+/** NOTIFYs this close share one read: an agent turn commits three or four times within ~15 ms, and a
+ * read per commit cost both ends a round trip mid-turn (a watcher sees an event this much later at most) */
 export const NOTIFY_COALESCE_MS = 15;
 
 /** the longest a durable subscriber's event waits behind urgent work */
@@ -112,13 +108,12 @@ export function createEventDispatcher(o: DispatcherOptions): EventDispatcher {
     for (const p of pumps) void run(p);
   }
 
-  /** a NOTIFY: the read follows within coalesceMs, and the notifications until then join it */
+  /** a NOTIFY: one read within coalesceMs, which the notifications until then join */
   function onNotify() {
     if (coalesceMs <= 0) return pokeAll();
-    if (notified || closed) return;
-    notified = setTimeout(() => {
+    notified ??= setTimeout(() => {
       notified = undefined;
-      pokeAll();
+      pokeAll(); // a no-op once closed
     }, coalesceMs);
   }
 
