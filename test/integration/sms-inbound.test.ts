@@ -128,10 +128,10 @@ describe("POST /webhooks/twilio/sms", () => {
     const carried = { kind: "sms", businessId: event.businessId, payload: again, receivedAt: event.receivedAt.toISOString() };
     await queue.add("process-inbound", { eventId: event.id, event: carried }, { jobId, delay: 300 });
     if (startedBefore) await t.ctx.queues.redis.hset(`${t.prefix}:inbound:${jobId}`, "ats", String(startedBefore));
-    const job = await waitFor(async () => {
-      const j = await queue.getJob(jobId);
-      return j && (await j.isCompleted()) ? j : undefined;
-    }, "job run again");
+    // the state first, then the hash: completion writes both in one script, so a hash read after
+    // "completed" holds the return value (read the other way round, a hash read mid-run, ats set but
+    // no returnvalue yet, passed as done once the run finished in between: CI saw returnvalue null)
+    const job = await waitFor(async () => ((await queue.getJobState(jobId)) === "completed" ? queue.getJob(jobId) : undefined), "job run again");
     expect(job.attemptsStarted).toBe(startedBefore + 1);
     expect(job.returnvalue).toBe(outcome);
     expect(await t.ctx.prisma.message.count({ where: { providerId: again.MessageSid } })).toBe(stored);
