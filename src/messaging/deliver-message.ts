@@ -18,6 +18,14 @@ import type { SlotMode } from "./per-number-limiter.ts";
 /** FCC 2024: an opt-out may be confirmed by one text within five minutes; later, none at all. */
 const CONFIRMATION_MAX_AGE_MS = 5 * 60_000;
 
+/**
+ * How long a live send keeps its row `sending` before its outcome is in: a moment at its pace, then
+ * the provider call's 10 s timeout. Past this, the run that claimed it is dead (or looking its
+ * unknown outcome up itself). Short enough that a dead worker's sends, re-run once its 10 s lock has
+ * run out, wait a few seconds more at most.
+ */
+export const SEND_SETTLES_MS = 15_000;
+
 export interface DeliverOptions {
   /** true on the job's last allowed attempt: a retryable failure becomes `failed` */
   lastAttempt: boolean;
@@ -51,7 +59,13 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   const at = ctx.clock.now();
 
   if (msg.status === "sending") {
-    // A previous run died between claiming and hearing back: it may or may not have gone out.
+    // Another run claimed it. While that run may still be alive (this is a duplicate trigger, or a
+    // job started again while its first run is only slow), it is waited for: the provider does not
+    // list a text whose create call has not answered yet, so asking now could send it twice.
+    const attempted = msg.attemptedAt ?? msg.updatedAt;
+    const live = attempted.getTime() + SEND_SETTLES_MS - at.getTime();
+    if (live > 0) return { kind: "wait", ms: Math.min(live, SEND_SETTLES_MS) }; // another process's clock may run ahead
+    // That run died between claiming and hearing back: it may or may not have gone out.
     // Never resend blindly: the provider is asked; only a text it certainly does not have goes again.
     const cutOff = new Error("the send was cut off mid-call");
     const settled = await reconcileSend(ctx, { ...msg, attemptedAt: msg.attemptedAt ?? msg.updatedAt }, cutOff, cutOff.message);

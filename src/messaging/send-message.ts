@@ -215,8 +215,9 @@ export async function sendMessage(ctx: Ctx, send: SendInput): Promise<QueuedMess
 }
 
 async function afterDuplicate(ctx: Ctx, prior: { id: string; status: string }, purpose: string): Promise<QueuedMessage> {
-  // A re-run after a crash: still queued ⇒ send it; caught mid-send ⇒ the delivery job marks it
-  // unknown (never resent blindly).
+  // A re-run after a crash, or a second trigger of the same send: still queued ⇒ send it; caught
+  // mid-send ⇒ the delivery job waits until that send has settled, then (its run dead) asks the
+  // provider before anything is resent.
   if (prior.status === "queued" || prior.status === "sending") await queueDelivery(ctx, prior.id, { lane: laneOfPurpose(purpose) });
   return { ...prior, created: false };
 }

@@ -24,7 +24,15 @@ export interface SentSms {
  * takes the message — it is sent and listed — but the answer never comes, so the caller times out),
  * "accept-then-drop" (sent, then the connection drops before the answer).
  */
-export type FakeFailure = { status: number; code: number; message: string } | "hang" | "slow" | "network" | "accept-then-hang" | "accept-then-drop";
+export type FakeFailure =
+  | { status: number; code: number; message: string }
+  | "hang"
+  | "slow"
+  | "network"
+  | "accept-then-hang"
+  | "accept-then-drop"
+  /** answers normally once `release` resolves (listed only then, as a create still in flight is not) */
+  | { release: Promise<void> };
 
 /** A failure for the next list request. */
 export type FakeListFailure = { status: number; code: number; message: string } | "hang" | "network";
@@ -114,7 +122,8 @@ export function createTwilioFake(base = "https://api.twilio.com") {
     if (failure === "hang") await delay("infinite");
     if (failure === "slow") await delay(1000); // then answers normally
     if (failure === "network") return HttpResponse.error();
-    if (failure && typeof failure === "object") return errorJson(failure);
+    if (failure && typeof failure === "object" && "release" in failure) await failure.release;
+    else if (failure && typeof failure === "object") return errorJson(failure);
     sent.push(msg);
     return HttpResponse.json(messageJson(msg, "queued", null), { status: 201 });
   };

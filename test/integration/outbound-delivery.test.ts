@@ -5,7 +5,7 @@ import { useMsw } from "../helpers/use-msw.ts";
 import { ACME_NUMBER, acmeProfile, deleteRedisPrefix, startTestLeadline, TWILIO_TOKEN, type TestLeadline } from "../helpers/test-leadline.ts";
 import { settle, waitFor } from "../helpers/wait-for.ts";
 import { sendMessage } from "../../src/messaging/send-message.ts";
-import { deliverMessage } from "../../src/messaging/deliver-message.ts";
+import { deliverMessage, SEND_SETTLES_MS } from "../../src/messaging/deliver-message.ts";
 import { sweepInbound } from "../../src/inbox/sweep-inbound.ts";
 import { MAX_EVENT_ATTEMPTS } from "../../src/jobs/job-defs.ts";
 import { sweepOutbound } from "../../src/messaging/sweep-outbound.ts";
@@ -152,7 +152,49 @@ describe("the one door out", () => {
     expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(1);
   });
 
-  /** a row a worker claimed (`sending`) and then died with, before hearing back from Twilio */
+  it("the same send asked for again while the first is still at Twilio waits for it: one text, no lookup", async () => {
+    // the first call is held until the second trigger has run its course, and Twilio lists a message
+    // only once it has answered (as a slow create does): a lookup meanwhile would find nothing and
+    // send the text a second time
+    let release!: () => void;
+    twilio.failNext({ release: new Promise<void>((r) => (release = r)) });
+    const { phone, contact, conversation } = await contactWithConversation();
+    const input = {
+      businessId,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      to: phone,
+      from: ACME_NUMBER,
+      body: "Your plumber is on the way",
+      purpose: "reply",
+      kind: "person",
+      authorName: "Dana",
+      origin: "console",
+      replyToAt: t.clock.now(),
+      dedupeKey: `live-${phone}`,
+      immediate: true,
+    } as const;
+    const first = sendMessage(t.ctx, input);
+    await waitFor(() => twilio.attempts.some((m) => m.To === phone) || undefined, "the first call at Twilio");
+    // a second trigger of the same send (the dial-status after the voice webhook, a job run again)
+    const again = await sendMessage(t.ctx, input);
+    expect(again).toMatchObject({ created: false, status: "sending" });
+    // its delivery job has run: put off until the first send has settled (without the wait it looked
+    // the text up, found nothing, and sent it again)
+    const state = async () => (await Promise.all(t.ctx.queues.all.map((q) => q.getJobState(again.id)))).find((s) => s !== "unknown");
+    const ran = await waitFor(async () => {
+      const s = await state();
+      return s && s !== "waiting" && s !== "active" ? s : undefined;
+    }, "the delivery job run");
+    expect(ran).toBe("delayed");
+    release();
+    expect((await first).handedToProvider).toBe(true);
+    expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(1);
+    expect(twilio.lookups.filter((q) => q.get("To") === phone)).toEqual([]);
+    expect((await t.ctx.prisma.message.findFirstOrThrow({ where: { dedupeKey: input.dedupeKey } })).status).toBe("accepted");
+  });
+
+  /** a row a worker claimed (`sending`) and then died with, before hearing back from Twilio (longer ago than a live send lasts) */
   async function cutOff(body: string) {
     const { contact, conversation, phone } = await contactWithConversation();
     const m = await t.ctx.prisma.message.create({
@@ -167,7 +209,7 @@ describe("the one door out", () => {
         status: "sending",
         fromNumber: ACME_NUMBER,
         toNumber: phone,
-        attemptedAt: t.clock.now(),
+        attemptedAt: new Date(t.clock.now().getTime() - SEND_SETTLES_MS - 1000),
         createdAt: t.clock.now(),
       },
     });

@@ -5,6 +5,8 @@ import { startLoopbackTwilio, type LoopbackTwilio } from "../fakes/loopback-twil
 import { ACCOUNT_SID, callParams, dialStatusParams } from "../fakes/twilio-webhooks.ts";
 import { ACME_NUMBER, PUBLIC_BASE_URL, REDIS_URL, TWILIO_TOKEN, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
 import { waitFor } from "../helpers/wait-for.ts";
+import { createClock } from "../helpers/test-clock.ts";
+import { SEND_SETTLES_MS } from "../../src/messaging/deliver-message.ts";
 
 let fake: LoopbackTwilio;
 let web: TestLeadline;
@@ -59,11 +61,14 @@ it("kill -9 while the text-back is at Twilio: the call is recorded, the text is 
   await new Promise((r) => child!.once("exit", r));
   child = undefined;
 
+  // the next worker's clock is past the time a live send can take: the run that claimed the text
+  // is certainly dead (one that might still be at Twilio is waited for, never looked up)
   const worker = await startTestLeadline({
     env: { ROLE: "worker", TWILIO_API_BASE_URL: fake.url },
     database: web.database,
     prefix: web.prefix,
     lockDurationMs: 1000,
+    clock: createClock(new Date(web.clock.now().getTime() + SEND_SETTLES_MS).toISOString()),
   });
   try {
     // the stalled job runs again, finds the row `sending`, and asks Twilio's Messages list before anything else
