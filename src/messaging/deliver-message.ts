@@ -68,7 +68,7 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
     // That run died between claiming and hearing back: it may or may not have gone out.
     // Never resend blindly: the provider is asked; only a text it certainly does not have goes again.
     const cutOff = new Error("the send was cut off mid-call");
-    const settled = await reconcileSend(ctx, { ...msg, attemptedAt: msg.attemptedAt ?? msg.updatedAt }, cutOff, cutOff.message);
+    const settled = await reconcileSend(ctx, { ...msg, attemptedAt: attempted }, cutOff, cutOff.message);
     if (settled) return settled;
     if (!(await setMessageStatus(ctx.sql, { messageId, to: "queued", from: ["sending"], errorCode: "cut-off", at, emit: false })))
       return { kind: "skip", reason: "moved on meanwhile (status callback)" };
