@@ -49,6 +49,22 @@ function startChildWorker(): Promise<ChildProcess> {
   });
 }
 
+/**
+ * The worker after the killed one. Its clock is past the time a live send can take, measured from
+ * the killed worker's clock (the web process's): a send that worker claimed is certainly dead, so
+ * it is looked up at once (one that might still be at Twilio is waited for, never looked up). On a
+ * clock of its own, behind the web's, the killed worker's claim looked live for 35 s.
+ */
+function startNextWorker(): Promise<TestLeadline> {
+  return startTestLeadline({
+    env: { ROLE: "worker", TWILIO_API_BASE_URL: fake.url },
+    database: web.database,
+    prefix: web.prefix,
+    lockDurationMs: 1000,
+    clock: createClock(new Date(web.clock.now().getTime() + SEND_SETTLES_MS).toISOString()),
+  });
+}
+
 it("kill -9 while the text-back is at Twilio: the call is recorded, the text is found in Twilio's records and adopted, never sent twice", async () => {
   fake.hangNext(1);
   child = await startChildWorker();
@@ -61,15 +77,7 @@ it("kill -9 while the text-back is at Twilio: the call is recorded, the text is 
   await new Promise((r) => child!.once("exit", r));
   child = undefined;
 
-  // the next worker's clock is past the time a live send can take: the run that claimed the text
-  // is certainly dead (one that might still be at Twilio is waited for, never looked up)
-  const worker = await startTestLeadline({
-    env: { ROLE: "worker", TWILIO_API_BASE_URL: fake.url },
-    database: web.database,
-    prefix: web.prefix,
-    lockDurationMs: 1000,
-    clock: createClock(new Date(web.clock.now().getTime() + SEND_SETTLES_MS).toISOString()),
-  });
+  const worker = await startNextWorker();
   try {
     // the stalled job runs again, finds the row `sending`, and asks Twilio's Messages list before anything else
     const msg = await waitFor(
@@ -104,12 +112,7 @@ it("kill -9 before an event is processed: the next worker processes it, once", a
   child.kill("SIGKILL"); // dies as soon as it is up, maybe mid-job
   await new Promise((r) => child!.once("exit", r));
   child = undefined;
-  const worker = await startTestLeadline({
-    env: { ROLE: "worker", TWILIO_API_BASE_URL: fake.url },
-    database: web.database,
-    prefix: web.prefix,
-    lockDurationMs: 1000,
-  });
+  const worker = await startNextWorker();
   try {
     await waitFor(() => fake.requests.some((r) => r.to === from), "text-back", 20_000);
     await new Promise((r) => setTimeout(r, 1500)); // past one stall interval: a stalled duplicate would show now
