@@ -175,39 +175,43 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   // The claim above may have bunched this send with the one before. Redis failing just now (it
   // answered for the slot) must not turn a send we have not made into an unknown outcome: go on.
   await ctx.limiter.pace(from, mps).catch((e: Error) => ctx.log.warn({ messageId, err: e.message }, "send pacing unavailable; sending on the slot taken"));
+  let r: { providerId: string; status: string };
   try {
-    const r = await ctx.provider.send({
+    r = await ctx.provider.send({
       to: msg.toNumber ?? "",
       from: msg.fromNumber ?? "",
       body: msg.body,
       statusCallback: `${ctx.env.PUBLIC_BASE_URL}/webhooks/twilio/status?m=${msg.id}`,
       mediaUrls: Array.isArray(msg.media) ? (msg.media as { url: string }[]).map((m) => m.url) : undefined,
     });
-    const sentAt = ctx.clock.now();
-    const next = r.status === "sent" || r.status === "delivered" ? r.status : "accepted";
-    // A status callback may already have moved it further: only advance from where we left it.
-    // the lead's first response is marked in the same statement (or beside the catch-up write)
-    const moved = await setMessageStatus(ctx.sql, {
-      messageId,
-      to: next,
-      from: ["sending"],
-      providerId: r.providerId,
-      sentAt,
-      at: sentAt,
-      firstResponseAt: sentAt,
-    });
-    if (!moved) {
-      await ctx.prisma.message.update({ where: { id: msg.id }, data: { providerId: r.providerId, sentAt } });
-      await markFirstResponse(ctx.sql, msg.contactId, sentAt);
-    }
-    ctx.metrics.sends.inc({ status: next });
-    return { kind: "done", status: next };
   } catch (e) {
     const outcome = await handleSendFailure(ctx, { ...msg, attemptedAt: sendingAt }, e, opts.lastAttempt);
     // certainly not sent (to be retried, or refused): it does not use the day's allowance
     if (outcome.kind === "retry" || (outcome.kind === "done" && ["failed", "blocked"].includes(outcome.status))) await uncount();
     return outcome;
   }
+  // The provider has the text. A failure from here on (Postgres) leaves the row `sending` and is
+  // thrown: a later run finds the text at the provider and adopts it. Handled as a failed send, it
+  // went back to the queue and out a second time.
+  const sentAt = ctx.clock.now();
+  const next = r.status === "sent" || r.status === "delivered" ? r.status : "accepted";
+  // A status callback may already have moved it further: only advance from where we left it.
+  // the lead's first response is marked in the same statement (or beside the catch-up write)
+  const moved = await setMessageStatus(ctx.sql, {
+    messageId,
+    to: next,
+    from: ["sending"],
+    providerId: r.providerId,
+    sentAt,
+    at: sentAt,
+    firstResponseAt: sentAt,
+  });
+  if (!moved) {
+    await ctx.prisma.message.update({ where: { id: msg.id }, data: { providerId: r.providerId, sentAt } });
+    await markFirstResponse(ctx.sql, msg.contactId, sentAt);
+  }
+  ctx.metrics.sends.inc({ status: next });
+  return { kind: "done", status: next };
 }
 
 /** The number's allowance for today is used up: the message waits for the next local day. */

@@ -194,6 +194,54 @@ describe("the one door out", () => {
     expect((await t.ctx.prisma.message.findFirstOrThrow({ where: { dedupeKey: input.dedupeKey } })).status).toBe("accepted");
   });
 
+  it("Postgres failing right after Twilio took the text leaves it `sending`, found and adopted later: never sent twice", async () => {
+    const { phone, contact, conversation } = await contactWithConversation();
+    const sql = t.ctx.sql;
+    let failed = false;
+    // the one write that records Twilio's answer fails (a dropped connection); everything else goes through
+    t.ctx.sql = (async (text: string, values: unknown[], name?: string) => {
+      if (!failed && text.includes('"providerId" =') && text.includes('"sentAt" =')) {
+        failed = true;
+        throw new Error("Connection terminated unexpectedly");
+      }
+      return sql(text, values, name);
+    }) as typeof sql;
+    let id: string;
+    try {
+      const msg = await sendMessage(t.ctx, {
+        businessId,
+        conversationId: conversation.id,
+        contactId: contact.id,
+        to: phone,
+        from: ACME_NUMBER,
+        body: "Your plumber is on the way",
+        purpose: "reply",
+        kind: "person",
+        authorName: "Dana",
+        origin: "console",
+        replyToAt: t.clock.now(),
+        immediate: true,
+      });
+      id = msg.id;
+      expect(failed).toBe(true);
+      // put back in the queue, it would be sent again: it stays `sending`, for a lookup to settle
+      expect((await row(id)).status).toBe("sending");
+    } finally {
+      t.ctx.sql = sql;
+    }
+    // its next run, once a live send would have settled, finds it at Twilio and adopts it
+    const before = t.clock.now();
+    t.clock.set(new Date(before.getTime() + SEND_SETTLES_MS + 1000).toISOString());
+    try {
+      expect(await deliverMessage(t.ctx, id, { lastAttempt: false })).toEqual({ kind: "done", status: "sent" });
+    } finally {
+      t.clock.set(before.toISOString());
+    }
+    expect(await row(id)).toMatchObject({ status: "sent", providerId: twilio.sent.find((m) => m.To === phone)?.sid });
+    await settle();
+    expect(twilio.attempts.filter((m) => m.To === phone)).toHaveLength(1);
+  });
+
   /** a row a worker claimed (`sending`) and then died with, before hearing back from Twilio (longer ago than a live send lasts) */
   async function cutOff(body: string) {
     const { contact, conversation, phone } = await contactWithConversation();
