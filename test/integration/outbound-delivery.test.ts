@@ -38,13 +38,13 @@ async function contactWithConversation() {
   return { phone, contact, conversation };
 }
 
-async function send(body = "Your plumber is on the way", dedupeKey?: string) {
-  const { phone, contact, conversation } = await contactWithConversation();
-  const msg = await sendMessage(t.ctx, {
+/** a dispatcher's reply from the console to that contact, as `sendMessage` takes it */
+const replyTo = (c: Awaited<ReturnType<typeof contactWithConversation>>, body = "Your plumber is on the way") =>
+  ({
     businessId,
-    conversationId: conversation.id,
-    contactId: contact.id,
-    to: phone,
+    conversationId: c.conversation.id,
+    contactId: c.contact.id,
+    to: c.phone,
     from: ACME_NUMBER,
     body,
     purpose: "reply",
@@ -52,9 +52,12 @@ async function send(body = "Your plumber is on the way", dedupeKey?: string) {
     authorName: "Dana",
     origin: "console",
     replyToAt: t.clock.now(),
-    ...(dedupeKey ? { dedupeKey } : {}),
-  });
-  return { phone, contact, conversation, msg };
+  }) as const;
+
+async function send(body = "Your plumber is on the way", dedupeKey?: string) {
+  const c = await contactWithConversation();
+  const msg = await sendMessage(t.ctx, { ...replyTo(c, body), ...(dedupeKey ? { dedupeKey } : {}) });
+  return { ...c, msg };
 }
 const row = (id: string) => t.ctx.prisma.message.findUniqueOrThrow({ where: { id } });
 const statusIs = (id: string, s: string) => waitFor(async () => ((await row(id)).status === s ? true : undefined), `status ${s}`);
@@ -158,22 +161,9 @@ describe("the one door out", () => {
     // send the text a second time
     let release!: () => void;
     twilio.failNext({ release: new Promise<void>((r) => (release = r)) });
-    const { phone, contact, conversation } = await contactWithConversation();
-    const input = {
-      businessId,
-      conversationId: conversation.id,
-      contactId: contact.id,
-      to: phone,
-      from: ACME_NUMBER,
-      body: "Your plumber is on the way",
-      purpose: "reply",
-      kind: "person",
-      authorName: "Dana",
-      origin: "console",
-      replyToAt: t.clock.now(),
-      dedupeKey: `live-${phone}`,
-      immediate: true,
-    } as const;
+    const c = await contactWithConversation();
+    const phone = c.phone;
+    const input = { ...replyTo(c), dedupeKey: `live-${phone}`, immediate: true };
     const first = sendMessage(t.ctx, input);
     await waitFor(() => twilio.attempts.some((m) => m.To === phone) || undefined, "the first call at Twilio");
     // a second trigger of the same send (the dial-status after the voice webhook, a job run again)
@@ -195,7 +185,8 @@ describe("the one door out", () => {
   });
 
   it("Postgres failing right after Twilio took the text leaves it `sending`, found and adopted later: never sent twice", async () => {
-    const { phone, contact, conversation } = await contactWithConversation();
+    const c = await contactWithConversation();
+    const phone = c.phone;
     const sql = t.ctx.sql;
     let failed = false;
     // the one write that records Twilio's answer fails (a dropped connection); everything else goes through
@@ -208,20 +199,7 @@ describe("the one door out", () => {
     }) as typeof sql;
     let id: string;
     try {
-      const msg = await sendMessage(t.ctx, {
-        businessId,
-        conversationId: conversation.id,
-        contactId: contact.id,
-        to: phone,
-        from: ACME_NUMBER,
-        body: "Your plumber is on the way",
-        purpose: "reply",
-        kind: "person",
-        authorName: "Dana",
-        origin: "console",
-        replyToAt: t.clock.now(),
-        immediate: true,
-      });
+      const msg = await sendMessage(t.ctx, { ...replyTo(c), immediate: true });
       id = msg.id;
       expect(failed).toBe(true);
       // put back in the queue, it would be sent again: it stays `sending`, for a lookup to settle
