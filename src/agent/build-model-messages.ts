@@ -52,7 +52,13 @@ SELECT
                    WHERE "conversationId" = $1 AND "status" NOT IN ('blocked', 'failed', 'canceled')
                    ORDER BY "createdAt" DESC, "id" DESC LIMIT $5) r), '[]') AS "latest"`;
 
-export async function loadConversationFacts(ctx: Ctx, t: ReplyTarget, now: Date, lastInbound: string): Promise<ConversationFacts> {
+/** what the facts are read by: the business and the conversation's id and contact */
+export interface FactsTarget {
+  business: ReplyTarget["business"];
+  conversation: Pick<ReplyTarget["conversation"], "id" | "contactId">;
+}
+
+export async function loadConversationFacts(ctx: Ctx, t: FactsTarget, now: Date, lastInbound: string): Promise<ConversationFacts> {
   type Span = { startMs: number; endMs: number; serviceKey: string };
   const [r] = await ctx.sql<{
     offered: Span[];

@@ -3,7 +3,7 @@
 // attempt), else a safe fallback goes out and a person takes over.
 import type { Ctx } from "../context.ts";
 import { wallMs } from "../lib/clock.ts";
-import { buildModelMessages, loadConversationFacts, type ConversationFacts } from "./build-model-messages.ts";
+import { buildModelMessages, loadConversationFacts, type ConversationFacts, type FactsTarget } from "./build-model-messages.ts";
 import type { TurnRecord } from "./claim-turn.ts";
 import { guardReply } from "./guard-reply.ts";
 import { businessFacts, servicesMentioned } from "./guard/guard-facts.ts";
@@ -37,7 +37,7 @@ export interface ModelInput {
 }
 
 /** The published prompt and the conversation's facts, side by side (one wait on the database). */
-export async function readModelInput(ctx: Ctx, t: ReplyTarget, now: Date, lastInbound: string): Promise<ModelInput> {
+export async function readModelInput(ctx: Ctx, t: FactsTarget, now: Date, lastInbound: string): Promise<ModelInput> {
   const [{ prompt }, facts] = await Promise.all([publishedPrompt(ctx.sql, t.business), loadConversationFacts(ctx, t, now, lastInbound)]);
   return { prompt, facts };
 }

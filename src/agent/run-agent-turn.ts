@@ -16,7 +16,8 @@ import { PromptError } from "./prompts/load-prompt.ts";
 import { replyWithTemplate } from "./reply-with-template.ts";
 import { requestAgentTurn } from "./request-agent-turn.ts";
 import { boundInboundText } from "./bound-inbound-text.ts";
-import { readTurnInput } from "./read-turn-input.ts";
+import { readTurnInput, type TurnHint } from "./read-turn-input.ts";
+import type { BusinessRef } from "../business/business-directory.ts";
 import type { ReplyTarget } from "./send-agent-reply.ts";
 import type { TurnResponder } from "./turn-responder.ts";
 
@@ -25,26 +26,46 @@ export const AGENT_CHANNELS = ["sms", "mms", "webchat", "voice"];
 
 export type TurnOutcome = TurnRecord["status"] | "not-needed";
 
-export async function runAgentTurn(ctx: Ctx, conversationId: string, responders: readonly TurnResponder[] = []): Promise<TurnOutcome> {
-  const conv = await readTurnInput(ctx, conversationId, AGENT_CHANNELS);
-  if (!conv || conv.status !== "open" || conv.handledBy === "human") return "not-needed";
-  const business = await ctx.directory.byId(conv.businessId);
-  if (!business) return "not-needed";
-  if (conv.channel !== "webchat" && conv.contact.optedOutAt) return "not-needed";
-  const unanswered = conv.unanswered.filter((m) => answerable(m));
+/**
+ * `hint`: the message that asked for the turn, its business and contact (an inbound job that just
+ * stored it). The turn then claims in its first statement, and reads the prompt and the facts
+ * beside it: one wait on the database before the model instead of two.
+ */
+export async function runAgentTurn(ctx: Ctx, conversationId: string, responders: readonly TurnResponder[] = [], hint?: TurnHint): Promise<TurnOutcome> {
+  const hinted = hint ? await ctx.directory.byId(hint.businessId) : undefined;
+  const early = hint && hinted ? startHinted(ctx, conversationId, hint, hinted) : undefined;
+  const conv = early ? await early.read : await readTurnInput(ctx, conversationId, AGENT_CHANNELS);
+  const claimed = conv?.turnId;
+  // what was read beside the claim was of this conversation's business and contact (a merge may have moved it)
+  const asHinted = conv !== undefined && conv.businessId === hint?.businessId && conv.contactId === hint.contactId;
+  const business = asHinted ? hinted : conv && (await ctx.directory.byId(conv.businessId));
+  const unanswered = conv?.unanswered.filter((m) => answerable(m)) ?? [];
   const trigger = unanswered.at(-1);
-  if (!trigger) return "not-needed";
+  const runs = conv && business && conv.status === "open" && conv.handledBy !== "human" && (conv.channel === "webchat" || !conv.contact.optedOutAt);
+  if (claimed && (!runs || trigger?.id !== hint?.messageId)) {
+    // the hinted message is not one the agent answers after all (its asker misjudged it): the claim
+    // is given back, and whatever else is unanswered is claimed the usual way below. A message that
+    // came meanwhile was refused a turn by this claim: it gets one.
+    const asked = conv?.unanswered.find((m) => m.id === hint?.messageId);
+    const release = { status: "skipped" as const, error: "the message that asked for the turn is not one to answer" };
+    const { newer } = await finishTurn(ctx, claimed, release, asked && { conversationId, channels: AGENT_CHANNELS, at: asked.createdAt, id: asked.id });
+    if (newer) await requestAgentTurn(ctx, conversationId, 0);
+  }
+  if (!conv || !business || !runs || !trigger) return "not-needed";
 
   // the homeowner is answered within the deadline whatever the model does (wall time: a timer, not business time)
   const deadline = AbortSignal.timeout(business.profile.ai.replyDeadlineSeconds * 1000);
-  const useModel = Boolean(ctx.llm) && business.profile.ai.enabled;
+  const useModel = modelOn(ctx, business);
   const target: ReplyTarget = { business, conversation: conv, contact: conv.contact, replyToAt: trigger.createdAt };
   // bounded: a burst of long texts must not make the classifiers or the model read without end
   const text = boundInboundText(unanswered.map((m) => m.body).join("\n"));
   // what the model will read is read while the turn is claimed (a refused claim wastes one read)
-  const input = useModel ? readModelInput(ctx, target, ctx.clock.now(), text) : undefined;
+  const input = useModel ? (asHinted && early?.input) || readModelInput(ctx, target, ctx.clock.now(), text) : undefined;
   input?.catch(() => undefined); // a failure is the model path's to report, if it is taken
-  const turnId = await claimTurn(ctx, { businessId: business.id, conversationId, triggerMessageId: trigger.id, mode: useModel ? "llm" : "template" });
+  const turnId =
+    claimed && trigger.id === hint?.messageId
+      ? claimed
+      : await claimTurn(ctx, { businessId: business.id, conversationId, triggerMessageId: trigger.id, mode: useModel ? "llm" : "template" });
   if (!turnId) return "not-needed";
   let record: TurnRecord = { status: "failed" };
   try {
@@ -93,6 +114,20 @@ export async function runAgentTurn(ctx: Ctx, conversationId: string, responders:
   const { newer } = await finishTurn(ctx, turnId, record, { conversationId, channels: AGENT_CHANNELS, at: trigger.createdAt, id: trigger.id });
   if (newer) await requestAgentTurn(ctx, conversationId, 0);
   return record.status;
+}
+
+function modelOn(ctx: Ctx, business: BusinessRef): boolean {
+  return Boolean(ctx.llm) && business.profile.ai.enabled;
+}
+
+/** The hinted turn's first statement (read and claim) and, with a model, the prompt and facts beside it. */
+function startHinted(ctx: Ctx, conversationId: string, hint: TurnHint, business: BusinessRef) {
+  const useModel = modelOn(ctx, business);
+  const at = ctx.clock.now();
+  // the facts' own view of the homeowner's words is replaced by the turn's (converseWithModel)
+  const input = useModel ? readModelInput(ctx, { business, conversation: { id: conversationId, contactId: hint.contactId } }, at, "") : undefined;
+  input?.catch(() => undefined);
+  return { read: readTurnInput(ctx, conversationId, AGENT_CHANNELS, { ...hint, mode: useModel ? "llm" : "template", at }), input };
 }
 
 /** The first responder that answers ends the turn; notes from the others go to the model. */

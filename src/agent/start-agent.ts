@@ -14,11 +14,12 @@ export async function startAgent(ctx: Ctx): Promise<() => Promise<void>> {
     durable: true,
     types: ["message.added"],
     async handle(e: DomainEvent) {
-      const p = e.payload as { direction: string; channel: string; conversationId: string };
+      const p = e.payload as { direction: string; channel: string; conversationId: string; messageId?: string; contactId?: string };
       if (p.direction !== "inbound" || !ASKS_FOR_A_TURN.includes(p.channel)) return;
       const business = await ctx.directory.byId(e.businessId);
       if (!business) return;
-      await requestAgentTurn(ctx, p.conversationId, business.profile.ai.debounceSeconds * 1000);
+      const hint = p.messageId && p.contactId ? { businessId: business.id, contactId: p.contactId, messageId: p.messageId } : undefined;
+      await requestAgentTurn(ctx, p.conversationId, business.profile.ai.debounceSeconds * 1000, hint);
     },
   });
 }

@@ -43,7 +43,7 @@ const HANDLERS: { [K in JobName]: Handler<K> } = {
     if (outcome.kind === "retry") throw outcome.error;
     return outcome;
   },
-  "agent-turn": (ctx, { conversationId }) => runAgentTurn(ctx, conversationId, TURN_RESPONDERS),
+  "agent-turn": (ctx, { conversationId, hint }) => runAgentTurn(ctx, conversationId, TURN_RESPONDERS, hint),
 };
 
 /** the longest a job of another lane waits for this process's urgent jobs before it starts */

@@ -79,7 +79,11 @@ export const JOBS = {
     queues: { urgent: "agent", conversation: "agent", bulk: "agent" },
     attempts: 3,
     backoffFactor: 2,
-    schema: z.object({ conversationId: ZRowId }),
+    // the message that asked for the turn, when its asker knew it: the turn claims in its first statement
+    schema: z.object({
+      conversationId: ZRowId,
+      hint: z.object({ businessId: ZRowId, contactId: ZRowId, messageId: ZRowId }).optional(),
+    }),
   }),
 };
 

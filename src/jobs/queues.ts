@@ -19,12 +19,15 @@ export interface Queues {
   enqueueInbound(eventId: string, lane?: Lane, event?: CarriedEvent): Promise<void>;
   enqueueDelivery(messageId: string, opts?: { delayMs?: number | undefined; lane?: Lane | undefined }): Promise<void>;
   /** a debounced agent turn for the conversation (see agent/request-agent-turn.ts) */
-  enqueueAgentTurn(conversationId: string, delayMs: number): Promise<void>;
+  enqueueAgentTurn(conversationId: string, delayMs: number, hint?: TurnHint): Promise<void>;
   /** the sweeper's re-add: a job left `failed` or `completed` (e.g. after a database outage) must not block it */
   requeue(job: JobName, lane: Lane, id: string, data: Record<string, unknown>): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** the agent turn's hint (see agent/read-turn-input.ts) */
+type TurnHint = NonNullable<z.infer<(typeof JOBS)["agent-turn"]["schema"]>["hint"]>;
 
 const KEEP = { removeOnComplete: { age: 3600, count: 5000 }, removeOnFail: { age: 7 * 86400, count: 5000 } };
 
@@ -94,11 +97,11 @@ export function createQueues(redisUrl: string, prefix: string, opts: QueueOption
         { ...jobOpts("deliver-message", messageId), ...(o.delayMs ? { delay: o.delayMs } : {}) },
       );
     },
-    async enqueueAgentTurn(conversationId, delayMs) {
+    async enqueueAgentTurn(conversationId, delayMs, hint) {
       const { jobId: _, ...o } = jobOpts("agent-turn", conversationId);
       await byName.agent.add(
         "agent-turn",
-        { conversationId },
+        { conversationId, ...(hint ? { hint } : {}) },
         { ...o, delay: delayMs, deduplication: { id: `turn-${conversationId}`, reschedule: true, keepLastIfActive: true } },
       );
     },

@@ -19,7 +19,7 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   const p = ZTwilioSms.parse(event.payload);
   const phone = toE164(p.From) ?? p.From;
   const media = mediaOf(p, p.NumMedia);
-  const { contact, conversation } = await recordInboundMessage(ctx, {
+  const { contact, conversation, messageId } = await recordInboundMessage(ctx, {
     businessId: business.id,
     contact: { phone, zip: p.FromZip },
     channel: media.length ? "mms" : "sms",
@@ -88,5 +88,6 @@ export async function handleSms(ctx: Ctx, event: StoredEvent, business: Business
   // the answer comes from the agent: asked here, not through the event stream, so the turn starts
   // as soon as the message is stored (a re-run of this job asks again; the turn's claim dedupes;
   // the agent sweep answers a message whose request was lost)
-  if (!keyword) await requestAgentTurn(ctx, conversation.id, business.profile.ai.debounceSeconds * 1000);
+  if (!keyword)
+    await requestAgentTurn(ctx, conversation.id, business.profile.ai.debounceSeconds * 1000, { businessId: business.id, contactId: contact.id, messageId });
 }
