@@ -1,4 +1,5 @@
 // Issue 9 item 1: the model seam against a scripted OpenAI-compatible server at the HTTP boundary.
+import { getEventListeners } from "node:events";
 import { delay, http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { createOpenAiProvider, type OpenAiProviderOptions } from "../../src/agent/llm/create-openai-provider.ts";
@@ -215,6 +216,30 @@ describe("createOpenAiProvider", () => {
     expect(calls).toBe(2);
     expect(waits).toHaveLength(1);
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("the caller's signal stops a call mid-request; a call that ended leaves nothing listening on the caller's signal", async () => {
+    server.use(
+      http.post(OPENAI, async () => {
+        await delay("infinite");
+        return HttpResponse.json(completion({ content: "late" }));
+      }),
+    );
+    const caller = new AbortController();
+    const started = performance.now();
+    const call = failure(provider({ timeoutMs: 10_000, maxRetries: 0 }).p.complete({ ...REQUEST, signal: caller.signal }));
+    setTimeout(() => caller.abort(), 50);
+    const e = await call;
+    expect(e.kind).not.toBe("timeout");
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+
+    // the turn's signal outlives its calls: each call unhooks itself when it ends
+    server.use(http.post(OPENAI, () => HttpResponse.json(completion({ content: "Yes, we serve 10001." }))));
+    const turn = new AbortController();
+    const { p } = provider();
+    for (let k = 0; k < 3; k++) expect((await p.complete({ ...REQUEST, signal: turn.signal })).content).toBe("Yes, we serve 10001.");
+    expect(getEventListeners(turn.signal, "abort")).toHaveLength(0);
   });
 
   it("times out a body that stops half-way (the deadline covers the body, not only the headers)", async () => {

@@ -59,24 +59,33 @@ export function createOpenAiProvider(opts: OpenAiProviderOptions): LlmProvider {
     const body = requestParams(req, maxTokensParam);
     // The SDK's timeout covers the headers only: this deadline covers the body too. It aborts the
     // request (freeing the socket) and, should a body stream ignore the abort, stops waiting anyway.
+    // The caller's signal is linked by hand and unlinked when the attempt ends: AbortSignal.any
+    // would keep this attempt (the SDK's controller, the request) reachable from the caller's
+    // signal as long as that lives (a turn's, 12 s), so every call's garbage outlived the young
+    // generation and made each scavenge copy it.
     const deadline = new AbortController();
+    let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        timedOut = true;
         deadline.abort();
         reject(new LlmError(`model call timed out after ${timeoutMs} ms`, "timeout"));
       }, timeoutMs);
     });
+    const stop = () => deadline.abort(req.signal?.reason);
+    if (req.signal?.aborted) stop();
+    else req.signal?.addEventListener("abort", stop, { once: true });
     try {
-      const signal = req.signal ? AbortSignal.any([deadline.signal, req.signal]) : deadline.signal;
-      const call = client.chat.completions.create(body, { signal, timeout: timeoutMs, maxRetries: 0 });
+      const call = client.chat.completions.create(body, { signal: deadline.signal, timeout: timeoutMs, maxRetries: 0 });
       call.catch(() => undefined); // its rejection after the deadline is of no interest
       const raw: unknown = await Promise.race([call, expired]);
       return parseCompletion(raw, req.model);
     } catch (e) {
-      throw classify(e, deadline.signal.aborted, timeoutMs);
+      throw classify(e, timedOut, timeoutMs);
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener("abort", stop);
     }
   }
 
