@@ -12,7 +12,8 @@
 //   form — form.first_text_p50_ms / _p99_ms: 50 form leads at once → each lead's first text
 //   agent — agent.turn_overhead_p99_ms / agent.turn_p50_ms: inbound SMS → the agent's reply at the fake Twilio,
 //     minus the model's own time, with a zero-latency loopback OpenAI-compatible model (floor: a webhook
-//     answered by a text, one at a time); agent.prompt_tokens_per_turn / agent.prompt_chars_stable_prefix
+//     answered by a text, one at a time; by_age: the first 60 turns after the warm-up against the rest);
+//     agent.prompt_tokens_per_turn / agent.prompt_chars_stable_prefix
 //   loaded — missed_call.textback_busy_p50_ms / _p99_ms: the text-back while 40 turns wait on a 1.5 s model;
 //     missed_call.textback_busy_burst_p50_ms / _p99_ms: ... while the 40 turns' messages are being processed
 //   campaign — campaign.mps_error_pct: 200 campaign texts (bulk lane) from a number at mps 20, measured rate vs
@@ -589,6 +590,15 @@ async function main() {
         const notAi = turns.filter((t) => t.reply !== expectedReply).length;
         const overhead = turns.map((t) => t.totalMs - t.modelMs).sort((a, b) => a - b);
         const total = turns.map((t) => t.totalMs).sort((a, b) => a - b);
+        // the process's first turns after the warm-up still run colder code (JIT tiers, fresh
+        // connections): their share of the tail, by the order the turns ran in
+        const COLD = 60;
+        const inOrder = turns.map((t) => t.totalMs - t.modelMs);
+        const part = (xs: number[]) => {
+          const s = [...xs].sort((a, b) => a - b);
+          return s.length ? { turns: s.length, p50: Math.round(pct(s, 50) * 10) / 10, p99: Math.round(pct(s, 99) * 10) / 10 } : "none";
+        };
+        const byAge = { [`first_${COLD}`]: part(inOrder.slice(0, COLD)), [`after_${COLD}`]: part(inOrder.slice(COLD)) };
         const turnExtra = { turns: turns.length, no_reply: lost, not_model_reply: notAi, model_calls_per_turn: mean(turns.map((t) => t.modelCalls)) };
         emitWithFloor(
           "agent.turn_overhead_p99_ms",
@@ -599,6 +609,7 @@ async function main() {
             target: "< 30",
             p50: Math.round(pct(overhead, 50)),
             model_ms_mean: Math.round(mean(turns.map((t) => t.modelMs)) * 100) / 100,
+            by_age: byAge,
             ...turnExtra,
             ...(await turnStages(databaseUrl, turns).catch((e: Error) => ({ stages_ms: `unavailable: ${e.message}` }))),
           },
