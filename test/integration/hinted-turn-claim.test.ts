@@ -2,15 +2,22 @@
 // claim rides along only when the turn would run for exactly that message; anything else reads
 // the input without claiming, and the turn claims the usual way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOpenAiProvider } from "../../src/agent/llm/create-openai-provider.ts";
 import { AGENT_CHANNELS, runAgentTurn } from "../../src/agent/run-agent-turn.ts";
 import { readTurnInput } from "../../src/agent/read-turn-input.ts";
 import { handleSms } from "../../src/channels/twilio/handle-sms.ts";
+import { createScriptedModel } from "../fakes/scripted-model.ts";
 import { ACME_NUMBER, acmeProfile, startTestLeadline, type TestLeadline } from "../helpers/test-leadline.ts";
+import { useMsw } from "../helpers/use-msw.ts";
+
+const model = createScriptedModel();
+useMsw(model.handler);
 
 let t: TestLeadline;
 let businessId: string;
 beforeAll(async () => {
-  t = await startTestLeadline({ env: { ROLE: "web" } }); // no workers: only the turns below run
+  // no workers: only the turns below run
+  t = await startTestLeadline({ env: { ROLE: "web" }, llm: createOpenAiProvider({ apiKey: "sk-test-key-0000", timeoutMs: 1500, maxRetries: 0 }) });
   businessId = await t.apply(acmeProfile());
 });
 afterAll(() => t.close());
@@ -124,10 +131,12 @@ describe("readTurnInput with the asking message", () => {
 });
 
 describe("runAgentTurn with a hint", () => {
+  // the template flow, so each turn's outcome is the claim's alone (the model's own checks are not under test here)
+  const templated = () => ({ ...t.ctx, llm: undefined });
   it("answers the hinted message under the claim its first statement took", async () => {
     const conv = await conversation();
     const asks = await message(conv, "inbound", "Can someone look at my water heater?");
-    expect(await runAgentTurn(t.ctx, conv.id, [], { businessId, contactId: conv.contactId, messageId: asks.id })).toBe("replied");
+    expect(await runAgentTurn(templated(), conv.id, [], { businessId, contactId: conv.contactId, messageId: asks.id })).toBe("replied");
     const turns = await t.ctx.prisma.agentTurn.findMany({ where: { conversationId: conv.id } });
     expect(turns).toEqual([expect.objectContaining({ triggerMessageId: asks.id, status: "replied" })]);
     expect(await t.ctx.prisma.message.count({ where: { conversationId: conv.id, direction: "outbound" } })).toBe(1);
@@ -137,7 +146,7 @@ describe("runAgentTurn with a hint", () => {
     const conv = await conversation();
     const question = await message(conv, "inbound", "Do you fix garbage disposals?");
     const help = await message(conv, "inbound", "HELP");
-    expect(await runAgentTurn(t.ctx, conv.id, [], { businessId, contactId: conv.contactId, messageId: help.id })).toBe("replied");
+    expect(await runAgentTurn(templated(), conv.id, [], { businessId, contactId: conv.contactId, messageId: help.id })).toBe("replied");
     const turns = await t.ctx.prisma.agentTurn.findMany({ where: { conversationId: conv.id }, orderBy: { startedAt: "asc" } });
     expect(turns.map((x) => [x.triggerMessageId, x.status])).toEqual(
       expect.arrayContaining([
@@ -148,11 +157,36 @@ describe("runAgentTurn with a hint", () => {
     expect(turns).toHaveLength(2);
   });
 
+  it("a hint naming a contact the conversation no longer has (merged away): the model reads the conversation's own contact's facts", async () => {
+    const conv = await conversation();
+    const gone = await t.ctx.prisma.contact.create({ data: { businessId, phone: `+1646556${String(1000 + ++n)}`, createdAt: t.clock.now() } });
+    await t.ctx.prisma.lead.create({
+      data: {
+        businessId,
+        contactId: conv.contactId,
+        conversationId: conv.id,
+        source: "sms",
+        channel: "sms",
+        answers: { issue: "leaking tank" },
+        createdAt: t.clock.now(),
+      },
+    });
+    const asks = await message(conv, "inbound", "When could someone come?");
+    model.reset();
+    model.say({ content: "Hi, this is Acme Plumbing's virtual assistant. Someone can come out; what time of day suits you?" });
+    expect(await runAgentTurn(t.ctx, conv.id, [], { businessId, contactId: gone.id, messageId: asks.id })).toBe("replied");
+    const facts = model.requests[0]!.messages.find((m) => m.content?.startsWith("Conversation facts:"))!.content;
+    expect(facts).toContain('"issue":"leaking tank"');
+    expect(await t.ctx.prisma.agentTurn.findMany({ where: { conversationId: conv.id } })).toEqual([
+      expect.objectContaining({ triggerMessageId: asks.id, status: "replied", mode: "llm" }),
+    ]);
+  });
+
   it("a stale hint (a newer message came) claims the usual way, for the newest message", async () => {
     const conv = await conversation();
     const first = await message(conv, "inbound", "Hi, my faucet drips.");
     const second = await message(conv, "inbound", "Actually it is the shower.");
-    expect(await runAgentTurn(t.ctx, conv.id, [], { businessId, contactId: conv.contactId, messageId: first.id })).toBe("replied");
+    expect(await runAgentTurn(templated(), conv.id, [], { businessId, contactId: conv.contactId, messageId: first.id })).toBe("replied");
     const turns = await t.ctx.prisma.agentTurn.findMany({ where: { conversationId: conv.id } });
     expect(turns).toEqual([expect.objectContaining({ triggerMessageId: second.id, status: "replied" })]);
   });
