@@ -5,6 +5,7 @@
 import type { Ctx } from "../context.ts";
 import { preparedName } from "../db/prepared-name.ts";
 import { newId } from "../lib/new-id.ts";
+import type { TurnHint } from "../jobs/job-defs.ts";
 
 export interface TurnInput {
   id: string;
@@ -17,13 +18,6 @@ export interface TurnInput {
   contact: { phone: string | null; name: string | null; zip: string | null; optedOutAt: Date | null };
   /** the inbound messages (of the channels asked for) since the last reply by the AI, a template or a person, oldest first */
   unanswered: { id: string; body: string; channel: string; createdAt: Date; providerId: string | null }[];
-}
-
-/** The message that asked for a turn, as its asker knew it (an inbound job that just stored it). */
-export interface TurnHint {
-  businessId: string;
-  contactId: string;
-  messageId: string;
 }
 
 const inputSql = (claimed: string) => `

@@ -47,6 +47,10 @@ export interface JobDefinition<S extends z.ZodType> {
   schema: S;
 }
 
+/** The message that asked for an agent turn, as its asker knew it (an inbound job that just stored it). */
+const ZTurnHint = z.object({ businessId: ZRowId, contactId: ZRowId, messageId: ZRowId });
+export type TurnHint = z.infer<typeof ZTurnHint>;
+
 function define<S extends z.ZodType>(d: JobDefinition<S>): JobDefinition<S> {
   return d;
 }
@@ -80,10 +84,7 @@ export const JOBS = {
     attempts: 3,
     backoffFactor: 2,
     // the message that asked for the turn, when its asker knew it: the turn claims in its first statement
-    schema: z.object({
-      conversationId: ZRowId,
-      hint: z.object({ businessId: ZRowId, contactId: ZRowId, messageId: ZRowId }).optional(),
-    }),
+    schema: z.object({ conversationId: ZRowId, hint: ZTurnHint.optional() }),
   }),
 };
 

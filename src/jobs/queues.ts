@@ -3,7 +3,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { z } from "zod";
-import { JOBS, QUEUES, type JobName, type Lane, type QueueName } from "./job-defs.ts";
+import { JOBS, QUEUES, type JobName, type Lane, type QueueName, type TurnHint } from "./job-defs.ts";
 
 /** a stored webhook as its `process-inbound` job carries it */
 export type CarriedEvent = NonNullable<z.infer<(typeof JOBS)["process-inbound"]["schema"]>["event"]>;
@@ -25,9 +25,6 @@ export interface Queues {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** the agent turn's hint (see agent/read-turn-input.ts) */
-type TurnHint = NonNullable<z.infer<(typeof JOBS)["agent-turn"]["schema"]>["hint"]>;
 
 const KEEP = { removeOnComplete: { age: 3600, count: 5000 }, removeOnFail: { age: 7 * 86400, count: 5000 } };
 
