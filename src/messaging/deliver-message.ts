@@ -175,7 +175,7 @@ export async function deliverMessage(ctx: Ctx, messageId: string, opts: DeliverO
   // The claim above may have bunched this send with the one before. Redis failing just now (it
   // answered for the slot) must not turn a send we have not made into an unknown outcome: go on.
   await ctx.limiter.pace(from, mps).catch((e: Error) => ctx.log.warn({ messageId, err: e.message }, "send pacing unavailable; sending on the slot taken"));
-  let r: { providerId: string; status: string };
+  let r: Awaited<ReturnType<Ctx["provider"]["send"]>>;
   try {
     r = await ctx.provider.send({
       to: msg.toNumber ?? "",
